@@ -1,0 +1,53 @@
+// Lint rules, and the import direction of DESIGN.md enforced as errors:
+// electron -> host -> kernel-bridge, protocol; renderer -> protocol.
+import js from '@eslint/js';
+import { builtinModules } from 'node:module';
+import tseslint from 'typescript-eslint';
+
+const nodeBuiltins = `^(node:.*|${builtinModules.map((m) => m.replace('/', '\\/')).join('|')})$`;
+const folder = (name) => `(^|/)${name}(/|$)`;
+const ban = (regex, why) => ({ regex, message: why });
+
+/** no-restricted-imports for one folder, listing what it must never import. */
+function restrict(files, bans) {
+  return { files, rules: { 'no-restricted-imports': ['error', { patterns: bans }] } };
+}
+
+const noNode = ban(nodeBuiltins, 'Node built-ins are not available in this folder.');
+const noElectron = ban('^electron(/.*)?$', 'Only electron/ may import electron.');
+const noHost = ban(folder('host'), 'Imports flow electron -> host -> kernel-bridge, protocol.');
+const noRenderer = ban(folder('renderer'), 'Nothing imports the renderer.');
+const noBridge = ban(folder('kernel-bridge'), 'Only host/ talks to kernel-bridge/.');
+const noElectronDir = ban(`\\.\\./${'electron'}(/|$)`, 'Nothing imports the Electron shell.');
+
+export default tseslint.config(
+  {
+    ignores: ['node_modules/', 'dist/', 'test-results/', 'playwright-report/', '**/*.mjs'],
+  },
+  js.configs.recommended,
+  ...tseslint.configs.recommended,
+  {
+    languageOptions: { ecmaVersion: 2022, sourceType: 'module' },
+    rules: {
+      '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
+      'no-empty': ['error', { allowEmptyCatch: false }],
+    },
+  },
+  restrict(['protocol/**'], [noNode, noElectron, noHost, noRenderer, noBridge, noElectronDir]),
+  restrict(['kernel-bridge/**'], [noElectron, noHost, noRenderer, noElectronDir]),
+  restrict(['host/**'], [noElectron, noRenderer, noElectronDir]),
+  restrict(['renderer/**'], [noNode, noElectron, noHost, noBridge, noElectronDir]),
+  restrict(['electron/main/**'], [noRenderer]),
+  restrict(
+    ['electron/preload/**'],
+    [
+      noHost,
+      noRenderer,
+      noBridge,
+      ban(
+        '^(?!electron$)(?!.*protocol/desktop-api).*$',
+        'The preload only uses electron and protocol/desktop-api.',
+      ),
+    ],
+  ),
+);

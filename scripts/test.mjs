@@ -1,0 +1,71 @@
+// `npm test`: the whole suite. System packages, type-check, lint, unit + integration + corpus
+// (vitest), then end-to-end (Playwright in Debian's Chromium, inside a private network namespace).
+// Ends with one line "N passed, N failed" summing every runner.
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { ensureSystemDeps } from './system-deps.mjs';
+
+const args = process.argv.slice(2);
+const only = args.find((a) => !a.startsWith('-'));
+const out = mkdtempSync(join(tmpdir(), 'pairbook-test-'));
+let passed = 0;
+let failed = 0;
+let stepFailed = [];
+
+function run(name, cmd, cmdArgs, opts = {}) {
+  console.log(`\n── ${name} ──`);
+  const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', ...opts });
+  if (r.status !== 0) stepFailed.push(name);
+  return r.status === 0;
+}
+
+try {
+  ensureSystemDeps();
+} catch (e) {
+  console.error(`pairbook: ${e.message}`);
+  process.exit(1);
+}
+
+if (!only) {
+  run('type-check', 'npm', ['run', '--silent', 'typecheck']);
+  run('lint', 'npm', ['run', '--silent', 'lint']);
+}
+
+if (!only || only === 'vitest') {
+  const json = join(out, 'vitest.json');
+  run(
+    'unit, integration, corpus (vitest)',
+    'npx',
+    ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`],
+    { env: { ...process.env, FORCE_COLOR: '0' } },
+  );
+  if (existsSync(json)) {
+    const r = JSON.parse(readFileSync(json, 'utf8'));
+    passed += r.numPassedTests;
+    failed += r.numFailedTests;
+  } else failed += 1;
+}
+
+const hasE2e =
+  existsSync('tests/e2e') && readdirSync('tests/e2e').some((f) => f.endsWith('.spec.ts'));
+if ((!only || only === 'e2e') && hasE2e) {
+  const json = join(out, 'playwright.json');
+  // WebRTC needs a non-loopback interface; the helper gives one in a namespace nothing leaves.
+  run(
+    'end-to-end (Playwright, Chromium, private network namespace)',
+    'bash',
+    ['scripts/netns-run', 'npx', 'playwright', 'test', '--reporter=list,json'],
+    { env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json } },
+  );
+  if (existsSync(json)) {
+    const s = JSON.parse(readFileSync(json, 'utf8')).stats;
+    passed += s.expected + s.flaky;
+    failed += s.unexpected;
+  } else failed += 1;
+}
+
+if (stepFailed.length) console.log(`\nfailed steps: ${stepFailed.join(', ')}`);
+console.log(`\n${passed} passed, ${failed} failed`);
+process.exit(stepFailed.length || failed ? 1 : 0);
