@@ -62,7 +62,8 @@ function write(value: JsonValue, hint: HintValue | undefined, nl: string, out: s
   }
 }
 
-function isHintObject(h: HintValue | undefined): h is HintObject {
+/** True for an object in a hint tree (not a list, not a RawNumber). */
+export function isHintObject(h: HintValue | undefined): h is HintObject {
   return typeof h === 'object' && h !== null && !Array.isArray(h) && !(h instanceof RawNumber);
 }
 

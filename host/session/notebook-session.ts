@@ -1,0 +1,256 @@
+import { readFile } from 'node:fs/promises';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { ObservableV2 } from 'lib0/observable';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { PairbookError } from '../../protocol/errors';
+import { parseJsonWithRawNumbers } from '../../protocol/python-json';
+import type { Transport } from '../../protocol/transport';
+import {
+  LOAD_ORIGIN,
+  type SaveHint,
+  createSaveHint,
+  loadNotebookIntoDoc,
+  serializeNotebook,
+} from '../../protocol/ydoc-nbformat';
+import {
+  type NotebookFile,
+  readNotebookFile,
+  sha256,
+  writeFileAtomic,
+} from '../document/notebook-file';
+import { attachSyncClient } from './sync-client';
+import { Journal } from './journal';
+
+/** Default quiet time after the last edit before an autosave. */
+export const AUTOSAVE_DELAY_MS = 1000;
+/** Journal size past which a save starts it over from the saved state. */
+export const JOURNAL_COMPACT_BYTES = 4 * 1024 * 1024;
+
+/** Options for NotebookSession.open. */
+export interface SessionOptions {
+  /** The app's data folder; the journal lives in `<dataDir>/journals/`. */
+  dataDir: string;
+  /** Quiet time after the last edit before saving; 0 turns autosave off. Default AUTOSAVE_DELAY_MS. */
+  autosaveDelayMs?: number;
+}
+
+/** What the journal of a previous run held, and what was done with it. */
+export type Recovery =
+  | { kind: 'replayed'; updates: number }
+  | { kind: 'kept-both'; recoveredPath: string; message: string };
+
+/** Events of a NotebookSession. */
+export interface SessionEvents {
+  /** The document has edits that are not in the file yet. */
+  dirty: () => void;
+  /** The file on disk now holds the document. */
+  saved: (info: { path: string; bytes: number }) => void;
+  /** A save could not happen: the file changed on disk, or writing failed. Edits are kept. */
+  'save-failed': (error: PairbookError) => void;
+}
+
+/**
+ * One open notebook: the document of record (a Y.Doc), the file it came from, its crash journal
+ * and debounced autosave. Clients (the host window, later guests) attach over any Transport and
+ * speak y-protocols sync and awareness with it.
+ */
+export class NotebookSession extends ObservableV2<SessionEvents> {
+  /** The document every client edits. */
+  readonly doc = new Y.Doc();
+  /** Who is here and where their cursors are. */
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  /** Set when the journal of an earlier run was recovered on open. */
+  recovery: Recovery | null = null;
+
+  private file!: NotebookFile;
+  private ids: string[] = [];
+  private hint: SaveHint | null = null;
+  private journal: Journal;
+  private isDirty = false;
+  private autosaveTimer: NodeJS.Timeout | null = null;
+  private saving: Promise<void> | null = null;
+  private closed = false;
+
+  private constructor(
+    readonly path: string,
+    private readonly options: SessionOptions,
+  ) {
+    super();
+    this.journal = Journal.for(options.dataDir, path);
+    // The host's own presence is not a person; clients set theirs.
+    this.awareness.setLocalState(null);
+  }
+
+  /**
+   * Opens `path`. Replays the journal of a run that crashed; if the file changed on disk since,
+   * writes the recovered edits to a new file beside it and opens the file as it is now.
+   * Throws PairbookError (unreadable, invalid JSON, not a notebook, ...) and writes nothing.
+   */
+  static async open(path: string, options: SessionOptions): Promise<NotebookSession> {
+    const session = new NotebookSession(resolve(path), options);
+    await session.load();
+    return session;
+  }
+
+  /** True when edits were accepted that are not in the file yet. */
+  get dirty(): boolean {
+    return this.isDirty;
+  }
+
+  /** The file's name, for titles. */
+  get name(): string {
+    return basename(this.path);
+  }
+
+  /**
+   * Attaches a client over `transport`: y-protocols sync and awareness until either side closes.
+   * Returns a function that detaches it.
+   */
+  attach(transport: Transport): () => void {
+    return attachSyncClient(this.doc, this.awareness, transport);
+  }
+
+  /**
+   * Writes the document to its file if it has unsaved edits (an unchanged notebook is never
+   * rewritten, so it stays byte-identical). Refuses, with error code 'file-changed', when the file
+   * changed on disk since it was read or last saved, unless `force`.
+   */
+  async save(options: { force?: boolean } = {}): Promise<void> {
+    while (this.saving) await this.saving;
+    if (!this.isDirty) return;
+    this.saving = this.write(options.force ?? false).finally(() => {
+      this.saving = null;
+    });
+    return this.saving;
+  }
+
+  /** Saves pending edits, stops autosave and closes the journal. Idempotent. */
+  async close(): Promise<void> {
+    if (this.closed) return;
+    if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
+    try {
+      await this.save();
+    } finally {
+      this.closed = true;
+      if (this.isDirty) this.journal.close();
+      else this.journal.discard();
+      this.awareness.destroy();
+      this.doc.destroy();
+    }
+  }
+
+  private async load(): Promise<void> {
+    this.file = await readNotebookFile(this.path);
+    const previous = this.journal.read();
+    if (previous?.hasUnsavedUpdates && previous.expectedFileSha256 !== this.file.sha256) {
+      this.recovery = await this.keepBoth(previous.updates);
+      this.journal.discard();
+      previous.hasUnsavedUpdates = false;
+    }
+    if (previous?.hasUnsavedUpdates) {
+      // The file is as the crashed run left it: its journal holds the whole document.
+      Y.transact(
+        this.doc,
+        () => previous.updates.forEach((u) => Y.applyUpdate(this.doc, u)),
+        LOAD_ORIGIN,
+      );
+      this.ids = this.loadIdsFromFile();
+      this.recovery = { kind: 'replayed', updates: previous.updates.length };
+      this.journal.begin(this.file.sha256, Y.encodeStateAsUpdate(this.doc));
+      this.isDirty = true;
+      this.scheduleAutosave();
+    } else {
+      this.journal.discard();
+      this.ids = loadNotebookIntoDoc(this.file.notebook, this.doc);
+    }
+    this.doc.on('update', this.onUpdate);
+  }
+
+  // Ids the file's cells get when loaded; cells without ids in the file get derived ones.
+  private loadIdsFromFile(): string[] {
+    return loadNotebookIntoDoc(this.file.notebook, new Y.Doc());
+  }
+
+  // Registered before any client attaches, so an update is journaled before it is relayed.
+  private onUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin === LOAD_ORIGIN) return;
+    if (this.journal.isOpen) this.journal.appendUpdate(update);
+    else this.journal.begin(this.file.sha256, Y.encodeStateAsUpdate(this.doc));
+    if (!this.isDirty) {
+      this.isDirty = true;
+      this.emit('dirty', []);
+    }
+    this.scheduleAutosave();
+  };
+
+  private scheduleAutosave(): void {
+    const delay = this.options.autosaveDelayMs ?? AUTOSAVE_DELAY_MS;
+    if (delay <= 0 || this.closed) return;
+    if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
+    this.autosaveTimer = setTimeout(() => {
+      this.autosaveTimer = null;
+      this.save().catch((e: unknown) => {
+        // save() reports through 'save-failed'; anything else is a bug worth seeing.
+        if (!(e instanceof PairbookError)) console.error('pairbook: autosave failed', e);
+      });
+    }, delay);
+  }
+
+  private async write(force: boolean): Promise<void> {
+    const onDisk = await readFile(this.path).catch(() => null);
+    if (!force && onDisk !== null && sha256(onDisk) !== this.file.sha256) {
+      const error = new PairbookError(
+        'file-changed',
+        `${this.name} changed on disk since Pairbook read it; your edits are kept — ` +
+          'reload to take the new file, or save anyway to overwrite it',
+      );
+      this.emit('save-failed', [error]);
+      throw error;
+    }
+    this.hint ??= createSaveHint(parseJsonWithRawNumbers(this.file.text), this.ids);
+    const text = serializeNotebook(this.doc, this.hint);
+    try {
+      await writeFileAtomic(this.path, text);
+    } catch (e) {
+      if (e instanceof PairbookError) this.emit('save-failed', [e]);
+      throw e;
+    }
+    const hash = sha256(text);
+    this.file = { ...this.file, text, sha256: hash };
+    // Past a size, start the journal over from the saved state instead of appending forever.
+    if (this.journal.size > JOURNAL_COMPACT_BYTES) {
+      this.journal.begin(hash, Y.encodeStateAsUpdate(this.doc));
+    } else if (this.journal.isOpen) this.journal.markSaved(hash);
+    this.isDirty = false;
+    this.emit('saved', [{ path: this.path, bytes: Buffer.byteLength(text) }]);
+  }
+
+  // The file changed while edits sat in the journal: write those edits to a new file, open the file.
+  private async keepBoth(updates: Uint8Array[]): Promise<Recovery> {
+    const recovered = new Y.Doc();
+    updates.forEach((u) => Y.applyUpdate(recovered, u));
+    const ext = extname(this.path);
+    const stem = basename(this.path, ext);
+    let target = join(dirname(this.path), `${stem}.recovered${ext}`);
+    for (
+      let n = 2;
+      await readFile(target).then(
+        () => true,
+        () => false,
+      );
+      n++
+    ) {
+      target = join(dirname(this.path), `${stem}.recovered-${n}${ext}`);
+    }
+    await writeFileAtomic(target, serializeNotebook(recovered));
+    recovered.destroy();
+    return {
+      kind: 'kept-both',
+      recoveredPath: target,
+      message:
+        `${this.name} changed on disk after Pairbook last saved it, so the edits of your last ` +
+        `session were not merged into it; they are in ${basename(target)} beside it`,
+    };
+  }
+}

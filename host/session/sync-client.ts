@@ -1,0 +1,86 @@
+import * as encoding from 'lib0/encoding';
+import * as decoding from 'lib0/decoding';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as syncProtocol from 'y-protocols/sync';
+import type * as Y from 'yjs';
+import { Tag, decodeHubMessage, encodeHubMessage } from '../../protocol/hub-messages';
+import type { Transport } from '../../protocol/transport';
+
+/**
+ * Serves one client over `transport`: y-protocols sync of `doc` and awareness, until the
+ * transport closes or the returned function is called. Updates the client sends carry the
+ * transport as their origin, so they are not echoed back to it. A message that cannot be read
+ * closes the transport with the reason; the session keeps running.
+ */
+export function attachSyncClient(
+  doc: Y.Doc,
+  awareness: awarenessProtocol.Awareness,
+  transport: Transport,
+): () => void {
+  const clientIds = new Set<number>();
+
+  const onDocUpdate = (update: Uint8Array, origin: unknown) => {
+    if (origin === transport) return;
+    const enc = encodeHubMessage(Tag.Sync);
+    syncProtocol.writeUpdate(enc, update);
+    transport.send(encoding.toUint8Array(enc));
+  };
+  const onAwareness = (
+    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
+    origin: unknown,
+  ) => {
+    if (origin === transport) {
+      added.forEach((id) => clientIds.add(id));
+      removed.forEach((id) => clientIds.delete(id));
+    }
+    const changed = [...added, ...updated, ...removed];
+    const enc = encodeHubMessage(Tag.Awareness);
+    encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
+    transport.send(encoding.toUint8Array(enc));
+  };
+
+  const onMessage = (bytes: Uint8Array) => {
+    const msg = decodeHubMessage(bytes);
+    if (!msg.ok) return transport.close(msg.error.message);
+    try {
+      if (msg.value.tag === Tag.Sync) {
+        const reply = encodeHubMessage(Tag.Sync);
+        syncProtocol.readSyncMessage(msg.value.body, reply, doc, transport);
+        if (encoding.length(reply) > 1) transport.send(encoding.toUint8Array(reply));
+      } else {
+        const update = decoding.readVarUint8Array(msg.value.body);
+        awarenessProtocol.applyAwarenessUpdate(awareness, update, transport);
+      }
+    } catch (e) {
+      transport.close(
+        `unreadable ${msg.value.tag === Tag.Sync ? 'sync' : 'awareness'} message: ${(e as Error).message}`,
+      );
+    }
+  };
+
+  let detached = false;
+  const detach = () => {
+    if (detached) return;
+    detached = true;
+    doc.off('update', onDocUpdate);
+    awareness.off('update', onAwareness);
+    offMessage();
+    offClose();
+    awarenessProtocol.removeAwarenessStates(awareness, [...clientIds], 'detached');
+  };
+  doc.on('update', onDocUpdate);
+  awareness.on('update', onAwareness);
+  const offMessage = transport.onMessage(onMessage);
+  const offClose = transport.onClose(detach);
+
+  const step1 = encodeHubMessage(Tag.Sync);
+  syncProtocol.writeSyncStep1(step1, doc);
+  transport.send(encoding.toUint8Array(step1));
+  const states = [...awareness.getStates().keys()];
+  if (states.length > 0) {
+    const enc = encodeHubMessage(Tag.Awareness);
+    encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(awareness, states));
+    transport.send(encoding.toUint8Array(enc));
+  }
+  return detach;
+}

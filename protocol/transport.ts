@@ -1,0 +1,53 @@
+/**
+ * A message pipe between a client and the host: a MessagePort, a WebSocket or a WebRTC data
+ * channel. Moves whole messages; knows nothing of what they mean.
+ */
+export interface Transport {
+  /** Sends one message. Dropped silently once the transport is closed. */
+  send(message: Uint8Array): void;
+  /** Calls `listener` with every message received. Returns an unsubscribe function. */
+  onMessage(listener: (message: Uint8Array) => void): () => void;
+  /** Calls `listener` once when the pipe closes, from either end. Returns an unsubscribe function. */
+  onClose(listener: (reason: string) => void): () => void;
+  /** Closes the pipe. Idempotent. */
+  close(reason?: string): void;
+}
+
+/** Two Transports joined back to back in memory: what one sends, the other receives. */
+export function createTransportPair(): [Transport, Transport] {
+  const make = () => ({
+    messages: new Set<(m: Uint8Array) => void>(),
+    closes: new Set<(r: string) => void>(),
+    closed: false,
+  });
+  const ends = [make(), make()] as const;
+  const transport = (self: 0 | 1): Transport => {
+    const me = ends[self];
+    const other = ends[self === 0 ? 1 : 0];
+    return {
+      send(message) {
+        if (me.closed) return;
+        // Delivered asynchronously, as every real pipe does.
+        queueMicrotask(() => {
+          if (!other.closed) for (const l of other.messages) l(message);
+        });
+      },
+      onMessage(listener) {
+        me.messages.add(listener);
+        return () => me.messages.delete(listener);
+      },
+      onClose(listener) {
+        me.closes.add(listener);
+        return () => me.closes.delete(listener);
+      },
+      close(reason = 'closed') {
+        for (const end of ends) {
+          if (end.closed) continue;
+          end.closed = true;
+          for (const l of end.closes) l(reason);
+        }
+      },
+    };
+  };
+  return [transport(0), transport(1)];
+}

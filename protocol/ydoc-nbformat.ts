@@ -1,0 +1,257 @@
+// Converts between nbformat v4 JSON and the shared Y.Doc, in the schema of @jupyter/ydoc's
+// YNotebook (so the document matches JupyterLab's own real-time model):
+//   doc.getMap('meta'):   nbformat, nbformat_minor, metadata (Y.Map), unknown top-level keys
+//   doc.getArray('cells'): Y.Map per cell: id, cell_type, source (Y.Text), metadata (Y.Map),
+//                          outputs (Y.Array of Y.Map; stream text is a Y.Text), execution_count,
+//                          attachments, unknown keys as they were.
+import * as Y from 'yjs';
+import {
+  CELL_ID_MINOR,
+  type Cell,
+  type MultilineString,
+  type Notebook,
+  isJsonMime,
+  isObject,
+  isSplitMime,
+  joinMultiline,
+} from './nbformat';
+import {
+  type HintObject,
+  type HintValue,
+  type JsonObject,
+  type JsonValue,
+  isHintObject,
+  splitLinesPython,
+  stringifyPython,
+} from './python-json';
+
+/** Transaction origin of the load that fills a fresh document from a file. */
+export const LOAD_ORIGIN = 'pairbook:load';
+
+/** Cell keys that describe live state, never saved to the file. */
+const RUNTIME_CELL_KEYS = new Set(['execution_state']);
+
+/** The cells array of a notebook document. */
+export const cellsOf = (doc: Y.Doc): Y.Array<Y.Map<unknown>> => doc.getArray('cells');
+/** The notebook-level map of a notebook document. */
+export const metaOf = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('meta');
+
+/**
+ * Fills an empty `doc` with `nb`. Cells without an id (nbformat < 4.5) get one derived from their
+ * position and source, so loading the same file twice gives the same ids. Returns the ids in order.
+ */
+export function loadNotebookIntoDoc(nb: Notebook, doc: Y.Doc): string[] {
+  const ids = assignCellIds(nb.cells);
+  doc.transact(() => {
+    const meta = metaOf(doc);
+    for (const [key, value] of Object.entries(nb)) {
+      if (key === 'cells') continue;
+      meta.set(key, key === 'metadata' ? jsonMap(value as JsonObject) : value);
+    }
+    if (!('nbformat_minor' in nb)) meta.set('nbformat_minor', 0);
+    cellsOf(doc).insert(
+      0,
+      nb.cells.map((cell, i) => createCellMap(cell, ids[i] as string)),
+    );
+  }, LOAD_ORIGIN);
+  return ids;
+}
+
+/** Builds the Y.Map of one cell from its nbformat JSON (source and texts joined). */
+export function createCellMap(cell: Cell, id: string): Y.Map<unknown> {
+  const map = new Y.Map<unknown>();
+  for (const [key, value] of Object.entries(cell)) {
+    if (key === 'source') map.set('source', new Y.Text(joinMultiline(value as MultilineString)));
+    else if (key === 'metadata') map.set('metadata', jsonMap(value as JsonObject));
+    else if (key === 'outputs' && Array.isArray(value)) {
+      const outputs = new Y.Array<Y.Map<unknown>>();
+      outputs.insert(
+        0,
+        value.map((o) => createOutputMap(o as JsonObject)),
+      );
+      map.set('outputs', outputs);
+    } else if (key === 'attachments' && isObject(value)) {
+      map.set(
+        'attachments',
+        mapValues(value, (b) => rejoinBundle(b as JsonObject)),
+      );
+    } else if (key !== 'id') map.set(key, value);
+  }
+  map.set('id', id);
+  return map;
+}
+
+/** Builds the Y.Map of one output; a stream's text becomes a Y.Text so appends are small. */
+export function createOutputMap(output: JsonObject): Y.Map<unknown> {
+  const map = new Y.Map<unknown>();
+  for (const [key, value] of Object.entries(output)) {
+    if (key === 'text' && output.output_type === 'stream') {
+      map.set('text', new Y.Text(joinMultiline(value as MultilineString)));
+    } else if (key === 'data' && isObject(value)) map.set('data', rejoinBundle(value));
+    else map.set(key, value);
+  }
+  return map;
+}
+
+/** Reads the document back as nbformat JSON, strings joined, every cell with its id. */
+export function notebookFromDoc(doc: Y.Doc): Notebook {
+  const nb: JsonObject = {};
+  metaOf(doc).forEach((value, key) => {
+    nb[key] = toJson(value);
+  });
+  nb.cells = cellsOf(doc)
+    .toArray()
+    .map((cell) => cellFromMap(cell));
+  return nb as Notebook;
+}
+
+/** Reads one cell's Y.Map as nbformat JSON. */
+export function cellFromMap(cell: Y.Map<unknown>): Cell {
+  const out: JsonObject = {};
+  cell.forEach((value, key) => {
+    if (!RUNTIME_CELL_KEYS.has(key)) out[key] = toJson(value);
+  });
+  return out as Cell;
+}
+
+function toJson(value: unknown): JsonValue {
+  if (value instanceof Y.Text) return value.toString();
+  if (value instanceof Y.Map) {
+    const out: JsonObject = {};
+    value.forEach((v, k) => {
+      out[k] = toJson(v);
+    });
+    return out;
+  }
+  if (value instanceof Y.Array) return value.toArray().map(toJson);
+  return value as JsonValue;
+}
+
+/**
+ * What the file looked like when it was read: used on save so that whatever did not change is
+ * written as it was (number spellings, strings kept whole instead of split into lines, fields
+ * the file left out). Cells are matched by id.
+ */
+export interface SaveHint {
+  top: HintObject;
+  cellsById: Map<string, HintObject>;
+}
+
+/** Builds a SaveHint from the file's parsed value and the ids the load gave its cells. */
+export function createSaveHint(file: HintValue, ids: string[]): SaveHint {
+  const top = isHintObject(file) ? file : {};
+  const cells = Array.isArray(top.cells) ? top.cells : [];
+  const cellsById = new Map<string, HintObject>();
+  ids.forEach((id, i) => {
+    const c = cells[i];
+    if (isHintObject(c)) cellsById.set(id, c);
+  });
+  return { top, cellsById };
+}
+
+/**
+ * Writes the document as Jupyter does (`indent=1`, sorted keys, non-ASCII as is, trailing
+ * newline, multi-line strings as lists of lines), keeping what `hint` says the file had.
+ */
+export function serializeNotebook(doc: Y.Doc, hint?: SaveHint): string {
+  const nb = notebookFromDoc(doc);
+  const minor = typeof nb.nbformat_minor === 'number' ? nb.nbformat_minor : 0;
+  const cellHints: HintValue[] = [];
+  const file: JsonObject = { ...nb };
+  if (hint && !('nbformat_minor' in hint.top) && minor === 0) delete file.nbformat_minor;
+  file.cells = nb.cells.map((cell) => {
+    const h = hint?.cellsById.get(cell.id as string);
+    cellHints.push(h ?? null);
+    return cellToFile(cell, h, minor);
+  });
+  const topHint: HintObject = { ...(hint?.top ?? {}), cells: cellHints };
+  return stringifyPython(file, topHint) + '\n';
+}
+
+function cellToFile(cell: Cell, hint: HintObject | undefined, minor: number): JsonObject {
+  const out: JsonObject = { ...cell };
+  if (!(minor >= CELL_ID_MINOR || (hint && 'id' in hint))) delete out.id;
+  if ('source' in cell) out.source = splitLike(joinMultiline(cell.source), hint?.source, true);
+  if (isObject(cell.attachments)) {
+    const h = isHintObject(hint?.attachments) ? hint.attachments : undefined;
+    out.attachments = mapValues(cell.attachments, (bundle, name) =>
+      splitBundle(bundle as JsonObject, h?.[name]),
+    );
+  }
+  if (Array.isArray(cell.outputs)) {
+    const h = Array.isArray(hint?.outputs) ? hint.outputs : [];
+    out.outputs = cell.outputs.map((o, i) => outputToFile(o as JsonObject, h[i]));
+  }
+  return out;
+}
+
+function outputToFile(output: JsonObject, hint: HintValue | undefined): JsonObject {
+  const h = isHintObject(hint) ? hint : undefined;
+  const out: JsonObject = { ...output };
+  if (output.output_type === 'stream' && typeof output.text === 'string') {
+    out.text = splitLike(output.text, h?.text, true);
+  } else if (isObject(output.data)) {
+    out.data = splitBundle(output.data, h?.data);
+  }
+  return out;
+}
+
+function splitBundle(bundle: JsonObject, hint: HintValue | undefined): JsonObject {
+  const h = isHintObject(hint) ? hint : undefined;
+  return mapValues(bundle, (value, mime) =>
+    typeof value === 'string' && !isJsonMime(mime)
+      ? splitLike(value, h?.[mime], isSplitMime(mime))
+      : value,
+  );
+}
+
+/** A string as a list of lines, unless the file had it as one string (or never splits it). */
+function splitLike(text: string, hint: HintValue | undefined, splitByDefault: boolean): JsonValue {
+  const split = hint === undefined || hint === null ? splitByDefault : Array.isArray(hint);
+  return split ? splitLinesPython(text) : text;
+}
+
+function rejoinBundle(bundle: JsonObject): JsonObject {
+  return mapValues(bundle, (value, mime) =>
+    !isJsonMime(mime) && Array.isArray(value) && value.every((l) => typeof l === 'string')
+      ? (value as string[]).join('')
+      : value,
+  );
+}
+
+function jsonMap(obj: JsonObject): Y.Map<unknown> {
+  return new Y.Map<unknown>(Object.entries(obj));
+}
+
+function mapValues(obj: JsonObject, f: (v: JsonValue, k: string) => JsonValue): JsonObject {
+  const out: JsonObject = {};
+  for (const [k, v] of Object.entries(obj)) out[k] = f(v, k);
+  return out;
+}
+
+function assignCellIds(cells: Cell[]): string[] {
+  const taken = new Set(
+    cells.map((c) => c.id).filter((id): id is string => typeof id === 'string'),
+  );
+  return cells.map((cell, i) => {
+    if (typeof cell.id === 'string') return cell.id;
+    let id = derivedId(
+      `${i}:${typeof cell.source === 'undefined' ? '' : joinMultiline(cell.source)}`,
+    );
+    while (taken.has(id)) id = derivedId(id);
+    taken.add(id);
+    return id;
+  });
+}
+
+// FNV-1a, 32 bits twice: a short, stable id for cells whose file gave none.
+function derivedId(seed: string): string {
+  let a = 0x811c9dc5;
+  let b = 0x01000193;
+  for (let i = 0; i < seed.length; i++) {
+    const c = seed.charCodeAt(i);
+    a = Math.imul(a ^ c, 0x01000193) >>> 0;
+    b = Math.imul(b ^ c, 0x811c9dc5) >>> 0;
+  }
+  return (a.toString(16).padStart(8, '0') + b.toString(16).padStart(8, '0')).slice(0, 12);
+}
