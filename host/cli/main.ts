@@ -1,0 +1,27 @@
+import { check } from './check';
+
+/** One CLI command: its one-line usage and what it does. Resolves to the exit code. */
+interface Command {
+  usage: string;
+  run(args: string[]): Promise<number>;
+}
+
+const COMMANDS: Record<string, Command> = {
+  check: {
+    usage: 'pairbook check FILE...    report whether each notebook opens and saves losslessly',
+    run: check,
+  },
+};
+
+/** Entry point of `npx pairbook`. Returns the process exit code. */
+export async function main(argv: string[]): Promise<number> {
+  const [name, ...args] = argv;
+  const command = name ? COMMANDS[name] : undefined;
+  if (!command) {
+    const usage = Object.values(COMMANDS).map((c) => `  ${c.usage}`);
+    const said = name && name !== '--help' && name !== 'help' ? `unknown command "${name}"\n` : '';
+    process.stderr.write(`${said}usage:\n${usage.join('\n')}\n`);
+    return name === '--help' || name === 'help' ? 0 : 2;
+  }
+  return command.run(args);
+}
