@@ -1,6 +1,6 @@
 // The messages a client and the host exchange over a Transport. Every message starts with a
-// varuint tag; sync and awareness bodies are y-protocols' own (as y-websocket frames them).
-// See docs/protocol.md for the grammar.
+// varuint tag; sync and awareness bodies are y-protocols' own (as y-websocket frames them);
+// requests and notices are one JSON string. See docs/protocol.md for the grammar.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { PairbookError, type Result, err, ok } from './errors';
@@ -11,9 +11,35 @@ export const Tag = {
   Sync: 0,
   /** y-protocols awareness update. */
   Awareness: 1,
+  /** Client → host: a ClientRequest as JSON. */
+  Request: 2,
+  /** Host → client: a HostNotice as JSON. */
+  Notice: 3,
 } as const;
 /** A message tag. */
 export type Tag = (typeof Tag)[keyof typeof Tag];
+
+/** What a client asks the host to do. `id` pairs the request with its reply notice. */
+export type ClientRequest =
+  | { id: number; type: 'run'; cellIds: string[] }
+  | { id: number; type: 'interrupt' }
+  | { id: number; type: 'restart' }
+  | { id: number; type: 'save' }
+  | { id: number; type: 'input-reply'; inputId: string; value: string };
+
+/** What the host tells one client. */
+export type HostNotice =
+  /** The outcome of request `id`; `message` says why when it was refused or failed. */
+  | { type: 'reply'; id: number; ok: boolean; message?: string }
+  /** The kernel asks the person who ran the cell for input (`input()`, `getpass()`). */
+  | { type: 'input-request'; inputId: string; cellId: string; prompt: string; password: boolean }
+  /** Something the person should read: a save failed, a role changed, an update was dropped. */
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
+
+/** Longest JSON body of a request or notice accepted. */
+export const MAX_JSON_MESSAGE_CHARS = 64 * 1024;
+/** Most cells one run request may name. */
+export const MAX_RUN_CELLS = 10_000;
 
 /** A decoded message: its tag and a decoder positioned at its body. */
 export interface HubMessage {
@@ -26,7 +52,7 @@ export function decodeHubMessage(bytes: Uint8Array): Result<HubMessage> {
   try {
     const body = decoding.createDecoder(bytes);
     const tag = decoding.readVarUint(body);
-    if (tag !== Tag.Sync && tag !== Tag.Awareness) {
+    if (tag !== Tag.Sync && tag !== Tag.Awareness && tag !== Tag.Request && tag !== Tag.Notice) {
       return err(new PairbookError('invalid-message', `unknown message tag ${tag}`));
     }
     return ok({ tag, body });
@@ -40,4 +66,71 @@ export function encodeHubMessage(tag: Tag): encoding.Encoder {
   const enc = encoding.createEncoder();
   encoding.writeVarUint(enc, tag);
   return enc;
+}
+
+/** Encodes a request for the host. */
+export function encodeRequest(request: ClientRequest): Uint8Array {
+  const enc = encodeHubMessage(Tag.Request);
+  encoding.writeVarString(enc, JSON.stringify(request));
+  return encoding.toUint8Array(enc);
+}
+
+/** Encodes a notice for a client. */
+export function encodeNotice(notice: HostNotice): Uint8Array {
+  const enc = encodeHubMessage(Tag.Notice);
+  encoding.writeVarString(enc, JSON.stringify(notice));
+  return encoding.toUint8Array(enc);
+}
+
+/** Reads and validates a request body (untrusted: checks every field's type and size). */
+export function decodeRequest(body: decoding.Decoder): Result<ClientRequest> {
+  const bad = (why: string) => err(new PairbookError('invalid-message', `bad request: ${why}`));
+  let value: unknown;
+  try {
+    const text = decoding.readVarString(body);
+    if (text.length > MAX_JSON_MESSAGE_CHARS) return bad('too long');
+    value = JSON.parse(text);
+  } catch {
+    return bad('not JSON');
+  }
+  if (typeof value !== 'object' || value === null) return bad('not an object');
+  const r = value as Record<string, unknown>;
+  if (typeof r.id !== 'number' || !Number.isSafeInteger(r.id)) return bad('no numeric id');
+  const id = r.id;
+  switch (r.type) {
+    case 'run':
+      if (
+        !Array.isArray(r.cellIds) ||
+        r.cellIds.length === 0 ||
+        r.cellIds.length > MAX_RUN_CELLS ||
+        !r.cellIds.every((c) => typeof c === 'string' && c.length <= 64)
+      ) {
+        return bad('run needs cellIds, a non-empty list of cell ids');
+      }
+      return ok({ id, type: 'run', cellIds: r.cellIds as string[] });
+    case 'interrupt':
+    case 'restart':
+    case 'save':
+      return ok({ id, type: r.type });
+    case 'input-reply':
+      if (typeof r.inputId !== 'string' || typeof r.value !== 'string') {
+        return bad('input-reply needs inputId and value strings');
+      }
+      return ok({ id, type: 'input-reply', inputId: r.inputId, value: r.value });
+    default:
+      return bad(`unknown type ${JSON.stringify(r.type)}`);
+  }
+}
+
+/** Reads a notice body from the host. The host is trusted for content, not for shape. */
+export function decodeNotice(body: decoding.Decoder): Result<HostNotice> {
+  try {
+    const value = JSON.parse(decoding.readVarString(body)) as HostNotice;
+    if (typeof value !== 'object' || value === null || typeof value.type !== 'string') {
+      return err(new PairbookError('invalid-message', 'bad notice: no type'));
+    }
+    return ok(value);
+  } catch (e) {
+    return err(new PairbookError('invalid-message', `bad notice: ${(e as Error).message}`));
+  }
 }

@@ -1,0 +1,42 @@
+// Live state every client sees that is not part of the notebook file: kernel status, the run
+// queue, who ran what. It lives in the shared Y.Doc under doc.getMap('runtime'); only the host
+// writes it, and it is never saved to the .ipynb.
+import type * as Y from 'yjs';
+
+/** Kernel status as clients see it. */
+export type KernelStatus = 'none' | 'starting' | 'idle' | 'busy' | 'restarting' | 'dead';
+
+/** The kernel attached to the notebook. */
+export interface KernelInfo {
+  status: KernelStatus;
+  /** Kernelspec name, e.g. "python3"; null before one is chosen. */
+  name: string | null;
+  displayName: string | null;
+  /** Why the kernel is dead or could not start, in words a user can act on. */
+  message?: string;
+}
+
+/** One run of a cell: who asked, when (ms since epoch), and when it ended (null while queued or running). */
+export interface CellRun {
+  cellId: string;
+  by: string;
+  requestedAt: number;
+  startedAt: number | null;
+  endedAt: number | null;
+}
+
+/** Keys of the runtime map. */
+export const RUNTIME = {
+  /** KernelInfo */
+  kernel: 'kernel',
+  /** CellRun[]: queued runs in order, the running one first. */
+  queue: 'queue',
+  /** Y.Map<CellRun>: the last run of each cell, by cell id. */
+  lastRuns: 'lastRuns',
+} as const;
+
+/** The runtime map of a notebook document. */
+export const runtimeOf = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('runtime');
+
+/** Transaction origin of everything the host writes from its kernel (outputs, counts, runtime). */
+export const KERNEL_ORIGIN = 'pairbook:kernel';
