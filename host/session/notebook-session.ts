@@ -19,7 +19,7 @@ import {
   sha256,
   writeFileAtomic,
 } from '../document/notebook-file';
-import { attachSyncClient } from './sync-client';
+import { type RequestHandler, attachSyncClient } from './sync-client';
 import { Journal } from './journal';
 
 /** Default quiet time after the last edit before an autosave. */
@@ -108,8 +108,20 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
    * Returns a function that detaches it.
    */
   attach(transport: Transport): () => void {
-    return attachSyncClient(this.doc, this.awareness, transport);
+    return attachSyncClient(this.doc, this.awareness, transport, this.handleRequest);
   }
+
+  /** Handles requests that need no kernel; the rest are answered by `requestHandler` when set. */
+  requestHandler: RequestHandler | null = null;
+
+  private handleRequest: RequestHandler = async (request, client) => {
+    if (request.type === 'save') {
+      await this.save();
+      return { ok: true };
+    }
+    if (this.requestHandler) return this.requestHandler(request, client);
+    return { ok: false, message: 'no kernel is attached to this notebook' };
+  };
 
   /**
    * Writes the document to its file if it has unsaved edits (an unchanged notebook is never
@@ -210,6 +222,11 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     }
     this.hint ??= createSaveHint(parseJsonWithRawNumbers(this.file.text), this.ids);
     const text = serializeNotebook(this.doc, this.hint);
+    if (text === this.file.text) {
+      // Only live state changed (kernel status, an edit undone): the file already says this.
+      this.isDirty = false;
+      return;
+    }
     try {
       await writeFileAtomic(this.path, text);
     } catch (e) {

@@ -3,20 +3,36 @@ import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
 import type * as Y from 'yjs';
-import { Tag, decodeHubMessage, encodeHubMessage } from '../../protocol/hub-messages';
+import {
+  type ClientRequest,
+  type HostNotice,
+  Tag,
+  decodeHubMessage,
+  decodeRequest,
+  encodeHubMessage,
+  encodeNotice,
+} from '../../protocol/hub-messages';
 import type { Transport } from '../../protocol/transport';
 
+/** Handles one request of an attached client; resolves to the reply's outcome. */
+export type RequestHandler = (
+  request: ClientRequest,
+  client: { transport: Transport; notify: (notice: HostNotice) => void },
+) => Promise<{ ok: boolean; message?: string }>;
+
 /**
- * Serves one client over `transport`: y-protocols sync of `doc` and awareness, until the
- * transport closes or the returned function is called. Updates the client sends carry the
- * transport as their origin, so they are not echoed back to it. A message that cannot be read
- * closes the transport with the reason; the session keeps running.
+ * Serves one client over `transport`: y-protocols sync of `doc` and awareness, and its requests,
+ * until the transport closes or the returned function is called. Updates the client sends carry
+ * the transport as their origin, so they are not echoed back to it. A message that cannot be
+ * read closes the transport with the reason; the session keeps running.
  */
 export function attachSyncClient(
   doc: Y.Doc,
   awareness: awarenessProtocol.Awareness,
   transport: Transport,
+  onRequest: RequestHandler,
 ): () => void {
+  const notify = (notice: HostNotice) => transport.send(encodeNotice(notice));
   const clientIds = new Set<number>();
 
   const onDocUpdate = (update: Uint8Array, origin: unknown) => {
@@ -47,9 +63,19 @@ export function attachSyncClient(
         const reply = encodeHubMessage(Tag.Sync);
         syncProtocol.readSyncMessage(msg.value.body, reply, doc, transport);
         if (encoding.length(reply) > 1) transport.send(encoding.toUint8Array(reply));
-      } else {
+      } else if (msg.value.tag === Tag.Awareness) {
         const update = decoding.readVarUint8Array(msg.value.body);
         awarenessProtocol.applyAwarenessUpdate(awareness, update, transport);
+      } else if (msg.value.tag === Tag.Request) {
+        const request = decodeRequest(msg.value.body);
+        if (!request.ok) return transport.close(request.error.message);
+        const { id } = request.value;
+        onRequest(request.value, { transport, notify }).then(
+          (r) => notify({ type: 'reply', id, ...r }),
+          (e: unknown) => notify({ type: 'reply', id, ok: false, message: (e as Error).message }),
+        );
+      } else {
+        return transport.close('clients do not send notices');
       }
     } catch (e) {
       transport.close(
