@@ -87,7 +87,10 @@ function codePointRank(unit: number): number {
 
 function formatNumber(value: number, hint: HintValue | undefined): string {
   if (hint instanceof RawNumber && Object.is(hint.value, value)) return hint.text;
-  if (Number.isInteger(value) && !Object.is(value, -0)) return BigInt(value).toString();
+  // Integers print as Python ints: shortest digits, never an exponent.
+  if (Number.isInteger(value) && !Object.is(value, -0)) {
+    return Math.abs(value) < 1e21 ? String(value) : BigInt(value).toString();
+  }
   return pythonFloatRepr(value);
 }
 
@@ -111,23 +114,19 @@ export function pythonFloatRepr(value: number): string {
 
 /**
  * Parses JSON text. On failure the error names the line and column, e.g.
- * "invalid JSON at line 12, column 5: Expected ',' or '}' after property value".
+ * "nb.ipynb is not valid JSON: line 12, column 5: expected ',' or '}'".
  */
 export function parseJson(text: string, what = 'file'): Result<JsonValue> {
   try {
     return ok(JSON.parse(text) as JsonValue);
-  } catch (e) {
-    const message = (e as Error).message;
-    const m = /position (\d+)/.exec(message);
-    const pos = m ? Number(m[1]) : text.length;
-    const { line, column } = lineAndColumn(text, pos);
-    const reason = message
-      .replace(/ in JSON at position \d+.*$/s, '')
-      .replace(/^Unexpected end of JSON input$/, 'the text ends in the middle of a value');
+  } catch {
+    // V8's message has no position on every version; scan again to say where it broke.
+    const problem = locateJsonError(text);
+    const { line, column } = lineAndColumn(text, problem.at);
     return err(
       new PairbookError(
         'invalid-json',
-        `${what} is not valid JSON: line ${line}, column ${column}: ${reason}`,
+        `${what} is not valid JSON: line ${line}, column ${column}: ${problem.reason}`,
       ),
     );
   }
@@ -143,65 +142,132 @@ function lineAndColumn(text: string, pos: number): { line: number; column: numbe
   return { line, column: pos - lineStart + 1 };
 }
 
+class JsonSyntaxError extends Error {
+  constructor(
+    readonly at: number,
+    readonly reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+/** Finds where and why JSON text is invalid (only called after JSON.parse refused it). */
+function locateJsonError(text: string): { at: number; reason: string } {
+  try {
+    const end = skipSpace(
+      text,
+      scanJson(text, 0, () => undefined),
+    );
+    return { at: end, reason: 'unexpected text after the end of the JSON value' };
+  } catch (e) {
+    if (e instanceof JsonSyntaxError) return { at: e.at, reason: e.reason };
+    throw e;
+  }
+}
+
 const NUMBER = /-?(?:0|[1-9]\d*)(?:\.\d+)?(?:[eE][+-]?\d+)?/y;
 
 /**
- * Parses JSON text that JSON.parse has already accepted, keeping as RawNumber every number
- * whose text Python would not reproduce. Used only to build save hints for files that are not
- * in Jupyter's canonical form.
+ * Parses JSON text, keeping as RawNumber every number whose text Python would not reproduce.
+ * Used only to build save hints, so that an unchanged number is written back as it was.
+ * Throws on invalid JSON (callers parse with parseJson first).
  */
 export function parseJsonWithRawNumbers(text: string): HintValue {
-  let i = 0;
-  const ws = () => {
-    while (i < text.length && ' \t\n\r'.includes(text[i] as string)) i++;
+  let result: HintValue = null;
+  const end = scanJson(text, 0, (v) => {
+    result = v;
+  });
+  if (skipSpace(text, end) !== text.length) throw new JsonSyntaxError(end, 'text after the value');
+  return result;
+}
+
+function skipSpace(text: string, i: number): number {
+  for (
+    let c = text.charCodeAt(i);
+    c === 32 || c === 9 || c === 10 || c === 13;
+    c = text.charCodeAt(++i)
+  );
+  return i;
+}
+
+// A strict recursive-descent JSON reader: hands the value to `emit`, returns the end offset.
+function scanJson(text: string, start: number, emit: (v: HintValue) => void): number {
+  const fail = (at: number, reason: string): never => {
+    throw new JsonSyntaxError(at, reason);
   };
-  const value = (): HintValue => {
-    ws();
+  const value = (i: number): [HintValue, number] => {
+    i = skipSpace(text, i);
     const c = text[i];
+    if (c === undefined) return fail(i, 'the text ends where a value should be');
     if (c === '{') {
-      i++;
       const obj: HintObject = {};
-      ws();
-      if (text[i] === '}') return (i++, obj);
+      i = skipSpace(text, i + 1);
+      if (text[i] === '}') return [obj, i + 1];
       for (;;) {
-        ws();
-        const key = str();
-        ws();
-        i++; // ':'
-        obj[key] = value();
-        ws();
-        if (text[i++] === '}') return obj;
+        i = skipSpace(text, i);
+        if (text[i] !== '"') fail(i, 'expected a "quoted" property name');
+        const [key, afterKey] = string(i);
+        i = skipSpace(text, afterKey);
+        if (text[i] !== ':') fail(i, "expected ':' after the property name");
+        const [v, afterValue] = value(i + 1);
+        obj[key] = v;
+        i = skipSpace(text, afterValue);
+        if (text[i] === '}') return [obj, i + 1];
+        if (text[i] !== ',') fail(i, "expected ',' or '}' after a property value");
+        i++;
       }
     }
     if (c === '[') {
-      i++;
       const arr: HintValue[] = [];
-      ws();
-      if (text[i] === ']') return (i++, arr);
+      i = skipSpace(text, i + 1);
+      if (text[i] === ']') return [arr, i + 1];
       for (;;) {
-        arr.push(value());
-        ws();
-        if (text[i++] === ']') return arr;
+        const [v, after] = value(i);
+        arr.push(v);
+        i = skipSpace(text, after);
+        if (text[i] === ']') return [arr, i + 1];
+        if (text[i] !== ',') fail(i, "expected ',' or ']' after a list item");
+        i++;
+        if (text[skipSpace(text, i)] === ']')
+          fail(skipSpace(text, i), "a ',' before ']' (trailing commas are not JSON)");
       }
     }
-    if (c === '"') return str();
-    if (text.startsWith('true', i)) return ((i += 4), true);
-    if (text.startsWith('false', i)) return ((i += 5), false);
-    if (text.startsWith('null', i)) return ((i += 4), null);
+    if (c === '"') return string(i);
+    for (const [word, v] of [
+      ['true', true],
+      ['false', false],
+      ['null', null],
+    ] as const) {
+      if (text.startsWith(word, i)) return [v, i + word.length];
+    }
     NUMBER.lastIndex = i;
-    const lexeme = (NUMBER.exec(text) as RegExpExecArray)[0];
-    i += lexeme.length;
+    const m = NUMBER.exec(text);
+    if (!m) return fail(i, `unexpected character ${JSON.stringify(c)}`);
+    const lexeme = m[0];
     const n = Number(lexeme);
-    return formatNumber(n, undefined) === lexeme ? n : new RawNumber(lexeme, n);
+    return [
+      formatNumber(n, undefined) === lexeme ? n : new RawNumber(lexeme, n),
+      i + lexeme.length,
+    ];
   };
-  const str = (): string => {
-    const start = i;
-    i++;
-    while (text[i] !== '"') i += text[i] === '\\' ? 2 : 1;
-    i++;
-    return JSON.parse(text.slice(start, i)) as string;
+  const string = (start: number): [string, number] => {
+    let i = start + 1;
+    for (;;) {
+      const c = text.charCodeAt(i);
+      if (Number.isNaN(c)) fail(start, 'a string that never ends');
+      if (c === 34) break;
+      if (c < 32) fail(i, 'a control character inside a string (write it as \\n, \\t, ...)');
+      i += c === 92 ? 2 : 1;
+    }
+    try {
+      return [JSON.parse(text.slice(start, i + 1)) as string, i + 1];
+    } catch {
+      return fail(start, 'a string with an invalid escape');
+    }
   };
-  return value();
+  const [v, end] = value(start);
+  emit(v);
+  return end;
 }
 
 /** Python's `str.splitlines(keepends=True)`, which nbformat uses to write multi-line strings. */

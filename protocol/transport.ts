@@ -28,7 +28,7 @@ export function createTransportPair(): [Transport, Transport] {
       send(message) {
         if (me.closed) return;
         // Delivered asynchronously, as every real pipe does.
-        queueMicrotask(() => {
+        void Promise.resolve().then(() => {
           if (!other.closed) for (const l of other.messages) l(message);
         });
       },

@@ -1,0 +1,61 @@
+import * as decoding from 'lib0/decoding';
+import { describe, expect, it } from 'vitest';
+import {
+  Tag,
+  decodeHubMessage,
+  decodeRequest,
+  encodeRequest,
+  type ClientRequest,
+} from '../../../protocol/hub-messages';
+
+function roundTrip(request: unknown) {
+  const bytes = encodeRequest(request as ClientRequest);
+  const msg = decodeHubMessage(bytes);
+  if (!msg.ok) throw msg.error;
+  expect(msg.value.tag).toBe(Tag.Request);
+  return decodeRequest(msg.value.body);
+}
+
+describe('client requests are validated at the boundary', () => {
+  it.each([
+    [{ id: 1, type: 'run', cellIds: ['a', 'b'] }],
+    [{ id: 2, type: 'interrupt' }],
+    [{ id: 3, type: 'restart' }],
+    [{ id: 4, type: 'save' }],
+    [{ id: 5, type: 'input-reply', inputId: 'i', value: 'v' }],
+  ])('accepts %j', (request) => {
+    expect(roundTrip(request)).toEqual({ ok: true, value: request });
+  });
+
+  it.each([
+    [{ type: 'save' }, /no numeric id/],
+    [{ id: 1, type: 'run', cellIds: [] }, /non-empty list/],
+    [{ id: 1, type: 'run', cellIds: [7] }, /cellIds/],
+    [{ id: 1, type: 'run', cellIds: ['x'.repeat(65)] }, /cellIds/],
+    [{ id: 1, type: 'exec', code: 'import os' }, /unknown type "exec"/],
+    [{ id: 1, type: 'input-reply', inputId: 'i' }, /value strings/],
+    [null, /not an object/],
+  ])('refuses %j', (request, why) => {
+    const r = roundTrip(request);
+    expect(r.ok).toBe(false);
+    expect(!r.ok && r.error.message).toMatch(why);
+  });
+
+  it('never throws on random bytes', () => {
+    let seed = 42;
+    const rand = () => (seed = (seed * 1103515245 + 12345) & 0x7fffffff) / 0x7fffffff;
+    for (let n = 0; n < 2000; n++) {
+      const bytes = Uint8Array.from({ length: Math.floor(rand() * 40) }, () =>
+        Math.floor(rand() * 256),
+      );
+      if (rand() < 0.5 && bytes.length > 0) bytes[0] = Tag.Request;
+      const msg = decodeHubMessage(bytes);
+      if (msg.ok && msg.value.tag === Tag.Request) {
+        expect(() => decodeRequest(msg.value.body)).not.toThrow();
+      }
+      expect(() => decodeHubMessage(bytes)).not.toThrow();
+    }
+    expect(decodeHubMessage(new Uint8Array([9])).ok).toBe(false);
+    expect(decodeRequest(decoding.createDecoder(new Uint8Array([200]))).ok).toBe(false);
+  });
+});
