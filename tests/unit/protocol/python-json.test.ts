@@ -69,7 +69,7 @@ describe('stringifyPython', () => {
 
   it('keeps the spelling of a number that did not change', () => {
     const hint = parseJsonWithRawNumbers('{"a": 1.0, "b": 1E3, "c": 12345678901234567890}');
-    expect(stringifyPython({ a: 1, b: 1000, c: 12345678901234567890 }, hint)).toBe(
+    expect(stringifyPython({ a: 1, b: 1000, c: Number('12345678901234567890') }, hint)).toBe(
       '{\n "a": 1.0,\n "b": 1E3,\n "c": 12345678901234567890\n}',
     );
     expect(stringifyPython({ a: 2, b: 1000, c: 1 }, hint)).toBe(
@@ -84,7 +84,7 @@ describe('pythonFloatRepr', () => {
     [1e-5, '1e-05'],
     [0.0001, '0.0001'],
     [1e16, '1e+16'],
-    [1234567890123456.7, '1234567890123456.8'],
+    [Number('1234567890123456.7'), '1234567890123456.8'],
     [2.5, '2.5'],
     [-0, '-0.0'],
     [1e22, '1e+22'],
