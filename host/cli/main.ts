@@ -1,4 +1,5 @@
 import { check } from './check';
+import { serve } from './serve';
 
 /** One CLI command: its one-line usage and what it does. Resolves to the exit code. */
 interface Command {
@@ -11,6 +12,7 @@ const COMMANDS: Record<string, Command> = {
     usage: 'pairbook check FILE...    report whether each notebook opens and saves losslessly',
     run: check,
   },
+  serve: { usage: 'pairbook serve FILE [--port N]  edit a notebook in the browser', run: serve },
 };
 
 /** Entry point of `npx pairbook`. Returns the process exit code. */

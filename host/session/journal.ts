@@ -78,7 +78,7 @@ export class Journal {
     for (let at = 0; at + RECORD_HEAD_BYTES <= bytes.length;) {
       const len = bytes.readUInt32LE(at);
       const crc = bytes.readUInt32LE(at + 4);
-      const end = at + RECORD_HEAD_BYTES + len;
+      const end = at + 8 + len;
       if (end > bytes.length) break;
       const body = bytes.subarray(at + 8, end);
       if (crc32(body) !== crc) break;

@@ -78,9 +78,7 @@ export function attachSyncClient(
         return transport.close('clients do not send notices');
       }
     } catch (e) {
-      transport.close(
-        `unreadable ${msg.value.tag === Tag.Sync ? 'sync' : 'awareness'} message: ${(e as Error).message}`,
-      );
+      transport.close(`unreadable message (tag ${msg.value.tag}): ${(e as Error).message}`);
     }
   };
 

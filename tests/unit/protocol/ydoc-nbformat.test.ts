@@ -96,7 +96,7 @@ describe('notebook ⇄ Y.Doc', () => {
   });
 
   it('does not add cell ids to an nbformat 4.4 notebook', () => {
-    const nb = { ...notebook([codeCell('x', ['1'])]), nbformat_minor: 4 };
+    const nb: JsonObject = { ...notebook([codeCell('x', ['1'])]), nbformat_minor: 4 };
     delete (nb.cells as JsonObject[])[0]!.id;
     const { doc, text, save } = load(nb);
     expect(save()).toBe(text);

@@ -1,0 +1,20 @@
+import type { AppInfo, DesktopApi } from '../../protocol/desktop-api';
+import { err, ok } from '../../protocol/errors';
+
+/**
+ * The DesktopApi as the browser shell answers it over HTTP. A browser tab shows one notebook and
+ * has no native dialogs, so the dialogs say what to run instead.
+ */
+export function createBrowserDesktopHandlers(info: AppInfo): DesktopApi {
+  const oneNotebook =
+    'the browser shell shows one notebook — run `npx pairbook serve OTHER.ipynb` to open another';
+  return {
+    getAppInfo: async () => ok(info),
+    // The tab sets its own title; nothing to do on the host.
+    setWindowTitle: async () => ok(null),
+    showOpenDialog: async () => err(oneNotebook),
+    showSaveAsDialog: async () =>
+      err('the browser shell saves in place — copy the file to keep another version'),
+    listRecentFiles: async () => ok([]),
+  };
+}

@@ -1,0 +1,99 @@
+import { readFileSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { PairbookError } from '../../protocol/errors';
+import { BrowserShellServer } from '../browser-shell/browser-shell-server';
+import { ensureRendererBundle } from '../browser-shell/renderer-bundle';
+import { NotebookSession } from '../session/notebook-session';
+
+/** The app's data folder: `$PAIRBOOK_DATA_DIR`, else `~/.local/share/pairbook`. */
+export function dataDir(): string {
+  return process.env.PAIRBOOK_DATA_DIR || join(homedir(), '.local/share/pairbook');
+}
+
+function version(): string {
+  const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
+  return String(pkg.version);
+}
+
+/**
+ * `pairbook serve FILE [--port N] [--host ADDR]`: opens FILE and serves the notebook editor to a
+ * browser at the printed address (with its access token) until Ctrl-C, which saves and exits.
+ */
+export async function serve(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: { port: { type: 'string' }, host: { type: 'string' } },
+    });
+  } catch (e) {
+    process.stderr.write(`pairbook serve: ${(e as Error).message}\n`);
+    return 2;
+  }
+  const [file, ...extra] = parsed.positionals;
+  const port = Number(parsed.values.port ?? 0);
+  if (!file || extra.length > 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write('usage: pairbook serve FILE.ipynb [--port N] [--host 127.0.0.1]\n');
+    return 2;
+  }
+  let session: NotebookSession;
+  let distDir: string;
+  try {
+    distDir = ensureRendererBundle();
+    session = await NotebookSession.open(file, { dataDir: dataDir() });
+  } catch (e) {
+    if (!(e instanceof PairbookError)) throw e;
+    process.stderr.write(`pairbook serve: ${e.message}\n`);
+    return 1;
+  }
+  if (session.recovery) {
+    const r = session.recovery;
+    process.stderr.write(
+      r.kind === 'replayed'
+        ? `pairbook: recovered ${r.updates} unsaved edits from the last run\n`
+        : `pairbook: ${r.message}\n`,
+    );
+  }
+  const host = parsed.values.host ?? '127.0.0.1';
+  const server = new BrowserShellServer(session, { distDir, port, host, version: version() });
+  let url: string;
+  try {
+    url = await server.start();
+  } catch (e) {
+    process.stderr.write(
+      `pairbook serve: cannot listen on ${host}:${port}: ${(e as Error).message} — ` +
+        'choose another --port\n',
+    );
+    await session.close();
+    return 1;
+  }
+  if (!/^(127\.|\[::1\]|localhost)/.test(host)) {
+    process.stderr.write(
+      `pairbook: serving on ${host}, not loopback: anyone with the link can edit\n`,
+    );
+  }
+  process.stdout.write(`pairbook: serving ${session.name} at ${url}\n`);
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      process.stderr.write(`\npairbook: ${signal}: saving ${session.name} and exiting\n`);
+      let code = 0;
+      try {
+        await server.stop();
+        await session.close();
+      } catch (e) {
+        process.stderr.write(`pairbook: saving failed: ${(e as Error).message}\n`);
+        code = 1;
+      }
+      resolve(code);
+    };
+    process.once('SIGINT', () => void stop('interrupted'));
+    process.once('SIGTERM', () => void stop('terminated'));
+  });
+}
