@@ -77,7 +77,5 @@ export type DesktopChannel = (typeof DESKTOP_CHANNELS)[keyof typeof DESKTOP_CHAN
 
 /** True when `name` is one of the DesktopApi channels (for handlers receiving untrusted names). */
 export function isDesktopChannel(name: unknown): name is DesktopChannel {
-  return (
-    typeof name === 'string' && (Object.values(DESKTOP_CHANNELS) as string[]).includes(name)
-  );
+  return typeof name === 'string' && (Object.values(DESKTOP_CHANNELS) as string[]).includes(name);
 }

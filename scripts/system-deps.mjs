@@ -9,6 +9,7 @@ const PY = '/usr/bin/python3';
 const REQUIREMENTS = [
   { pkg: 'python3-ipykernel', ok: () => pyImports('ipykernel') },
   { pkg: 'python3-jupyter-client', ok: () => pyImports('jupyter_client') },
+  { pkg: 'python3-nbformat', ok: () => pyImports('nbformat') },
   { pkg: 'jupyter-server', ok: () => pyImports('jupyter_server') },
   { pkg: 'python3-matplotlib', ok: () => pyImports('matplotlib') },
   { pkg: 'python3-pandas', ok: () => pyImports('pandas') },

@@ -1,4 +1,5 @@
 import { check } from './check';
+import { upgrade } from './upgrade';
 import { serve } from './serve';
 
 /** One CLI command: its one-line usage and what it does. Resolves to the exit code. */
@@ -11,6 +12,11 @@ const COMMANDS: Record<string, Command> = {
   check: {
     usage: 'pairbook check FILE...    report whether each notebook opens and saves losslessly',
     run: check,
+  },
+  upgrade: {
+    usage:
+      'pairbook upgrade FILE     write an nbformat 4 copy of an nbformat 2/3 notebook beside it',
+    run: upgrade,
   },
   serve: { usage: 'pairbook serve FILE [--port N]  edit a notebook in the browser', run: serve },
 };
