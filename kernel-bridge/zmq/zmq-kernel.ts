@@ -453,7 +453,14 @@ export class ZmqKernel implements Kernel {
     const wasReady = this.ready;
     this.ready = false;
     if (running.child.exitCode === null && running.child.signalCode === null) {
-      if (wasReady) running.channels.send('control', 'shutdown_request', { restart });
+      if (wasReady) {
+        // As jupyter_client does: a kernel busy running code exits at once only if interrupted.
+        if (this.executions.size > 0) {
+          if (this.spec.interruptMode === 'signal') signalKernel(running.child, 'SIGINT');
+          else running.channels.send('control', 'interrupt_request', {});
+        }
+        running.channels.send('control', 'shutdown_request', { restart });
+      }
       const timer = setTimeout(
         () => signalKernel(running.child, 'SIGKILL'),
         wasReady ? SHUTDOWN_TIMEOUT_MS : 0,

@@ -1,0 +1,140 @@
+// Interrupt, restart, death and shutdown of a real ipykernel, one ZmqKernel object for the file.
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { KernelStatus } from '../../../kernel-bridge/kernel';
+import { type KernelSpec, findKernelSpec } from '../../../kernel-bridge/kernelspecs';
+import { ZmqKernel } from '../../../kernel-bridge/zmq/zmq-kernel';
+import { isAlive, waitFor } from './process-helpers';
+
+let spec: KernelSpec;
+let kernel: ZmqKernel;
+const statuses: KernelStatus[] = [];
+const deaths: string[] = [];
+
+beforeAll(async () => {
+  spec = await findKernelSpec('python3');
+  kernel = new ZmqKernel(spec, { heartbeatTimeoutMs: 2000, logger: () => undefined });
+  kernel.on('status', (s) => statuses.push(s));
+  kernel.on('died', (reason) => deaths.push(reason));
+  await kernel.start();
+});
+
+afterAll(() => kernel?.shutdown());
+
+/** Runs `code` as a cell and resolves once the kernel has started running it. */
+function startRunning(code: string) {
+  let started!: () => void;
+  const running = new Promise<void>((resolve) => (started = resolve));
+  const reply = kernel.execute(code, {
+    onIopub: (m) => m.header.msg_type === 'execute_input' && started(),
+  });
+  return { running, reply };
+}
+
+describe('ZmqKernel lifecycle', () => {
+  it('starts once however often start() is called', async () => {
+    const pid = kernel.pid;
+    await Promise.all([kernel.start(), kernel.start()]);
+    expect(kernel.pid).toBe(pid);
+    expect(kernel.status).toBe('idle');
+    expect(kernel.info?.language_info.name).toBe('python');
+  });
+
+  it('interrupts time.sleep(60) with a KeyboardInterrupt', async () => {
+    const { running, reply } = startRunning('import time; time.sleep(60)');
+    await running;
+    expect(kernel.status).toBe('busy');
+    const asked = Date.now();
+    await kernel.interrupt();
+    await expect(reply).resolves.toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
+    expect(Date.now() - asked).toBeLessThan(10_000);
+  });
+
+  it('interrupts when the execution signal aborts', async () => {
+    const abort = new AbortController();
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const reply = kernel.execute('import time; time.sleep(60)', {
+      signal: abort.signal,
+      onIopub: (m) => m.header.msg_type === 'execute_input' && started(),
+    });
+    await running;
+    abort.abort();
+    await expect(reply).resolves.toMatchObject({ ename: 'KeyboardInterrupt' });
+  });
+
+  it('restarts into a fresh kernel: same object, counter reset, listeners kept', async () => {
+    await kernel.execute('x = 1');
+    const before = await kernel.execute('pass');
+    expect(before.execution_count).toBeGreaterThan(1);
+    const oldPid = kernel.pid!;
+    statuses.length = 0;
+    await kernel.restart();
+    expect(kernel.pid).not.toBe(oldPid);
+    await waitFor(() => !isAlive(oldPid), 'the old kernel process to exit');
+    expect(statuses).toEqual(['restarting', 'idle']);
+    expect((await kernel.execute('pass')).execution_count).toBe(1);
+    const reply = await kernel.execute('x');
+    expect(reply).toMatchObject({ status: 'error', ename: 'NameError' });
+  });
+
+  it('rejects executions pending when it restarts', async () => {
+    const { running, reply } = startRunning('import time; time.sleep(60)');
+    await running;
+    const restarted = kernel.restart();
+    await expect(reply).rejects.toThrow(/restarted before this execution finished/);
+    await restarted;
+    expect(kernel.status).toBe('idle');
+  });
+
+  it('notices a kernel that exits, then restarts', async () => {
+    deaths.length = 0;
+    const reply = kernel.execute('import os; os._exit(1)');
+    await expect(reply).rejects.toThrow(/exited \(code 1\)/);
+    expect(kernel.status).toBe('dead');
+    expect(deaths).toEqual(['the kernel process exited (code 1)']);
+    await expect(kernel.execute('1')).rejects.toThrow(/not running/);
+    await kernel.restart();
+    expect((await kernel.execute('1 + 1')).status).toBe('ok');
+  });
+
+  it('declares a kernel that stops answering heartbeats dead, and kills it', async () => {
+    deaths.length = 0;
+    const pid = kernel.pid!;
+    process.kill(pid, 'SIGSTOP'); // every thread stops, the heartbeat's too
+    await waitFor(() => deaths.length > 0, 'the died event');
+    expect(deaths[0]).toMatch(/stopped answering its heartbeat/);
+    expect(kernel.status).toBe('dead');
+    await waitFor(() => !isAlive(pid), 'the frozen kernel to be killed');
+    await kernel.restart();
+    expect(kernel.status).toBe('idle');
+  });
+
+  it('interrupts with interrupt_request when the spec says interrupt_mode message', async () => {
+    const other = new ZmqKernel({ ...spec, interruptMode: 'message' }, { logger: () => undefined });
+    try {
+      await other.start();
+      let started!: () => void;
+      const running = new Promise<void>((resolve) => (started = resolve));
+      const reply = other.execute('import time; time.sleep(60)', {
+        onIopub: (m) => m.header.msg_type === 'execute_input' && started(),
+      });
+      await running;
+      await other.interrupt();
+      await expect(reply).resolves.toMatchObject({ ename: 'KeyboardInterrupt' });
+    } finally {
+      await other.shutdown();
+    }
+  });
+
+  it('shuts down: the process exits, status dead, no died event; twice is harmless', async () => {
+    deaths.length = 0;
+    const pid = kernel.pid!;
+    await Promise.all([kernel.shutdown(), kernel.shutdown()]);
+    await kernel.shutdown();
+    expect(kernel.status).toBe('dead');
+    expect(isAlive(pid)).toBe(false);
+    expect(deaths).toEqual([]);
+    await kernel.start();
+    expect((await kernel.execute('1')).status).toBe('ok');
+  });
+});
