@@ -1,0 +1,19 @@
+export * from './kernel';
+export * from './messages';
+export * from './kernelspecs';
+export * from './iopub-outputs';
+export * from './overwritten-chars';
+export * from './ask-for-input';
+export * from './kernel-error';
+export {
+  ZmqKernel,
+  type ZmqKernelOptions,
+  KERNEL_START_TIMEOUT_MS,
+  SHUTDOWN_TIMEOUT_MS,
+} from './zmq/zmq-kernel';
+export { HAS_PARENT_DEATH_SIGNAL } from './zmq/kernel-process';
+export { HEARTBEAT_TIMEOUT_MS } from './zmq/heartbeat';
+export {
+  JupyterServerKernel,
+  type JupyterServerKernelOptions,
+} from './jupyter-server/jupyter-server-kernel';

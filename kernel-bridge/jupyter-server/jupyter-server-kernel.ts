@@ -1,0 +1,279 @@
+import {
+  type Kernel as JupyterKernel,
+  KernelMessage,
+  KernelManager,
+  ServerConnection,
+} from '@jupyterlab/services';
+import WebSocket from 'ws';
+import { askForInput } from '../ask-for-input';
+import {
+  type ExecuteOptions,
+  INPUT_TIMEOUT_MS,
+  type Kernel,
+  type KernelEvents,
+  type KernelLogger,
+  type KernelStatus,
+  consoleLogger,
+} from '../kernel';
+import { kernelError } from '../kernel-error';
+import type {
+  ExecuteReplyContent,
+  InputRequestContent,
+  JupyterMessage,
+  KernelInfoReplyContent,
+} from '../messages';
+import { TypedEmitter } from '../typed-emitter';
+
+/** Options of a JupyterServerKernel. */
+export interface JupyterServerKernelOptions {
+  /** The server's base URL, e.g. `http://127.0.0.1:8888/` (or a JupyterHub user server's). */
+  baseUrl: string;
+  /** The server's token. */
+  token: string;
+  /** Kernelspec name of the kernel to start; the server's default if absent. */
+  kernelName?: string;
+  /** Attach to this running kernel instead of starting one; shutdown() then only detaches. */
+  kernelId?: string;
+  /** Default for ExecuteOptions.inputTimeoutMs; default INPUT_TIMEOUT_MS. */
+  inputTimeoutMs?: number;
+  /** Where anomalies go; default console.warn. */
+  logger?: KernelLogger;
+}
+
+const STATUS: Record<JupyterKernel.Status, KernelStatus> = {
+  unknown: 'starting',
+  starting: 'starting',
+  idle: 'idle',
+  busy: 'busy',
+  terminating: 'restarting',
+  restarting: 'restarting',
+  autorestarting: 'restarting',
+  dead: 'dead',
+};
+
+/**
+ * A kernel on a Jupyter server (or JupyterHub), reached through @jupyterlab/services over HTTP
+ * and its WebSocket. Same Kernel contract as ZmqKernel; the server owns the process, so a kernel
+ * started here is shut down by shutdown(), and one attached to (kernelId) is only left.
+ */
+export class JupyterServerKernel implements Kernel {
+  private readonly events = new TypedEmitter<KernelEvents>();
+  private readonly logger: KernelLogger;
+  private manager: KernelManager | null = null;
+  private connection: JupyterKernel.IKernelConnection | null = null;
+  private currentStatus: KernelStatus = 'dead';
+  private kernelInfo: KernelInfoReplyContent | null = null;
+  private starting: Promise<void> | null = null;
+  private stopping: Promise<void> | null = null;
+  private restarting = false;
+  private stopped = false;
+
+  constructor(private readonly options: JupyterServerKernelOptions) {
+    this.logger = options.logger ?? consoleLogger;
+  }
+
+  /** @inheritdoc */
+  get status(): KernelStatus {
+    return this.currentStatus;
+  }
+
+  /** @inheritdoc */
+  get info(): KernelInfoReplyContent | null {
+    return this.kernelInfo;
+  }
+
+  /** The server's id of the kernel, or null before start(). */
+  get id(): string | null {
+    return this.connection?.id ?? null;
+  }
+
+  /** @inheritdoc */
+  on<K extends keyof KernelEvents>(name: K, listener: KernelEvents[K]): () => void {
+    return this.events.on(name, listener);
+  }
+
+  /** @inheritdoc */
+  start(): Promise<void> {
+    this.starting ??= this.connect().catch((e: unknown) => {
+      this.starting = null;
+      this.setStatus('dead');
+      throw e;
+    });
+    return this.starting;
+  }
+
+  /** @inheritdoc */
+  async restart(): Promise<void> {
+    const connection = this.connection;
+    if (!connection) return this.start();
+    this.restarting = true;
+    try {
+      this.setStatus('restarting');
+      await connection.restart();
+      this.kernelInfo = (await connection.info) as unknown as KernelInfoReplyContent;
+    } catch (e) {
+      throw this.serverError('restart the kernel', e);
+    } finally {
+      this.restarting = false;
+    }
+  }
+
+  /** @inheritdoc */
+  async interrupt(): Promise<void> {
+    try {
+      await this.connection?.interrupt();
+    } catch (e) {
+      throw this.serverError('interrupt the kernel', e);
+    }
+  }
+
+  /** @inheritdoc */
+  shutdown(): Promise<void> {
+    this.stopping ??= (async () => {
+      await this.starting?.catch(() => undefined); // a failed start leaves nothing to stop
+      const connection = this.connection;
+      this.stopped = true;
+      try {
+        if (connection && !this.options.kernelId && !connection.isDisposed)
+          await connection.shutdown();
+      } catch (e) {
+        this.logger('could not shut the kernel down on the server', {
+          kernel: connection?.id,
+          error: String(e),
+        });
+      } finally {
+        connection?.dispose();
+        this.manager?.dispose();
+        this.connection = null;
+        this.manager = null;
+        this.starting = null;
+        this.stopping = null;
+        this.setStatus('dead');
+      }
+    })();
+    return this.stopping;
+  }
+
+  /** @inheritdoc */
+  async execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteReplyContent> {
+    const connection = this.connection;
+    if (!connection || this.currentStatus === 'dead')
+      throw kernelError(
+        'kernel-dead',
+        'the kernel is not running — start or restart it, then run again',
+      );
+    if (options.signal?.aborted) throw options.signal.reason;
+    const future = connection.requestExecute({
+      code,
+      silent: options.silent ?? false,
+      store_history: options.storeHistory ?? true,
+      allow_stdin: options.onInputRequest !== undefined,
+      stop_on_error: options.stopOnError ?? true,
+    });
+    future.onIOPub = (msg) => options.onIopub?.(msg as unknown as JupyterMessage);
+    future.onStdin = (msg) => {
+      if (KernelMessage.isInputRequestMsg(msg)) void this.answerInput(future, msg, options);
+    };
+    const onAbort = () => void this.interrupt().catch((e: unknown) => this.logger(String(e), {}));
+    options.signal?.addEventListener('abort', onAbort, { once: true });
+    try {
+      const reply = await future.done;
+      return reply.content as unknown as ExecuteReplyContent;
+    } catch (e) {
+      throw kernelError(
+        'kernel-dead',
+        `the kernel stopped before this execution finished (${e instanceof Error ? e.message : String(e)}) — run it again`,
+      );
+    } finally {
+      options.signal?.removeEventListener('abort', onAbort);
+    }
+  }
+
+  private async connect(): Promise<void> {
+    this.stopped = false;
+    this.setStatus('starting');
+    const serverSettings = ServerConnection.makeSettings({
+      baseUrl: this.options.baseUrl,
+      token: this.options.token,
+      appendToken: true,
+      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
+    });
+    const manager = new KernelManager({ serverSettings });
+    this.manager = manager;
+    let connection: JupyterKernel.IKernelConnection;
+    try {
+      await manager.ready;
+      connection = this.options.kernelId
+        ? manager.connectTo({
+            model: { id: this.options.kernelId, name: this.options.kernelName ?? '' },
+          })
+        : await manager.startNew(this.options.kernelName ? { name: this.options.kernelName } : {});
+      this.connection = connection;
+      connection.statusChanged.connect((_, status) => this.onStatus(status));
+      connection.connectionStatusChanged.connect((_, status) => {
+        if (status === 'disconnected' && !this.stopped)
+          this.die('lost the connection to the Jupyter server');
+      });
+      connection.iopubMessage.connect((_, msg) =>
+        this.events.emit('iopub', msg as unknown as JupyterMessage),
+      );
+      this.kernelInfo = (await connection.info) as unknown as KernelInfoReplyContent;
+    } catch (e) {
+      manager.dispose();
+      throw this.serverError('start a kernel', e);
+    }
+    this.onStatus(connection.status);
+  }
+
+  private onStatus(status: JupyterKernel.Status): void {
+    if (this.stopped) return;
+    if (status === 'autorestarting') this.die('the kernel died; the Jupyter server restarts it');
+    else if (status === 'dead' && !this.restarting)
+      this.die('the Jupyter server reports the kernel dead');
+    if (status === 'unknown' && this.currentStatus !== 'starting') return;
+    this.setStatus(STATUS[status]);
+  }
+
+  private die(reason: string): void {
+    if (this.currentStatus === 'dead') return;
+    this.setStatus('dead');
+    this.events.emit('died', reason);
+  }
+
+  private setStatus(status: KernelStatus): void {
+    if (status === this.currentStatus) return;
+    this.currentStatus = status;
+    this.events.emit('status', status);
+  }
+
+  private async answerInput(
+    future: JupyterKernel.IShellFuture<
+      KernelMessage.IExecuteRequestMsg,
+      KernelMessage.IExecuteReplyMsg
+    >,
+    msg: KernelMessage.IInputRequestMsg,
+    options: ExecuteOptions,
+  ): Promise<void> {
+    const outcome = await askForInput(msg.content as InputRequestContent, options.onInputRequest, {
+      timeoutMs: options.inputTimeoutMs ?? this.options.inputTimeoutMs ?? INPUT_TIMEOUT_MS,
+      signal: options.signal,
+    });
+    if (outcome.answered) {
+      future.sendInputReply({ status: 'ok', value: outcome.value }, msg.header);
+      return;
+    }
+    this.logger(`interrupting the kernel: input() got no answer (${outcome.reason})`, {
+      kernel: this.connection?.id,
+      prompt: msg.content.prompt,
+    });
+    await this.interrupt();
+  }
+
+  private serverError(what: string, e: unknown) {
+    return kernelError(
+      'kernel-server-error',
+      `could not ${what} on the Jupyter server at ${this.options.baseUrl} ` +
+        `(${e instanceof Error ? e.message : String(e)}) — check the URL, the token and that the server runs`,
+    );
+  }
+}

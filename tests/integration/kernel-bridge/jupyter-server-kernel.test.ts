@@ -1,0 +1,162 @@
+// The Jupyter server backend against a real jupyter_server (Debian's), started for this file on a
+// free loopback port with a random token.
+import { type ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { CellOutputs } from '../../../kernel-bridge/iopub-outputs';
+import { JupyterServerKernel } from '../../../kernel-bridge/jupyter-server/jupyter-server-kernel';
+import { waitFor } from './process-helpers';
+
+const token = randomBytes(16).toString('hex');
+let server: ChildProcess;
+let root: string;
+let baseUrl: string;
+let kernel: JupyterServerKernel;
+const deaths: string[] = [];
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
+  const { port } = s.address() as { port: number };
+  await new Promise((resolve) => s.close(resolve));
+  return port;
+}
+
+async function kernelIds(): Promise<string[]> {
+  const res = await fetch(`${baseUrl}api/kernels`, {
+    headers: { Authorization: `token ${token}` },
+  });
+  return ((await res.json()) as { id: string }[]).map((k) => k.id);
+}
+
+beforeAll(async () => {
+  root = await mkdtemp(join(tmpdir(), 'pairbook-jupyter-server-'));
+  const port = await freePort();
+  baseUrl = `http://127.0.0.1:${port}/`;
+  // jupyter_server 1.x takes the token as ServerApp.token (2.x: IdentityProvider.token).
+  server = spawn(
+    '/usr/bin/python3',
+    [
+      '-m',
+      'jupyter_server',
+      '--ServerApp.ip=127.0.0.1',
+      `--ServerApp.port=${port}`,
+      '--ServerApp.port_retries=0',
+      `--ServerApp.token=${token}`,
+      '--ServerApp.open_browser=False',
+      '--ServerApp.allow_root=True',
+      `--ServerApp.root_dir=${root}`,
+    ],
+    {
+      stdio: ['ignore', 'ignore', 'pipe'],
+      env: { ...process.env, JUPYTER_CONFIG_DIR: root, JUPYTER_RUNTIME_DIR: join(root, 'rt') },
+    },
+  );
+  let log = '';
+  server.stderr!.on('data', (c: Buffer) => (log += c.toString()));
+  await waitFor(
+    () => /is running at|Jupyter Server .* is running/.test(log),
+    'jupyter_server',
+    30_000,
+  ).catch((e: Error) => {
+    throw new Error(`${e.message}\n${log}`);
+  });
+  kernel = new JupyterServerKernel({
+    baseUrl,
+    token,
+    kernelName: 'python3',
+    logger: () => undefined,
+  });
+  kernel.on('died', (reason) => deaths.push(reason));
+  await kernel.start();
+});
+
+afterAll(async () => {
+  await kernel?.shutdown();
+  server?.kill('SIGTERM');
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('JupyterServerKernel', () => {
+  it('starts a kernel on the server and runs code, with its outputs', async () => {
+    expect(kernel.status).toBe('idle');
+    expect(await kernelIds()).toEqual([kernel.id]);
+    expect(kernel.info?.language_info.name).toBe('python');
+    const cell = new CellOutputs();
+    const reply = await kernel.execute('print("hi")\n6 * 7', { onIopub: (m) => cell.handle(m) });
+    expect(reply.status).toBe('ok');
+    expect(cell.outputs).toEqual([
+      { output_type: 'stream', name: 'stdout', text: 'hi\n' },
+      {
+        output_type: 'execute_result',
+        data: { 'text/plain': '42' },
+        metadata: {},
+        execution_count: reply.execution_count,
+      },
+    ]);
+  });
+
+  it('answers input(), and interrupts when no answer comes in time', async () => {
+    const answered = new CellOutputs();
+    await kernel.execute('print(input("name? "))', {
+      onInputRequest: async () => 'Ada',
+      onIopub: (m) => answered.handle(m),
+    });
+    expect(answered.outputs.at(-1)).toMatchObject({ text: 'Ada\n' });
+    const reply = await kernel.execute('input("never? ")', {
+      inputTimeoutMs: 300,
+      onInputRequest: () => new Promise(() => {}),
+    });
+    expect(reply).toMatchObject({ status: 'error', ename: 'KeyboardInterrupt' });
+  });
+
+  it('interrupts time.sleep(60)', async () => {
+    let started!: () => void;
+    const running = new Promise<void>((resolve) => (started = resolve));
+    const reply = kernel.execute('import time; time.sleep(60)', {
+      onIopub: (m) => m.header.msg_type === 'execute_input' && started(),
+    });
+    await running;
+    await kernel.interrupt();
+    await expect(reply).resolves.toMatchObject({ ename: 'KeyboardInterrupt' });
+  });
+
+  it('attaches to a running kernel by id, and detaching leaves it running', async () => {
+    await kernel.execute('shared = 41');
+    const attached = new JupyterServerKernel({ baseUrl, token, kernelId: kernel.id! });
+    await attached.start();
+    const cell = new CellOutputs();
+    await attached.execute('shared + 1', { onIopub: (m) => cell.handle(m) });
+    expect(cell.outputs[0]).toMatchObject({ data: { 'text/plain': '42' } });
+    await attached.shutdown();
+    expect(await kernelIds()).toEqual([kernel.id]);
+  });
+
+  it('restarts: same object, counter reset', async () => {
+    const id = kernel.id;
+    await kernel.restart();
+    expect(kernel.id).toBe(id);
+    await waitFor(() => kernel.status === 'idle', 'idle after restart');
+    expect((await kernel.execute('pass')).execution_count).toBe(1);
+  });
+
+  it('reports a kernel that exits as died, and runs again once the server restarted it', async () => {
+    deaths.length = 0;
+    await kernel.execute('import os; os._exit(1)').catch(() => undefined);
+    await waitFor(() => deaths.length > 0, 'the died event');
+    expect(deaths[0]).toMatch(/died/);
+    await waitFor(() => kernel.status === 'idle', 'the server to restart the kernel', 30_000);
+    expect((await kernel.execute('1 + 1')).status).toBe('ok');
+  });
+
+  it('shuts the kernel down on the server', async () => {
+    await kernel.shutdown();
+    expect(kernel.status).toBe('dead');
+    expect(await kernelIds()).toEqual([]);
+    await expect(kernel.execute('1')).rejects.toThrow(/not running/);
+  });
+});
