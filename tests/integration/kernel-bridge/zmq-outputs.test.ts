@@ -1,6 +1,6 @@
 // Outputs, input() and message signing against a real ipykernel, one kernel for the whole file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { CellOutputs } from '../../../kernel-bridge/iopub-outputs';
+import { CellOutputs, type DisplayUpdate } from '../../../kernel-bridge/iopub-outputs';
 import type { ExecuteOptions } from '../../../kernel-bridge/kernel';
 import { findKernelSpec } from '../../../kernel-bridge/kernelspecs';
 import type { ExecuteReplyContent } from '../../../kernel-bridge/messages';
@@ -88,7 +88,7 @@ describe('ZmqKernel outputs', () => {
     );
     expect(first.cell.displayIds()).toEqual(['progress']);
     const second = new CellOutputs();
-    let update = null;
+    let update: DisplayUpdate | null = null;
     await kernel.execute('h.update("v2")', {
       onIopub: (m) => (update = second.handle(m).display ?? update),
     });
