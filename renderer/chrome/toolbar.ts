@@ -1,0 +1,143 @@
+import type * as Y from 'yjs';
+import type { FileState } from '../../protocol/desktop-api';
+import { type CellRun, type KernelInfo, RUNTIME, runtimeOf } from '../../protocol/runtime-state';
+import type { ConnectionStatus } from '../connection/hub-client';
+
+const ICONS = {
+  run: '<svg viewBox="0 0 16 16"><path d="M4.5 2.5v11l9-5.5z" fill="currentColor"/></svg>',
+  interrupt:
+    '<svg viewBox="0 0 16 16"><rect x="4" y="4" width="8" height="8" rx="1" fill="currentColor"/></svg>',
+  restart:
+    '<svg viewBox="0 0 16 16"><path d="M12.5 8a4.5 4.5 0 1 1-1.32-3.18M12.5 2.5v3h-3" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round"/></svg>',
+  add: '<svg viewBox="0 0 16 16"><path d="M8 3v10M3 8h10" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/></svg>',
+  save: '<svg viewBox="0 0 16 16"><path d="M3 2.5h8l2.5 2.5v8.5h-11v-11z M5 2.5v3.5h5v-3.5 M5 13.5v-4h6v4" fill="none" stroke="currentColor" stroke-width="1.3" stroke-linejoin="round"/></svg>',
+  find: '<svg viewBox="0 0 16 16"><circle cx="7" cy="7" r="4" fill="none" stroke="currentColor" stroke-width="1.5"/><path d="M10 10l3.5 3.5" stroke="currentColor" stroke-width="1.5" stroke-linecap="round"/></svg>',
+  theme:
+    '<svg viewBox="0 0 16 16"><circle cx="8" cy="8" r="5.5" fill="none" stroke="currentColor" stroke-width="1.4"/><path d="M8 2.5a5.5 5.5 0 0 1 0 11z" fill="currentColor"/></svg>',
+};
+
+/** The toolbar's buttons, by what they do. */
+export type ToolbarAction =
+  'run' | 'interrupt' | 'restart' | 'insert' | 'save' | 'find' | 'toggle-theme';
+
+/**
+ * The bar above the notebook: file name and saved state, cell and kernel buttons, kernel status
+ * with the queue, connection state, find and theme.
+ */
+export class Toolbar {
+  readonly element = document.createElement('header');
+  private readonly name = document.createElement('span');
+  private readonly saveState = document.createElement('span');
+  private readonly kernel = document.createElement('span');
+  private readonly queue = document.createElement('span');
+  private readonly connection = document.createElement('span');
+
+  constructor(
+    private readonly doc: Y.Doc,
+    onAction: (action: ToolbarAction) => void,
+  ) {
+    this.element.className = 'toolbar';
+    const button = (action: ToolbarAction, label: string, icon: string, text?: string) => {
+      const b = document.createElement('button');
+      b.className = text ? 'tool-button with-label' : 'tool-button icon-button';
+      b.dataset.testid = `${action}-button`;
+      b.title = label;
+      b.setAttribute('aria-label', label);
+      b.innerHTML = icon + (text ? `<span>${text}</span>` : '');
+      b.addEventListener('click', () => onAction(action));
+      return b;
+    };
+    const group = (...children: HTMLElement[]) => {
+      const g = document.createElement('div');
+      g.className = 'tool-group';
+      g.append(...children);
+      return g;
+    };
+    const brand = document.createElement('div');
+    brand.className = 'brand';
+    brand.innerHTML =
+      '<svg class="brand-mark" viewBox="0 0 20 20" aria-hidden="true"><rect x="2" y="3" width="9" height="14" rx="2.5"/><rect x="9" y="3" width="9" height="14" rx="2.5" opacity=".55"/></svg>';
+    this.name.className = 'notebook-name';
+    this.name.dataset.testid = 'notebook-name';
+    this.saveState.className = 'save-state';
+    this.saveState.dataset.testid = 'save-state';
+    brand.append(this.name, this.saveState);
+    this.kernel.className = 'kernel-status';
+    this.kernel.dataset.testid = 'kernel-status';
+    this.queue.className = 'queue-length';
+    this.queue.dataset.testid = 'queue-length';
+    this.connection.className = 'connection-status';
+    this.connection.dataset.testid = 'connection-status';
+    const spacer = document.createElement('div');
+    spacer.className = 'spacer';
+    this.element.append(
+      brand,
+      group(
+        button('insert', 'Insert a cell below (B)', ICONS.add),
+        button('run', 'Run the selected cells and advance (Shift-Enter)', ICONS.run, 'Run'),
+        button('interrupt', 'Interrupt the kernel (I, I)', ICONS.interrupt),
+        button('restart', 'Restart the kernel (0, 0)', ICONS.restart),
+      ),
+      spacer,
+      this.connection,
+      this.queue,
+      this.kernel,
+      group(
+        button('find', 'Find in notebook (Ctrl-F)', ICONS.find),
+        button('save', 'Save (Ctrl-S)', ICONS.save),
+        button('toggle-theme', 'Switch between light and dark', ICONS.theme),
+      ),
+    );
+    runtimeOf(doc).observeDeep(() => this.paintRuntime());
+    this.paintRuntime();
+    this.setFileState({ dirty: false, savedAt: null, error: null });
+  }
+
+  /** Shows the notebook's file name. */
+  setName(name: string): void {
+    this.name.textContent = name;
+    this.name.title = name;
+  }
+
+  /** Shows whether the file holds the document. */
+  setFileState(state: FileState | 'saving'): void {
+    const [text, cls] =
+      state === 'saving'
+        ? ['Saving…', 'saving']
+        : state.error
+          ? ['Save failed', 'error']
+          : state.dirty
+            ? ['Unsaved changes', 'dirty']
+            : ['Saved', 'saved'];
+    this.saveState.textContent = text;
+    this.saveState.dataset.state = cls;
+    this.saveState.title =
+      state !== 'saving' && state.error
+        ? state.error
+        : state !== 'saving' && state.savedAt
+          ? `Saved at ${new Date(state.savedAt).toLocaleTimeString()}`
+          : '';
+  }
+
+  /** Shows the connection to the host. */
+  setConnection(status: ConnectionStatus, reason: string | null): void {
+    this.connection.dataset.state = status;
+    this.connection.textContent =
+      status === 'offline' ? 'Offline — reconnecting' : status === 'synced' ? '' : 'Connecting…';
+    this.connection.title = reason ?? '';
+  }
+
+  private paintRuntime(): void {
+    const runtime = runtimeOf(this.doc);
+    const kernel = runtime.get(RUNTIME.kernel) as KernelInfo | undefined;
+    const status = kernel?.status ?? 'none';
+    this.kernel.dataset.state = status;
+    const label = kernel?.displayName ?? kernel?.name ?? 'Python 3';
+    this.kernel.textContent =
+      status === 'none' ? 'No kernel' : `${label} · ${status[0]?.toUpperCase()}${status.slice(1)}`;
+    this.kernel.title = kernel?.message ?? '';
+    const queue = (runtime.get(RUNTIME.queue) as CellRun[] | undefined) ?? [];
+    this.queue.hidden = queue.length < 2;
+    this.queue.textContent = `${queue.length - 1} queued`;
+  }
+}

@@ -1,0 +1,60 @@
+import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
+import { defaultKeymap, indentWithTab } from '@codemirror/commands';
+import { markdown } from '@codemirror/lang-markdown';
+import { python } from '@codemirror/lang-python';
+import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import { highlightSelectionMatches } from '@codemirror/search';
+import { type Extension, Prec } from '@codemirror/state';
+import { EditorView, type KeyBinding, drawSelection, dropCursor, keymap } from '@codemirror/view';
+import { classHighlighter } from '@lezer/highlight';
+import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+
+/** What a cell editor edits and how it reports back. */
+export interface CodeEditorOptions {
+  parent: HTMLElement;
+  /** The cell's source; the editor and the text stay in sync both ways. */
+  ytext: Y.Text;
+  awareness: Awareness;
+  /** This person's UndoManager, shared by every cell. */
+  undoManager: Y.UndoManager;
+  language: 'python' | 'markdown' | 'none';
+  /** Notebook keys (Shift-Enter, Escape, ...) that take precedence over editing keys. */
+  keys: readonly KeyBinding[];
+  onFocus: () => void;
+}
+
+const languages: Record<CodeEditorOptions['language'], () => Extension> = {
+  python: () => python(),
+  markdown: () => [markdown(), EditorView.lineWrapping],
+  none: () => EditorView.lineWrapping,
+};
+
+/** A CodeMirror 6 view bound to a cell's Y.Text with y-codemirror.next. Destroy when done. */
+export function createCodeEditor(o: CodeEditorOptions): EditorView {
+  return new EditorView({
+    parent: o.parent,
+    doc: o.ytext.toString(),
+    extensions: [
+      Prec.highest(keymap.of([...o.keys])),
+      drawSelection(),
+      dropCursor(),
+      indentOnInput(),
+      bracketMatching(),
+      closeBrackets(),
+      highlightSelectionMatches(),
+      syntaxHighlighting(classHighlighter),
+      EditorView.contentAttributes.of({ 'data-testid': 'cell-editor', spellcheck: 'false' }),
+      keymap.of([...closeBracketsKeymap, ...yUndoManagerKeymap, indentWithTab, ...defaultKeymap]),
+      languages[o.language](),
+      yCollab(o.ytext, o.awareness, { undoManager: o.undoManager }),
+      EditorView.domEventHandlers({
+        focus: () => {
+          o.onFocus();
+          return false;
+        },
+      }),
+    ],
+  });
+}

@@ -1,0 +1,351 @@
+import type { EditorView, KeyBinding } from '@codemirror/view';
+import type { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { CellRun } from '../../protocol/runtime-state';
+import { createCodeEditor } from '../editor/code-editor';
+import { renderHighlighted } from '../editor/static-highlight';
+import { type Attachments, renderMarkdown } from '../outputs/markdown';
+import { renderOutput } from '../outputs/output-view';
+import type { CellType } from './cell-operations';
+
+/** How a cell stands in the run queue, from the runtime map. */
+export interface CellRunState {
+  /** Running now (first in the queue and started). */
+  running: boolean;
+  /** Waiting in the queue. */
+  queued: boolean;
+  /** The run in progress or the last one that ended; null when never run in this session. */
+  run: CellRun | null;
+}
+
+/** What every cell view shares, given by the notebook view. */
+export interface CellContext {
+  awareness: Awareness;
+  undoManager: Y.UndoManager;
+  /** Language of code cells. */
+  language: 'python' | 'none';
+  /** The notebook's keys while editing `cell`. */
+  editKeys(cell: CellView): readonly KeyBinding[];
+  /** The person clicked or focused into the cell. */
+  onActivate(cell: CellView, mode: 'command' | 'edit'): void;
+  /** Outputs or markdown were rendered (for the test hook and find). */
+  onRendered(cell: CellView): void;
+}
+
+const el = (tag: string, className: string, testId?: string): HTMLElement => {
+  const e = document.createElement(tag);
+  e.className = className;
+  if (testId) e.dataset.testid = testId;
+  return e;
+};
+
+/**
+ * One cell of the notebook: its input (a live CodeMirror view when near the viewport, highlighted
+ * text otherwise; rendered HTML for markdown until edited), prompt, outputs and last-run line.
+ * Follows its Y.Map; writes go through CodeMirror (bound with y-codemirror.next) or the notebook.
+ */
+export class CellView {
+  readonly element = el('div', 'cell', 'cell');
+  readonly id: string;
+  readonly source: Y.Text;
+  private readonly gutter = el('div', 'cell-gutter');
+  private readonly prompt = el('div', 'cell-prompt', 'cell-prompt');
+  private readonly runButton = el('button', 'cell-run icon-button', 'cell-run-button');
+  private readonly dragHandle = el('div', 'cell-drag-handle', 'cell-drag-handle');
+  private readonly input = el('div', 'cell-input');
+  private readonly editorHost = el('div', 'cell-editor-host');
+  private readonly placeholder = el('pre', 'cell-placeholder', 'cell-placeholder');
+  private readonly rendered = el('div', 'markdown-body cell-rendered', 'markdown-rendered');
+  private readonly outputs = el('div', 'cell-outputs', 'cell-outputs');
+  private readonly footer = el('div', 'cell-footer', 'cell-last-run');
+  private editor: EditorView | null = null;
+  private nearViewport = false;
+  private editingMarkdown = false;
+  private observedOutputs: Y.Array<unknown> | null = null;
+  private renderQueued = { input: false, outputs: false };
+  private destroyed = false;
+  private runState: CellRunState = { running: false, queued: false, run: null };
+
+  constructor(
+    readonly map: Y.Map<unknown>,
+    private readonly ctx: CellContext,
+  ) {
+    this.id = String(map.get('id'));
+    this.source = map.get('source') as Y.Text;
+    this.element.dataset.cellId = this.id;
+    this.element.tabIndex = -1;
+    this.runButton.title = 'Run this cell (Shift-Enter)';
+    this.runButton.setAttribute('aria-label', 'Run cell');
+    this.runButton.innerHTML =
+      '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2.5v11l9-5.5z"/></svg>';
+    this.dragHandle.title = 'Drag to move this cell';
+    this.dragHandle.draggable = true;
+    this.gutter.append(this.prompt, this.runButton);
+    const body = el('div', 'cell-body');
+    this.input.append(this.editorHost, this.placeholder, this.rendered);
+    body.append(this.input, this.outputs, this.footer);
+    this.element.append(this.dragHandle, this.gutter, body);
+
+    this.placeholder.addEventListener('mousedown', (e) => {
+      e.preventDefault();
+      this.ctx.onActivate(this, 'edit');
+    });
+    this.rendered.addEventListener('dblclick', () => this.ctx.onActivate(this, 'edit'));
+    this.element.addEventListener('mousedown', (e) => {
+      if (!this.element.contains(document.activeElement) || !this.editor?.hasFocus) {
+        if ((e.target as HTMLElement).closest('.cm-editor, a, summary, button')) return;
+        this.ctx.onActivate(this, 'command');
+      }
+    });
+
+    map.observe(this.onMapChange);
+    this.source.observe(this.onSourceChange);
+    this.observeOutputs();
+    this.renderAll();
+  }
+
+  /** The cell's type as the document says now. */
+  get type(): CellType {
+    return (this.map.get('cell_type') as CellType) ?? 'code';
+  }
+
+  /** The live editor, when mounted. */
+  get view(): EditorView | null {
+    return this.editor;
+  }
+
+  /** True when the markdown cell shows its editor instead of its rendering. */
+  get isEditingMarkdown(): boolean {
+    return this.editingMarkdown;
+  }
+
+  /** The run button (wired by the notebook view). */
+  get runControl(): HTMLElement {
+    return this.runButton;
+  }
+
+  /** The drag handle (wired by the notebook view). */
+  get dragControl(): HTMLElement {
+    return this.dragHandle;
+  }
+
+  /** Tells the cell whether it is in or near the viewport: only then does it hold an editor. */
+  setNearViewport(near: boolean): void {
+    this.nearViewport = near;
+    this.syncEditor();
+  }
+
+  /** Marks the cell as the active one and/or part of the selection. */
+  setSelection(active: boolean, selected: boolean): void {
+    this.element.classList.toggle('active', active);
+    this.element.classList.toggle('selected', selected);
+    this.element.dataset.active = String(active);
+  }
+
+  /** Enters edit mode: mounts the editor (markdown: shows it) and focuses it at `pos`. */
+  edit(pos: 'start' | 'end' | number | null = null): void {
+    if (this.type === 'markdown') this.editingMarkdown = true;
+    this.syncEditor(true);
+    this.element.classList.add('editing');
+    const view = this.editor;
+    if (!view) return;
+    if (pos !== null) {
+      const at = pos === 'start' ? 0 : pos === 'end' ? view.state.doc.length : pos;
+      view.dispatch({ selection: { anchor: Math.min(at, view.state.doc.length) } });
+    }
+    view.focus();
+  }
+
+  /** Leaves edit mode; markdown cells render again. */
+  leaveEdit(): void {
+    this.element.classList.remove('editing');
+    if (this.editor?.hasFocus) this.editor.contentDOM.blur();
+    if (this.type === 'markdown' && this.editingMarkdown) {
+      this.editingMarkdown = false;
+      this.syncEditor();
+      this.renderInput();
+    }
+  }
+
+  /** Selects characters `from`..`to` of the source in the editor (mounting it), for find. */
+  select(from: number, to: number): void {
+    if (this.type === 'markdown') this.editingMarkdown = true;
+    this.syncEditor(true);
+    this.editor?.dispatch({ selection: { anchor: from, head: to }, scrollIntoView: true });
+  }
+
+  /** Updates the prompt and last-run line from the runtime map. */
+  setRunState(state: CellRunState): void {
+    this.runState = state;
+    this.renderPrompt();
+  }
+
+  /** Updates the elapsed time of a running cell. */
+  tick(now: number): void {
+    if (this.runState.running && this.runState.run?.startedAt) {
+      this.footer.textContent = `Running for ${formatSeconds(now - this.runState.run.startedAt)}${this.byLine()}`;
+    }
+  }
+
+  /** Stops following the document and destroys the editor. Idempotent. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.map.unobserve(this.onMapChange);
+    this.source.unobserve(this.onSourceChange);
+    this.observedOutputs?.unobserveDeep(this.onOutputsChange);
+    this.editor?.destroy();
+    this.editor = null;
+    this.element.remove();
+  }
+
+  private syncEditor(force = false): void {
+    const wantsEditor =
+      this.type === 'markdown'
+        ? this.editingMarkdown
+        : force || this.nearViewport || this.editor?.hasFocus === true;
+    if (wantsEditor && !this.editor) {
+      const language =
+        this.type === 'code' ? this.ctx.language : this.type === 'markdown' ? 'markdown' : 'none';
+      this.editor = createCodeEditor({
+        parent: this.editorHost,
+        ytext: this.source,
+        awareness: this.ctx.awareness,
+        undoManager: this.ctx.undoManager,
+        language,
+        keys: this.ctx.editKeys(this),
+        onFocus: () => this.ctx.onActivate(this, 'edit'),
+      });
+    } else if (!wantsEditor && this.editor) {
+      this.editor.destroy();
+      this.editor = null;
+    }
+    this.element.classList.toggle('has-editor', this.editor !== null);
+    if (!this.editor) this.renderInput();
+  }
+
+  private renderAll(): void {
+    this.element.dataset.cellType = this.type;
+    this.element.classList.remove('cell-code', 'cell-markdown', 'cell-raw');
+    this.element.classList.add(`cell-${this.type}`);
+    this.renderInput();
+    this.renderOutputs();
+    this.renderPrompt();
+  }
+
+  private renderInput(): void {
+    if (this.editor) return;
+    const text = this.source.toString();
+    if (this.type === 'markdown') {
+      const attachments = this.map.get('attachments') as Attachments | undefined;
+      this.rendered.innerHTML = text.trim()
+        ? renderMarkdown(text, attachments ?? null)
+        : '<p class="empty-markdown">Empty markdown cell — double-click to edit</p>';
+      this.ctx.onRendered(this);
+    } else {
+      renderHighlighted(this.placeholder, text, this.type === 'code' ? this.ctx.language : 'none');
+    }
+  }
+
+  private renderOutputs(): void {
+    this.outputs.textContent = '';
+    const outputs = this.map.get('outputs');
+    if (this.type !== 'code' || !(outputs instanceof Y.Array) || outputs.length === 0) {
+      this.outputs.hidden = true;
+      return;
+    }
+    this.outputs.hidden = false;
+    for (const o of outputs.toArray()) {
+      const json = o instanceof Y.Map ? (o.toJSON() as Record<string, unknown>) : {};
+      try {
+        this.outputs.append(renderOutput(json));
+      } catch (e) {
+        // One output that cannot be rendered must not hide the others.
+        const fail = el('div', 'output-fallback', 'output-fallback');
+        fail.textContent = `This output could not be shown: ${(e as Error).message}`;
+        this.outputs.append(fail);
+      }
+    }
+    this.ctx.onRendered(this);
+  }
+
+  private renderPrompt(): void {
+    const { running, queued, run } = this.runState;
+    const count = this.map.get('execution_count');
+    this.element.classList.toggle('running', running);
+    this.element.classList.toggle('queued', queued);
+    this.prompt.textContent =
+      this.type !== 'code'
+        ? ''
+        : running || queued
+          ? '[*]:'
+          : `[${typeof count === 'number' ? count : ' '}]:`;
+    this.prompt.title = running ? 'Running' : queued ? 'Queued' : '';
+    if (!run || this.type !== 'code') {
+      this.footer.hidden = true;
+      return;
+    }
+    this.footer.hidden = false;
+    if (running) this.tick(Date.now());
+    else if (queued) this.footer.textContent = `Queued${this.byLine()}`;
+    else if (run.endedAt && run.startedAt) {
+      const at = new Date(run.endedAt).toLocaleTimeString([], {
+        hour: '2-digit',
+        minute: '2-digit',
+      });
+      this.footer.textContent = `Ran in ${formatSeconds(run.endedAt - run.startedAt)} at ${at}${this.byLine()}`;
+    } else this.footer.hidden = true;
+  }
+
+  private byLine(): string {
+    return this.runState.run ? ` · by ${this.runState.run.by}` : '';
+  }
+
+  private observeOutputs(): void {
+    this.observedOutputs?.unobserveDeep(this.onOutputsChange);
+    const outputs = this.map.get('outputs');
+    this.observedOutputs = outputs instanceof Y.Array ? outputs : null;
+    this.observedOutputs?.observeDeep(this.onOutputsChange);
+  }
+
+  private schedule(part: 'input' | 'outputs'): void {
+    if (this.renderQueued[part]) return;
+    this.renderQueued[part] = true;
+    requestAnimationFrame(() => {
+      this.renderQueued[part] = false;
+      if (this.destroyed) return;
+      if (part === 'input') this.renderInput();
+      else this.renderOutputs();
+    });
+  }
+
+  private onMapChange = (event: Y.YMapEvent<unknown>): void => {
+    if (event.keysChanged.has('cell_type')) {
+      if (this.type !== 'markdown') this.editingMarkdown = false;
+      this.editor?.destroy();
+      this.editor = null;
+      this.renderAll();
+      this.syncEditor();
+    }
+    if (event.keysChanged.has('outputs')) {
+      this.observeOutputs();
+      this.schedule('outputs');
+    }
+    if (event.keysChanged.has('execution_count')) this.renderPrompt();
+    if (event.keysChanged.has('attachments')) this.schedule('input');
+  };
+
+  private onSourceChange = (): void => {
+    if (!this.editor) this.schedule('input');
+  };
+
+  private onOutputsChange = (): void => this.schedule('outputs');
+}
+
+/** "0.4 s", "12 s", "3 min 5 s". */
+export function formatSeconds(ms: number): string {
+  const s = Math.max(0, ms) / 1000;
+  if (s < 10) return `${s.toFixed(1)} s`;
+  if (s < 60) return `${Math.round(s)} s`;
+  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
+}

@@ -1,0 +1,452 @@
+import type { KeyBinding } from '@codemirror/view';
+import type { Awareness } from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import type { Cell } from '../../protocol/nbformat';
+import { type CellRun, RUNTIME, runtimeOf } from '../../protocol/runtime-state';
+import { cellFromMap, cellsOf } from '../../protocol/ydoc-nbformat';
+import {
+  LOCAL_ORIGIN,
+  changeCellType,
+  deleteCells,
+  emptyCell,
+  insertCells,
+  mergeCells,
+  moveCell,
+  splitCell,
+} from './cell-operations';
+import { CellView } from './cell-view';
+import {
+  EDIT_MODE_KEYS,
+  type NotebookCommand,
+  type PendingKey,
+  keyChord,
+  resolveCommandKey,
+} from './keyboard-commands';
+
+/** What the notebook asks of the app around it (requests to the host, the find bar). */
+export interface NotebookActions {
+  run(cellIds: string[]): void;
+  save(): void;
+  interrupt(): void;
+  restart(): void;
+  find(): void;
+  /** Something was rendered (outputs, markdown); for the test hook. */
+  rendered(cellId: string): void;
+}
+
+/** Distance beyond the viewport within which cells keep a live editor. */
+const EDITOR_MARGIN_PX = 800;
+const IS_MAC = /Mac|iPhone|iPad/.test(navigator.platform);
+
+/**
+ * The notebook: one CellView per cell of the shared Y.Array, kept in step with it; Jupyter's
+ * command and edit modes; the active cell and selection; structural edits as Yjs transactions
+ * this person's UndoManager tracks; run states from the runtime map; drag to reorder.
+ */
+export class NotebookView {
+  readonly element = document.createElement('div');
+  /** This person's undo history: their typing and structural edits, nothing else. */
+  readonly undoManager: Y.UndoManager;
+  private readonly cells: Y.Array<Y.Map<unknown>>;
+  private views: CellView[] = [];
+  private active = 0;
+  private anchor = 0;
+  private mode: 'command' | 'edit' = 'command';
+  private pending: PendingKey = null;
+  private clipboard: Cell[] = [];
+  private readonly observer: IntersectionObserver;
+  private ticker: ReturnType<typeof setInterval> | null = null;
+  private dragFrom: number | null = null;
+  private destroyed = false;
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly awareness: Awareness,
+    private readonly scroller: HTMLElement,
+    private readonly actions: NotebookActions,
+  ) {
+    this.cells = cellsOf(doc);
+    this.undoManager = new Y.UndoManager(this.cells, {
+      trackedOrigins: new Set([LOCAL_ORIGIN]),
+      captureTimeout: 500,
+    });
+    this.element.className = 'notebook';
+    this.element.dataset.testid = 'notebook';
+    this.element.tabIndex = 0;
+    this.element.setAttribute('role', 'list');
+    this.observer = new IntersectionObserver(this.onIntersect, {
+      root: scroller,
+      rootMargin: `${EDITOR_MARGIN_PX}px 0px`,
+    });
+    this.element.addEventListener('keydown', this.onKeyDown);
+    this.element.addEventListener('dragover', this.onDragOver);
+    this.element.addEventListener('drop', this.onDrop);
+    this.element.addEventListener('dragend', this.onDragEnd);
+    this.cells.observe(this.onCellsChange);
+    runtimeOf(doc).observeDeep(this.onRuntimeChange);
+    this.rebuild();
+  }
+
+  /** The views in document order. */
+  get cellViews(): readonly CellView[] {
+    return this.views;
+  }
+
+  /** The index of the active cell. */
+  get activeIndex(): number {
+    return this.active;
+  }
+
+  /** 'command' or 'edit'. */
+  get currentMode(): 'command' | 'edit' {
+    return this.mode;
+  }
+
+  /** Runs one notebook command (from a key, a button or a menu). */
+  execute(command: NotebookCommand): void {
+    const cell = this.views[this.active];
+    const [lo, hi] = this.selectionRange();
+    switch (command) {
+      case 'run-and-advance':
+      case 'run-in-place':
+      case 'run-and-insert': {
+        const targets = this.views.slice(lo, hi + 1);
+        for (const v of targets) if (v.type === 'markdown') v.leaveEdit();
+        const code = targets.filter((v) => v.type === 'code').map((v) => v.id);
+        if (code.length) this.actions.run(code);
+        if (command === 'run-in-place') return this.enterCommandMode();
+        if (command === 'run-and-insert' || hi === this.views.length - 1) {
+          insertCells(this.doc, hi + 1, [emptyCell('code')]);
+          this.select(hi + 1);
+          return this.enterEditMode('start');
+        }
+        this.select(hi + 1);
+        if (this.mode === 'edit') this.enterCommandMode();
+        return;
+      }
+      case 'edit':
+        return this.enterEditMode('end');
+      case 'command-mode':
+        return this.enterCommandMode();
+      case 'insert-above':
+        insertCells(this.doc, lo, [emptyCell('code')]);
+        return this.select(lo);
+      case 'insert-below':
+        insertCells(this.doc, hi + 1, [emptyCell('code')]);
+        return this.select(hi + 1);
+      case 'delete-cells': {
+        this.clipboardKeep(deleteCells(this.doc, lo, hi - lo + 1), false);
+        if (this.cells.length === 0) insertCells(this.doc, 0, [emptyCell('code')]);
+        return this.select(Math.min(lo, this.views.length - 1));
+      }
+      case 'to-code':
+      case 'to-markdown':
+      case 'to-raw': {
+        const type =
+          command === 'to-code' ? 'code' : command === 'to-markdown' ? 'markdown' : 'raw';
+        this.doc.transact(() => {
+          for (let i = lo; i <= hi; i++) changeCellType(this.doc, i, type);
+        }, LOCAL_ORIGIN);
+        return;
+      }
+      case 'undo':
+        this.undoManager.undo();
+        return this.select(Math.min(this.active, this.views.length - 1));
+      case 'redo':
+        this.undoManager.redo();
+        return this.select(Math.min(this.active, this.views.length - 1));
+      case 'select-previous':
+        return this.select(Math.max(0, this.active - 1));
+      case 'select-next':
+        return this.select(Math.min(this.views.length - 1, this.active + 1));
+      case 'extend-previous':
+        return this.select(Math.max(0, this.active - 1), true);
+      case 'extend-next':
+        return this.select(Math.min(this.views.length - 1, this.active + 1), true);
+      case 'select-all':
+        this.anchor = 0;
+        this.active = this.views.length - 1;
+        return this.paintSelection();
+      case 'copy-cells':
+        return this.clipboardKeep(this.views.slice(lo, hi + 1).map((v) => cellFromMap(v.map)));
+      case 'cut-cells':
+        this.clipboardKeep(deleteCells(this.doc, lo, hi - lo + 1));
+        if (this.cells.length === 0) insertCells(this.doc, 0, [emptyCell('code')]);
+        return this.select(Math.min(lo, this.views.length - 1));
+      case 'paste-below':
+      case 'paste-above': {
+        if (!this.clipboard.length) return;
+        const at = command === 'paste-below' ? hi + 1 : lo;
+        insertCells(this.doc, at, this.clipboard);
+        return this.select(at + this.clipboard.length - 1);
+      }
+      case 'merge-cells':
+        if (hi > lo) mergeCells(this.doc, lo, hi - lo + 1);
+        else if (lo + 1 < this.views.length) mergeCells(this.doc, lo, 2);
+        return this.select(lo);
+      case 'split-cell': {
+        const offset = cell?.view?.state.selection.main.head ?? 0;
+        if (splitCell(this.doc, this.active, offset)) {
+          this.select(this.active + 1);
+          this.enterEditMode('start');
+        }
+        return;
+      }
+      case 'move-up':
+        if (lo > 0) {
+          moveCell(this.doc, lo - 1, hi);
+          this.anchor = lo - 1;
+          this.active = this.active - 1;
+          this.paintSelection();
+        }
+        return;
+      case 'move-down':
+        if (hi < this.views.length - 1) {
+          moveCell(this.doc, hi + 1, lo);
+          this.anchor = this.anchor + 1;
+          this.active = this.active + 1;
+          this.paintSelection();
+        }
+        return;
+      case 'save':
+        return this.actions.save();
+      case 'find':
+        return this.actions.find();
+      case 'interrupt':
+        return this.actions.interrupt();
+      case 'restart':
+        return this.actions.restart();
+    }
+  }
+
+  /** Makes cell `index` active (extending the selection when `extend`) and scrolls to it. */
+  select(index: number, extend = false): void {
+    if (this.views.length === 0) return;
+    const i = Math.max(0, Math.min(index, this.views.length - 1));
+    if (this.mode === 'edit' && i !== this.active) this.views[this.active]?.leaveEdit();
+    this.active = i;
+    if (!extend) this.anchor = i;
+    this.paintSelection();
+    this.views[i]?.element.scrollIntoView({ block: 'nearest' });
+  }
+
+  /** Enters edit mode in the active cell. */
+  enterEditMode(pos: 'start' | 'end' | number | null = null): void {
+    const cell = this.views[this.active];
+    if (!cell) return;
+    this.mode = 'edit';
+    this.anchor = this.active;
+    this.paintSelection();
+    cell.edit(pos);
+  }
+
+  /** Leaves edit mode; keys act on cells again. */
+  enterCommandMode(): void {
+    this.mode = 'command';
+    this.views[this.active]?.leaveEdit();
+    this.paintSelection();
+    this.element.focus({ preventScroll: true });
+  }
+
+  /** Stops following the document. Idempotent. */
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.cells.unobserve(this.onCellsChange);
+    runtimeOf(this.doc).unobserveDeep(this.onRuntimeChange);
+    this.observer.disconnect();
+    if (this.ticker) clearInterval(this.ticker);
+    this.views.forEach((v) => v.destroy());
+    this.undoManager.destroy();
+  }
+
+  private selectionRange(): [number, number] {
+    return [Math.min(this.active, this.anchor), Math.max(this.active, this.anchor)];
+  }
+
+  private paintSelection(): void {
+    const [lo, hi] = this.selectionRange();
+    this.views.forEach((v, i) => v.setSelection(i === this.active, i >= lo && i <= hi));
+    this.element.dataset.mode = this.mode;
+  }
+
+  private clipboardKeep(cells: Cell[], replace = true): void {
+    if (replace || cells.length) this.clipboard = cells;
+  }
+
+  private makeView(map: Y.Map<unknown>): CellView {
+    const view = new CellView(map, {
+      awareness: this.awareness,
+      undoManager: this.undoManager,
+      language: 'python',
+      editKeys: (cell) => this.editKeys(cell),
+      onActivate: (cell, mode) => this.activate(cell, mode),
+      onRendered: (cell) => this.actions.rendered(cell.id),
+    });
+    view.runControl.addEventListener('click', () => {
+      this.activate(view, 'command');
+      this.execute('run-in-place');
+    });
+    view.dragControl.addEventListener('dragstart', (e) => {
+      this.dragFrom = this.views.indexOf(view);
+      view.element.classList.add('dragging');
+      e.dataTransfer?.setData('text/plain', view.id);
+      if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
+      e.dataTransfer?.setDragImage(view.element, 20, 20);
+    });
+    this.observer.observe(view.element);
+    return view;
+  }
+
+  private editKeys(cell: CellView): KeyBinding[] {
+    return Object.entries(EDIT_MODE_KEYS).map(([key, command]) => ({
+      key,
+      preventDefault: true,
+      run: () => {
+        this.active = this.views.indexOf(cell);
+        this.anchor = this.active;
+        this.execute(command);
+        return true;
+      },
+    }));
+  }
+
+  private activate(cell: CellView, mode: 'command' | 'edit'): void {
+    const index = this.views.indexOf(cell);
+    if (index < 0) return;
+    if (index !== this.active && this.mode === 'edit') this.views[this.active]?.leaveEdit();
+    this.active = index;
+    this.anchor = index;
+    if (mode === 'edit') {
+      this.mode = 'edit';
+      this.paintSelection();
+      if (!cell.view?.hasFocus) cell.edit(null);
+    } else {
+      this.mode = 'command';
+      this.paintSelection();
+      this.element.focus({ preventScroll: true });
+    }
+  }
+
+  private rebuild(): void {
+    this.views.forEach((v) => v.destroy());
+    this.views = this.cells.toArray().map((m) => this.makeView(m));
+    this.element.append(...this.views.map((v) => v.element));
+    this.onRuntimeChange();
+    this.paintSelection();
+  }
+
+  private onCellsChange = (event: Y.YArrayEvent<Y.Map<unknown>>): void => {
+    const activeId = this.views[this.active]?.id;
+    let index = 0;
+    for (const d of event.changes.delta) {
+      if (d.retain) index += d.retain;
+      if (d.delete) {
+        this.views.splice(index, d.delete).forEach((v) => {
+          this.observer.unobserve(v.element);
+          v.destroy();
+        });
+      }
+      if (d.insert) {
+        const added = (d.insert as Y.Map<unknown>[]).map((m) => this.makeView(m));
+        const before = this.views[index]?.element ?? null;
+        for (const v of added) this.element.insertBefore(v.element, before);
+        this.views.splice(index, 0, ...added);
+        index += added.length;
+      }
+    }
+    // Keep the same cell active when others insert or delete cells above it.
+    const kept = this.views.findIndex((v) => v.id === activeId);
+    if (kept >= 0 && event.transaction.origin !== LOCAL_ORIGIN) {
+      const shift = kept - this.active;
+      this.active = kept;
+      this.anchor = Math.max(0, this.anchor + shift);
+    }
+    this.active = Math.min(this.active, Math.max(0, this.views.length - 1));
+    this.anchor = Math.min(this.anchor, Math.max(0, this.views.length - 1));
+    this.onRuntimeChange();
+    this.paintSelection();
+  };
+
+  private onRuntimeChange = (): void => {
+    const runtime = runtimeOf(this.doc);
+    const queue = (runtime.get(RUNTIME.queue) as CellRun[] | undefined) ?? [];
+    const lastRuns = runtime.get(RUNTIME.lastRuns);
+    let anyRunning = false;
+    for (const v of this.views) {
+      const at = queue.findIndex((r) => r.cellId === v.id);
+      const queued = queue[at];
+      const running = at === 0 && queued?.startedAt != null && queued.endedAt == null;
+      anyRunning ||= running;
+      const last =
+        lastRuns instanceof Y.Map ? (lastRuns.get(v.id) as CellRun | undefined) : undefined;
+      v.setRunState({ running, queued: at >= 0 && !running, run: queued ?? last ?? null });
+    }
+    if (anyRunning && !this.ticker) {
+      this.ticker = setInterval(() => {
+        const now = Date.now();
+        this.views.forEach((v) => v.tick(now));
+      }, 200);
+    } else if (!anyRunning && this.ticker) {
+      clearInterval(this.ticker);
+      this.ticker = null;
+    }
+  };
+
+  private onIntersect = (entries: IntersectionObserverEntry[]): void => {
+    for (const e of entries) {
+      const view = this.views.find((v) => v.element === e.target);
+      view?.setNearViewport(e.isIntersecting);
+    }
+  };
+
+  private onKeyDown = (e: KeyboardEvent): void => {
+    if (this.mode === 'edit' || (e.target as HTMLElement).closest('.cm-editor')) return;
+    const chord = keyChord(e, IS_MAC);
+    const { command, pending } = resolveCommandKey(chord, this.pending);
+    this.pending = pending;
+    if (!command) return;
+    e.preventDefault();
+    e.stopPropagation();
+    this.execute(command);
+  };
+
+  private dropIndex(e: DragEvent): number {
+    const target = (e.target as HTMLElement).closest('.cell');
+    const index = this.views.findIndex((v) => v.element === target);
+    if (index < 0) return this.views.length;
+    const box = (target as HTMLElement).getBoundingClientRect();
+    return e.clientY > box.top + box.height / 2 ? index + 1 : index;
+  }
+
+  private onDragOver = (e: DragEvent): void => {
+    if (this.dragFrom === null) return;
+    e.preventDefault();
+    const to = this.dropIndex(e);
+    this.views.forEach((v, i) => {
+      v.element.classList.toggle('drop-before', i === to);
+      v.element.classList.toggle(
+        'drop-after',
+        i === this.views.length - 1 && to === this.views.length,
+      );
+    });
+  };
+
+  private onDrop = (e: DragEvent): void => {
+    if (this.dragFrom === null) return;
+    e.preventDefault();
+    const from = this.dragFrom;
+    const to = this.dropIndex(e);
+    this.onDragEnd();
+    const target = to > from ? to - 1 : to;
+    if (target !== from) {
+      moveCell(this.doc, from, target);
+      this.select(target);
+    }
+  };
+
+  private onDragEnd = (): void => {
+    this.dragFrom = null;
+    this.views.forEach((v) => v.element.classList.remove('dragging', 'drop-before', 'drop-after'));
+  };
+}

@@ -1,0 +1,112 @@
+import {
+  DESKTOP_CHANNELS,
+  DESKTOP_EVENT_CHANNELS,
+  type DesktopApi,
+  type DesktopEvents,
+} from '../../protocol/desktop-api';
+import { err } from '../../protocol/errors';
+import type { Transport } from '../../protocol/transport';
+import type { Platform } from './platform';
+
+/** Path of the browser shell's hub WebSocket (host/browser-shell/browser-shell-server.ts). */
+const HUB_PATH = '/hub';
+
+/**
+ * The Platform of the browser shell: DesktopApi calls are `POST /api/<channel>` with a JSON array
+ * of arguments; the hub is a WebSocket whose binary frames are hub messages and whose text frames
+ * are desktop events `{channel, value}`.
+ */
+export function createBrowserPlatform(location: Location): Platform {
+  const token = new URLSearchParams(location.search).get('token') ?? '';
+  const listeners = new Map<string, Set<(value: unknown) => void>>();
+
+  const call =
+    (channel: string) =>
+    async (...args: unknown[]) => {
+      try {
+        const res = await fetch(`/api/${channel}?token=${encodeURIComponent(token)}`, {
+          method: 'POST',
+          headers: { 'Content-Type': 'application/json' },
+          body: JSON.stringify(args),
+        });
+        if (!res.ok) return err(`the app did not answer ${channel} (HTTP ${res.status})`);
+        return await res.json();
+      } catch (e) {
+        return err(
+          `cannot reach Pairbook (${(e as Error).message}) — is \`pairbook serve\` running?`,
+        );
+      }
+    };
+  const desktop = Object.fromEntries(
+    Object.entries(DESKTOP_CHANNELS).map(([method, channel]) => [method, call(channel)]),
+  ) as unknown as DesktopApi;
+  desktop.setWindowTitle = async (title) => {
+    document.title = title;
+    return { ok: true, value: null };
+  };
+
+  const openHubTransport = (): Transport => {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const ws = new WebSocket(
+      `${scheme}://${location.host}${HUB_PATH}?token=${encodeURIComponent(token)}`,
+    );
+    ws.binaryType = 'arraybuffer';
+    const pending: Uint8Array[] = [];
+    const messageListeners = new Set<(m: Uint8Array) => void>();
+    const closeListeners = new Set<(r: string) => void>();
+    let closed = false;
+    const finish = (reason: string) => {
+      if (closed) return;
+      closed = true;
+      for (const l of closeListeners) l(reason);
+    };
+    ws.onopen = () => {
+      for (const m of pending.splice(0)) ws.send(m);
+    };
+    ws.onmessage = (e: MessageEvent) => {
+      if (typeof e.data === 'string') {
+        const { channel, value } = JSON.parse(e.data) as { channel: string; value: unknown };
+        for (const l of listeners.get(channel) ?? []) l(value);
+      } else {
+        const bytes = new Uint8Array(e.data as ArrayBuffer);
+        for (const l of messageListeners) l(bytes);
+      }
+    };
+    ws.onclose = (e) => finish(e.reason || `connection closed (code ${e.code})`);
+    return {
+      send(message) {
+        if (closed) return;
+        if (ws.readyState === WebSocket.OPEN) ws.send(message);
+        else pending.push(message);
+      },
+      onMessage(listener) {
+        messageListeners.add(listener);
+        return () => messageListeners.delete(listener);
+      },
+      onClose(listener) {
+        closeListeners.add(listener);
+        return () => closeListeners.delete(listener);
+      },
+      close(reason = 'closed') {
+        ws.close(1000, reason.slice(0, 120));
+        finish(reason);
+      },
+    };
+  };
+
+  return {
+    desktop,
+    openHubTransport,
+    onDesktopEvent<K extends keyof DesktopEvents>(
+      name: K,
+      listener: (value: DesktopEvents[K]) => void,
+    ) {
+      const channel = DESKTOP_EVENT_CHANNELS[name];
+      const set = listeners.get(channel) ?? new Set();
+      listeners.set(channel, set);
+      const l = listener as (value: unknown) => void;
+      set.add(l);
+      return () => set.delete(l);
+    },
+  };
+}

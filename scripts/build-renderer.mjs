@@ -1,0 +1,53 @@
+// Bundles the renderer for the browser shell (and later Electron) with esbuild into dist/renderer/:
+// index.html, app.js, app.css and KaTeX's fonts.
+//   node scripts/build-renderer.mjs            build
+//   node scripts/build-renderer.mjs --if-stale build only when a source is newer than the bundle
+import { build } from 'esbuild';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const out = join(root, 'dist/renderer');
+const stamp = join(out, '.build-stamp');
+
+/** Newest modification time (ms) of the files under `dir`. */
+function newestMtime(path) {
+  const s = statSync(path);
+  if (!s.isDirectory()) return s.mtimeMs;
+  let newest = 0;
+  for (const entry of readdirSync(path)) newest = Math.max(newest, newestMtime(join(path, entry)));
+  return newest;
+}
+
+function isStale() {
+  if (!existsSync(stamp) || !existsSync(join(out, 'app.js'))) return true;
+  const built = statSync(stamp).mtimeMs;
+  const sources = ['renderer', 'protocol', 'scripts/build-renderer.mjs', 'package-lock.json'];
+  return sources.some((p) => existsSync(join(root, p)) && newestMtime(join(root, p)) > built);
+}
+
+const ifStale = process.argv.includes('--if-stale');
+if (ifStale && !isStale()) process.exit(0);
+
+const started = Date.now();
+mkdirSync(out, { recursive: true });
+await build({
+  entryPoints: { app: join(root, 'renderer/main.ts') },
+  outdir: out,
+  bundle: true,
+  format: 'esm',
+  platform: 'browser',
+  target: ['chrome120'],
+  minify: true,
+  sourcemap: 'linked',
+  legalComments: 'none',
+  loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' },
+  assetNames: 'fonts/[name]-[hash]',
+  logLevel: 'warning',
+});
+copyFileSync(join(root, 'renderer/index.html'), join(out, 'index.html'));
+writeFileSync(stamp, new Date().toISOString() + '\n');
+if (!ifStale || process.stdout.isTTY) {
+  console.log(`pairbook: renderer built into dist/renderer in ${Date.now() - started} ms`);
+}
