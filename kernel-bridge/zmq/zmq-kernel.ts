@@ -34,8 +34,11 @@ export const KERNEL_START_TIMEOUT_MS = 60_000;
 export const SHUTDOWN_TIMEOUT_MS = 5_000;
 /** How long interrupt() waits for an interrupt_reply (interrupt_mode 'message'). */
 export const INTERRUPT_TIMEOUT_MS = 5_000;
-/** How long after an execute_reply we wait for its 'idle' status, counted from the last output. */
-export const IDLE_AFTER_REPLY_TIMEOUT_MS = 10_000;
+/**
+ * How long after an execution's execute_reply we wait for its 'idle' status (or the other way
+ * round), counted from its last output, before finishing it anyway (as 'aborted' if no reply).
+ */
+export const FINISH_GRACE_MS = 10_000;
 // kernel_info is re-sent at this pace until IOPub is seen to be subscribed (as jupyter_server's
 // "nudge" does): outputs published before the subscription takes effect would be lost.
 const NUDGE_INTERVAL_MS = 200;
@@ -376,22 +379,27 @@ export class ZmqKernel implements Kernel {
   }
 
   private settle(msgId: string, execution: Execution): void {
-    if (!execution.reply) return;
-    if (execution.idle) {
+    if (execution.reply && execution.idle) {
       clearTimeout(execution.idleTimer);
       this.executions.delete(msgId);
       execution.resolve(execution.reply);
       return;
     }
-    // A lost 'idle' must not hang the caller forever.
+    // Reply (shell) and idle (IOPub) travel on different sockets, so either may come first; but a
+    // lost idle, or a reply ipykernel never sends (an interrupt that lands before the user's code
+    // runs is swallowed by its dispatcher), must not hang the caller.
     execution.idleTimer ??= setTimeout(() => {
-      this.logger('no idle status after an execute_reply; finishing the execution', {
-        ...this.context(),
-        msgId,
-      });
+      this.logger(
+        `no ${execution.reply ? 'idle status' : 'execute_reply'} for an execution; finishing it`,
+        {
+          ...this.context(),
+          msgId,
+        },
+      );
       execution.idle = true;
+      execution.reply ??= { status: 'aborted', execution_count: null };
       this.settle(msgId, execution);
-    }, IDLE_AFTER_REPLY_TIMEOUT_MS);
+    }, FINISH_GRACE_MS);
   }
 
   private async answerInput(

@@ -117,8 +117,9 @@ describe('JupyterServerKernel', () => {
   it('interrupts time.sleep(60)', async () => {
     let started!: () => void;
     const running = new Promise<void>((resolve) => (started = resolve));
-    const reply = kernel.execute('import time; time.sleep(60)', {
-      onIopub: (m) => m.header.msg_type === 'execute_input' && started(),
+    // Waits for the user's code to run: an earlier interrupt is swallowed by ipykernel.
+    const reply = kernel.execute('print("running", flush=True)\nimport time; time.sleep(60)', {
+      onIopub: (m) => m.header.msg_type === 'stream' && started(),
     });
     await running;
     await kernel.interrupt();
