@@ -270,32 +270,16 @@ function scanJson(text: string, start: number, emit: (v: HintValue) => void): nu
   return end;
 }
 
+// A line and its ending, for each of the line boundaries Python's str.splitlines knows.
+const LINE =
+  /[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|$)/y;
+
 /** Python's `str.splitlines(keepends=True)`, which nbformat uses to write multi-line strings. */
 export function splitLinesPython(text: string): string[] {
   const lines: string[] = [];
-  let start = 0;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (c === 0x0d && text.charCodeAt(i + 1) === 0x0a) i++;
-    else if (!isLineBreak(c)) continue;
-    lines.push(text.slice(start, i + 1));
-    start = i + 1;
+  LINE.lastIndex = 0;
+  while (LINE.lastIndex < text.length) {
+    lines.push((LINE.exec(text) as RegExpExecArray)[0]);
   }
-  if (start < text.length) lines.push(text.slice(start));
   return lines;
-}
-
-function isLineBreak(c: number): boolean {
-  return (
-    c === 0x0a ||
-    c === 0x0d ||
-    c === 0x0b ||
-    c === 0x0c ||
-    c === 0x1c ||
-    c === 0x1d ||
-    c === 0x1e ||
-    c === 0x85 ||
-    c === 0x2028 ||
-    c === 0x2029
-  );
 }

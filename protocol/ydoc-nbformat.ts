@@ -21,6 +21,7 @@ import {
   type JsonObject,
   type JsonValue,
   isHintObject,
+  parseJsonWithRawNumbers,
   splitLinesPython,
   stringifyPython,
 } from './python-json';
@@ -135,6 +136,16 @@ function toJson(value: unknown): JsonValue {
 export interface SaveHint {
   top: HintObject;
   cellsById: Map<string, HintObject>;
+}
+
+/**
+ * Builds the SaveHint of a file's text. A file in Jupyter's own layout needs nothing but its
+ * parsed value; any other is read again keeping its number spellings (slower, and rare).
+ */
+export function readSaveHint(text: string, ids: string[]): SaveHint {
+  const parsed = JSON.parse(text) as JsonValue;
+  const canonical = stringifyPython(parsed) + '\n' === text;
+  return createSaveHint(canonical ? parsed : parseJsonWithRawNumbers(text), ids);
 }
 
 /** Builds a SaveHint from the file's parsed value and the ids the load gave its cells. */

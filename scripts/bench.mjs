@@ -21,7 +21,7 @@ for (const name of chosen) {
     process.exit(2);
   }
   console.error(`── bench ${name} ──`);
-  const r = spawnSync(process.execPath, ['--import', 'tsx', `bench/${name}.ts`], {
+  const r = spawnSync(process.execPath, ['--expose-gc', '--import', 'tsx', `bench/${name}.ts`], {
     stdio: 'inherit',
   });
   if (r.status !== 0) failed++;

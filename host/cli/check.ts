@@ -2,12 +2,7 @@ import { basename } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
 import * as Y from 'yjs';
 import { PairbookError } from '../../protocol/errors';
-import { parseJsonWithRawNumbers } from '../../protocol/python-json';
-import {
-  createSaveHint,
-  loadNotebookIntoDoc,
-  serializeNotebook,
-} from '../../protocol/ydoc-nbformat';
+import { readSaveHint, loadNotebookIntoDoc, serializeNotebook } from '../../protocol/ydoc-nbformat';
 import { readNotebookFile } from '../document/notebook-file';
 
 /** The verdict on one file. `ok` means it opens and saves without losing anything. */
@@ -27,7 +22,7 @@ export async function checkNotebook(path: string): Promise<CheckResult> {
     const file = await readNotebookFile(path);
     const doc = new Y.Doc();
     const ids = loadNotebookIntoDoc(file.notebook, doc);
-    const saved = serializeNotebook(doc, createSaveHint(parseJsonWithRawNumbers(file.text), ids));
+    const saved = serializeNotebook(doc, readSaveHint(file.text, ids));
     const notes = [...file.warnings];
     if (saved === file.text) {
       return { path, ok: true, message: ['ok: saves byte for byte', ...notes].join('; ') };

@@ -4,13 +4,12 @@ import { ObservableV2 } from 'lib0/observable';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { PairbookError } from '../../protocol/errors';
-import { parseJsonWithRawNumbers } from '../../protocol/python-json';
 import type { Transport } from '../../protocol/transport';
 import {
   LOAD_ORIGIN,
   type SaveHint,
-  createSaveHint,
   loadNotebookIntoDoc,
+  readSaveHint,
   serializeNotebook,
 } from '../../protocol/ydoc-nbformat';
 import {
@@ -60,10 +59,13 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   readonly doc = new Y.Doc();
   /** Who is here and where their cursors are. */
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  /** What the file's validation found worth telling (a newer nbformat minor, missing ids). */
+  warnings: string[] = [];
   /** Set when the journal of an earlier run was recovered on open. */
   recovery: Recovery | null = null;
 
-  private file!: NotebookFile;
+  /** The file as last read or written: its exact text (for save hints) and hash. */
+  private file!: { text: string; sha256: string };
   private ids: string[] = [];
   private hint: SaveHint | null = null;
   private journal: Journal;
@@ -153,7 +155,10 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   }
 
   private async load(): Promise<void> {
-    this.file = await readNotebookFile(this.path);
+    const { text, sha256: hash, notebook, warnings } = await readNotebookFile(this.path);
+    // Only the text is kept: the parsed JSON would double the memory a large notebook takes.
+    this.file = { text, sha256: hash };
+    this.warnings = warnings;
     const previous = this.journal.read();
     if (previous?.hasUnsavedUpdates && previous.expectedFileSha256 !== this.file.sha256) {
       this.recovery = await this.keepBoth(previous.updates);
@@ -167,21 +172,16 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
         () => previous.updates.forEach((u) => Y.applyUpdate(this.doc, u)),
         LOAD_ORIGIN,
       );
-      this.ids = this.loadIdsFromFile();
+      this.ids = loadNotebookIntoDoc(notebook, new Y.Doc());
       this.recovery = { kind: 'replayed', updates: previous.updates.length };
       this.journal.begin(this.file.sha256, Y.encodeStateAsUpdate(this.doc));
       this.isDirty = true;
       this.scheduleAutosave();
     } else {
       this.journal.discard();
-      this.ids = loadNotebookIntoDoc(this.file.notebook, this.doc);
+      this.ids = loadNotebookIntoDoc(notebook, this.doc);
     }
     this.doc.on('update', this.onUpdate);
-  }
-
-  // Ids the file's cells get when loaded; cells without ids in the file get derived ones.
-  private loadIdsFromFile(): string[] {
-    return loadNotebookIntoDoc(this.file.notebook, new Y.Doc());
   }
 
   // Registered before any client attaches, so an update is journaled before it is relayed.
@@ -220,10 +220,11 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       this.emit('save-failed', [error]);
       throw error;
     }
-    this.hint ??= createSaveHint(parseJsonWithRawNumbers(this.file.text), this.ids);
+    this.hint ??= readSaveHint(this.file.text, this.ids);
     const text = serializeNotebook(this.doc, this.hint);
     if (text === this.file.text) {
       // Only live state changed (kernel status, an edit undone): the file already says this.
+      if (this.journal.isOpen) this.journal.markSaved(this.file.sha256);
       this.isDirty = false;
       return;
     }

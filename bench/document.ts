@@ -1,0 +1,180 @@
+// `npm run bench -- document`: open (read, validate, build the Y.Doc) and save a notebook, and the
+// heap the document takes, for the largest corpus notebook and a generated 1000-cell 5 MB one.
+// Baseline, in the same run: JupyterLab's own model, @jupyter/ydoc's YNotebook, loading the same
+// JSON (YNotebook.create({ data })) and writing it back (toJSON + JSON.stringify).
+import { YNotebook } from '@jupyter/ydoc';
+import {
+  existsSync,
+  mkdtempSync,
+  readFileSync,
+  readdirSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import * as Y from 'yjs';
+import { NotebookSession } from '../host/session/notebook-session';
+import { validateNotebook } from '../protocol/nbformat';
+import { parseJson } from '../protocol/python-json';
+import { loadNotebookIntoDoc, serializeNotebook } from '../protocol/ydoc-nbformat';
+import { generateNotebook } from './generate-notebook';
+
+const RUNS = 7;
+
+// @jupyter/ydoc reads each cell's Y.Text before inserting it, and Yjs warns once per cell;
+// mute that while the baseline runs so the output stays readable.
+function quietly<T>(f: () => T): T {
+  const warn = console.warn;
+  console.warn = () => undefined;
+  try {
+    return f();
+  } finally {
+    console.warn = warn;
+  }
+}
+
+function gc(): void {
+  (globalThis as { gc?: () => void }).gc?.();
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)] as number;
+}
+
+function heapOf<T>(build: () => T): { value: T; bytes: number } {
+  gc();
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const value = build();
+  gc();
+  gc();
+  return { value, bytes: process.memoryUsage().heapUsed - before };
+}
+
+async function measure(path: string) {
+  const text = readFileSync(path, 'utf8');
+  const size = statSync(path).size;
+  const dataDir = mkdtempSync(join(tmpdir(), 'pairbook-bench-'));
+  const ours = { open: [] as number[], save: [] as number[], docOnly: [] as number[] };
+  const base = { load: [] as number[], save: [] as number[] };
+  for (let r = 0; r < RUNS; r++) {
+    let t = performance.now();
+    const session = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 0 });
+    ours.open.push(performance.now() - t);
+    const cell = session.doc.getArray<Y.Map<unknown>>('cells').get(0);
+    (cell.get('source') as Y.Text).insert(0, ' ');
+    t = performance.now();
+    await session.save({ force: true });
+    ours.save.push(performance.now() - t);
+    (cell.get('source') as Y.Text).delete(0, 1);
+    await session.save({ force: true });
+    await session.close();
+
+    t = performance.now();
+    const parsed = parseJson(text);
+    if (!parsed.ok) throw parsed.error;
+    const checked = validateNotebook(parsed.value);
+    if (!checked.ok) throw checked.error;
+    loadNotebookIntoDoc(checked.value.notebook, new Y.Doc());
+    ours.docOnly.push(performance.now() - t);
+
+    t = performance.now();
+    const yn = quietly(() => YNotebook.create({ data: JSON.parse(text) }));
+    base.load.push(performance.now() - t);
+    t = performance.now();
+    JSON.stringify(yn.toJSON(), null, 1);
+    base.save.push(performance.now() - t);
+    yn.dispose();
+  }
+  const ourHeap = heapOf(() => {
+    const doc = new Y.Doc();
+    const parsed = parseJson(text);
+    if (!parsed.ok) throw parsed.error;
+    const checked = validateNotebook(parsed.value);
+    if (!checked.ok) throw checked.error;
+    loadNotebookIntoDoc(checked.value.notebook, doc);
+    return doc;
+  });
+  const baseHeap = heapOf(() => quietly(() => YNotebook.create({ data: JSON.parse(text) })));
+  const sessionHeap = await (async () => {
+    gc();
+    const before = process.memoryUsage().heapUsed;
+    const s = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 0 });
+    gc();
+    const bytes = process.memoryUsage().heapUsed - before;
+    await s.close();
+    return bytes;
+  })();
+  ourHeap.value.destroy();
+  baseHeap.value.dispose();
+  const mb = (b: number) => Math.round((b / 1e6) * 100) / 100;
+  const ms = (xs: number[]) => Math.round(median(xs) * 10) / 10;
+  return {
+    file_mb: mb(size),
+    ours: {
+      open_to_ready_doc_ms: ms(ours.open),
+      parse_validate_build_doc_ms: ms(ours.docOnly),
+      save_after_edit_ms: ms(ours.save),
+      doc_heap_mb: mb(ourHeap.bytes),
+      session_heap_mb: mb(sessionHeap),
+      doc_heap_per_file_byte: Math.round((ourHeap.bytes / size) * 100) / 100,
+    },
+    baseline: {
+      load_ms: ms(base.load),
+      save_ms: ms(base.save),
+      doc_heap_mb: mb(baseHeap.bytes),
+    },
+  };
+}
+
+const fixtures = resolve(import.meta.dirname, '../../shared/fixtures/notebooks/real');
+const largest = existsSync(fixtures)
+  ? readdirSync(fixtures)
+      .map((f) => join(fixtures, f))
+      .sort((a, b) => statSync(b).size - statSync(a).size)[0]
+  : undefined;
+const generated = join(
+  mkdtempSync(join(tmpdir(), 'pairbook-bench-')),
+  'generated-1000-cells.ipynb',
+);
+writeFileSync(generated, generateNotebook(1000, 5_000_000));
+
+const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
+if (largest) results.largest_fixture = await measure(largest);
+else
+  console.log(
+    'largest fixture: ../shared/fixtures is absent here, measured only the generated notebook',
+  );
+results.generated_1000_cells = await measure(generated);
+for (const [name, r] of Object.entries(results)) console.log(name, JSON.stringify(r));
+
+const g = results.generated_1000_cells;
+console.log(
+  JSON.stringify({
+    bench: 'document',
+    pairbook: {
+      open_5mb_ms: g.ours.open_to_ready_doc_ms,
+      build_doc_5mb_ms: g.ours.parse_validate_build_doc_ms,
+      save_5mb_ms: g.ours.save_after_edit_ms,
+      doc_heap_5mb_mb: g.ours.doc_heap_mb,
+      session_heap_5mb_mb: g.ours.session_heap_mb,
+      ...(results.largest_fixture
+        ? {
+            open_largest_fixture_ms: results.largest_fixture.ours.open_to_ready_doc_ms,
+            save_largest_fixture_ms: results.largest_fixture.ours.save_after_edit_ms,
+            doc_heap_largest_fixture_mb: results.largest_fixture.ours.doc_heap_mb,
+          }
+        : {}),
+    },
+    baseline: {
+      name: '@jupyter/ydoc YNotebook.create + toJSON',
+      load_5mb_ms: g.baseline.load_ms,
+      save_5mb_ms: g.baseline.save_ms,
+      doc_heap_5mb_mb: g.baseline.doc_heap_mb,
+    },
+    ratio: Math.round((g.ours.parse_validate_build_doc_ms / g.baseline.load_ms) * 100) / 100,
+  }),
+);
+process.exit(0);
