@@ -11,7 +11,14 @@ export type ErrorCode =
   | 'write-failed'
   | 'journal-corrupt'
   | 'file-changed'
-  | 'invalid-message';
+  | 'invalid-message'
+  | 'kernelspec-not-found'
+  | 'kernel-start-failed'
+  | 'kernel-dead'
+  | 'kernel-restarted'
+  | 'kernel-timeout'
+  | 'kernel-server-error'
+  | 'not-allowed';
 
 /**
  * An error a user can act on: `message` says what is wrong, where, and what to do next
