@@ -1,9 +1,11 @@
+import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ObservableV2 } from 'lib0/observable';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { PairbookError } from '../../protocol/errors';
+import type { ClientRequest } from '../../protocol/hub-messages';
 import type { Transport } from '../../protocol/transport';
 import {
   LOAD_ORIGIN,
@@ -12,12 +14,9 @@ import {
   readSaveHint,
   serializeNotebook,
 } from '../../protocol/ydoc-nbformat';
-import {
-  type NotebookFile,
-  readNotebookFile,
-  sha256,
-  writeFileAtomic,
-} from '../document/notebook-file';
+import type { Kernel } from '../../kernel-bridge';
+import { readNotebookFile, sha256, writeFileAtomic } from '../document/notebook-file';
+import { ExecutionQueue, type Requester } from './execution-queue';
 import { type RequestHandler, attachSyncClient } from './sync-client';
 import { Journal } from './journal';
 
@@ -109,21 +108,89 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
    * Attaches a client over `transport`: y-protocols sync and awareness until either side closes.
    * Returns a function that detaches it.
    */
-  attach(transport: Transport): () => void {
-    return attachSyncClient(this.doc, this.awareness, transport, this.handleRequest);
+  attach(transport: Transport, who: { name: string } = { name: 'Host' }): () => void {
+    const handler: RequestHandler = (request, client) =>
+      this.handleRequest(request, client, who.name);
+    return attachSyncClient(this.doc, this.awareness, transport, handler);
   }
 
-  /** Handles requests that need no kernel; the rest are answered by `requestHandler` when set. */
-  requestHandler: RequestHandler | null = null;
+  /** The queue running cells on this notebook's kernel; null until a kernel is attached. */
+  get execution(): ExecutionQueue | null {
+    return this.queue;
+  }
 
-  private handleRequest: RequestHandler = async (request, client) => {
+  /** Attaches a kernel: from now on run, interrupt and restart requests use it. */
+  attachKernel(kernel: Kernel, spec: { name: string; displayName: string }): void {
+    void this.queue?.destroy();
+    this.queue = new ExecutionQueue(this.doc, kernel, spec);
+  }
+
+  private queue: ExecutionQueue | null = null;
+  private pendingInputs = new Map<string, { transport: Transport; resolve: (v: string) => void }>();
+
+  private async handleRequest(
+    request: ClientRequest,
+    client: Parameters<RequestHandler>[1],
+    name: string,
+  ): Promise<{ ok: boolean; message?: string }> {
     if (request.type === 'save') {
       await this.save();
       return { ok: true };
     }
-    if (this.requestHandler) return this.requestHandler(request, client);
-    return { ok: false, message: 'no kernel is attached to this notebook' };
-  };
+    if (request.type === 'input-reply') {
+      const pending = this.pendingInputs.get(request.inputId);
+      if (!pending || pending.transport !== client.transport) {
+        return { ok: false, message: 'that prompt is no longer waiting for an answer' };
+      }
+      pending.resolve(request.value);
+      return { ok: true };
+    }
+    const queue = this.queue;
+    if (!queue) return { ok: false, message: 'no kernel is attached to this notebook' };
+    if (request.type === 'run') {
+      queue.enqueue(request.cellIds, this.requester(name, client));
+    } else if (request.type === 'interrupt') await queue.interrupt();
+    else await queue.restart();
+    return { ok: true };
+  }
+
+  // A requester whose input() prompts go to the client that asked for the run, and only to it.
+  private requester(name: string, client: Parameters<RequestHandler>[1]): Requester {
+    return {
+      name,
+      askInput: (prompt, signal) =>
+        new Promise<string>((resolve, reject) => {
+          const inputId = randomUUID();
+          const done = () => {
+            this.pendingInputs.delete(inputId);
+            offClose();
+          };
+          const offClose = client.transport.onClose(() => {
+            done();
+            reject(new Error(`${name} left`));
+          });
+          signal.addEventListener('abort', () => {
+            done();
+            reject(new Error('the prompt was cancelled'));
+          });
+          this.pendingInputs.set(inputId, {
+            transport: client.transport,
+            resolve: (v) => {
+              done();
+              resolve(v);
+            },
+          });
+          const cellId = this.queue?.runningCellId ?? '';
+          client.notify({
+            type: 'input-request',
+            inputId,
+            cellId,
+            prompt: prompt.prompt,
+            password: prompt.password,
+          });
+        }),
+    };
+  }
 
   /**
    * Writes the document to its file if it has unsaved edits (an unchanged notebook is never
@@ -144,6 +211,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     if (this.closed) return;
     if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
     try {
+      await this.queue?.destroy();
       await this.save();
     } finally {
       this.closed = true;
