@@ -1,11 +1,45 @@
-// `npm run bench -- kernel`: execute round trip of `pass` through ZmqKernel, side by side with
-// Debian's jupyter_client (bench/kernel_baseline.py) in the same run. Ends with one JSON line.
+// `npm run bench -- kernel`: execute round trip of `pass`, side by side with Debian's
+// jupyter_client (bench/kernel_baseline.py) in the same run. Headline: a client's run request
+// through the NotebookSession until that client's replica shows the run finished (outputs and
+// counts in the shared document); also the bare ZmqKernel. Ends with one JSON line.
 import { execFile } from 'node:child_process';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { promisify } from 'node:util';
 import type { ExecuteOptions, Kernel } from '../kernel-bridge/kernel';
 import { findKernelSpec } from '../kernel-bridge/kernelspecs';
 import { ZmqKernel } from '../kernel-bridge/zmq/zmq-kernel';
+import { startLocalKernel } from '../host/session/kernel-choice';
+import { NotebookSession } from '../host/session/notebook-session';
+import { RUNTIME, runtimeOf, type CellRun } from '../protocol/runtime-state';
+import type * as Y from 'yjs';
+import { connectClient } from '../tests/helpers/session-client';
+import { codeCell, notebook, tempDir, writeNotebook } from '../tests/helpers/notebooks';
+
+/** Client run request → the client's replica shows the run ended, through a NotebookSession. */
+async function measureSessionRoundTrips(iterations: number, warmup: number): Promise<number[]> {
+  const path = writeNotebook(notebook([codeCell('c', ['pass'])]));
+  const session = await NotebookSession.open(path, { dataDir: tempDir(), autosaveDelayMs: 0 });
+  try {
+    await startLocalKernel(session);
+    const client = connectClient(session, 'bench');
+    await client.until((d) => d.getArray('cells').length === 1);
+    const ended = (d: Y.Doc) =>
+      (runtimeOf(d).get(RUNTIME.lastRuns) as Y.Map<CellRun> | undefined)?.get('c')?.endedAt ?? 0;
+    const times: number[] = [];
+    for (let i = 0; i < warmup + iterations; i++) {
+      const before = ended(client.doc);
+      const t0 = performance.now();
+      void client.request({ type: 'run', cellIds: ['c'] });
+      await client.until((d) => ended(d) > before);
+      if (i >= warmup) times.push(performance.now() - t0);
+      // endedAt has millisecond resolution: make the next run's end distinguishable.
+      while (Date.now() <= ended(client.doc)) await new Promise((r) => setTimeout(r, 1));
+    }
+    return times;
+  } finally {
+    await session.close();
+  }
+}
 
 /** Round trips after warm-up, in milliseconds. */
 export interface RoundTrips {
@@ -69,6 +103,7 @@ async function main(): Promise<void> {
   } finally {
     await kernel.shutdown();
   }
+  const throughSession = await measureSessionRoundTrips(iterations, warmup);
   const script = fileURLToPath(new URL('./kernel_baseline.py', import.meta.url));
   const { stdout } = await promisify(execFile)('/usr/bin/python3', [
     script,
@@ -81,8 +116,9 @@ async function main(): Promise<void> {
     idle_ms: number[];
   };
   const pairbook = {
-    ...summarize(ours.roundTripMs),
-    idle: summarize(ours.idleMs),
+    ...summarize(throughSession),
+    measured: 'client run request → outputs and run end in the client replica, via NotebookSession',
+    bare_kernel: { ...summarize(ours.roundTripMs), idle: summarize(ours.idleMs) },
     iterations,
     warmup,
   };
