@@ -11,6 +11,17 @@ import { testEvent } from './test-hook';
 /** A colour for this person's cursor, picked once per tab. */
 const CURSOR_COLOURS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2'];
 
+/** A name for this person's cursor until sharing gives real names: chosen once per browser. */
+function guestName(): string {
+  const key = 'pairbook:name';
+  const stored = localStorage.getItem(key);
+  if (stored) return stored;
+  const names = ['Otter', 'Heron', 'Lynx', 'Marten', 'Puffin', 'Ibex', 'Kestrel', 'Newt'];
+  const name = `Guest ${names[Math.floor(Math.random() * names.length)]}`;
+  localStorage.setItem(key, name);
+  return name;
+}
+
 /**
  * The notebook editor: connects to the host, waits for the first sync, then shows the toolbar,
  * the notebook and the find bar, and wires requests, notices and file state to them.
@@ -22,7 +33,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
   const toasts = new Toasts();
   const colour = CURSOR_COLOURS[Math.floor(Math.random() * CURSOR_COLOURS.length)] as string;
   client.awareness.setLocalStateField('user', {
-    name: 'You',
+    name: guestName(),
     color: colour,
     colorLight: `${colour}33`,
   });

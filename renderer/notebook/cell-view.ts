@@ -73,7 +73,6 @@ export class CellView {
     this.id = String(map.get('id'));
     this.source = map.get('source') as Y.Text;
     this.element.dataset.cellId = this.id;
-    this.element.tabIndex = -1;
     this.runButton.title = 'Run this cell (Shift-Enter)';
     this.runButton.setAttribute('aria-label', 'Run cell');
     this.runButton.innerHTML =

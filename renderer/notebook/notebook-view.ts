@@ -104,6 +104,8 @@ export class NotebookView {
 
   /** Runs one notebook command (from a key, a button or a menu). */
   execute(command: NotebookCommand): void {
+    // Each structural edit is its own undo step, never merged with typing or another edit.
+    if (command !== 'undo' && command !== 'redo') this.undoManager.stopCapturing();
     const cell = this.views[this.active];
     const [lo, hi] = this.selectionRange();
     switch (command) {
@@ -228,6 +230,10 @@ export class NotebookView {
     if (!extend) this.anchor = i;
     this.paintSelection();
     this.views[i]?.element.scrollIntoView({ block: 'nearest' });
+    // A deleted cell takes focus with it; command keys must keep working.
+    if (this.mode === 'command' && !this.element.contains(document.activeElement)) {
+      this.element.focus({ preventScroll: true });
+    }
   }
 
   /** Enters edit mode in the active cell. */
