@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { PairbookError } from '../../protocol/errors';
 import { BrowserShellServer } from '../browser-shell/browser-shell-server';
 import { ensureRendererBundle } from '../browser-shell/renderer-bundle';
+import { startLocalKernel } from '../session/kernel-choice';
 import { NotebookSession } from '../session/notebook-session';
 
 /** The app's data folder: `$PAIRBOOK_DATA_DIR`, else `~/.local/share/pairbook`. */
@@ -18,8 +19,9 @@ function version(): string {
 }
 
 /**
- * `pairbook serve FILE [--port N] [--host ADDR]`: opens FILE and serves the notebook editor to a
- * browser at the printed address (with its access token) until Ctrl-C, which saves and exits.
+ * `pairbook serve FILE [--port N] [--host ADDR] [--no-kernel]`: opens FILE, starts its kernel and
+ * serves the notebook editor to a browser at the printed address (with its access token) until
+ * Ctrl-C, which saves, shuts the kernel down and exits.
  */
 export async function serve(args: string[]): Promise<number> {
   let parsed;
@@ -27,7 +29,11 @@ export async function serve(args: string[]): Promise<number> {
     parsed = parseArgs({
       args,
       allowPositionals: true,
-      options: { port: { type: 'string' }, host: { type: 'string' } },
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        'no-kernel': { type: 'boolean' },
+      },
     });
   } catch (e) {
     process.stderr.write(`pairbook serve: ${(e as Error).message}\n`);
@@ -36,7 +42,9 @@ export async function serve(args: string[]): Promise<number> {
   const [file, ...extra] = parsed.positionals;
   const port = Number(parsed.values.port ?? 0);
   if (!file || extra.length > 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write('usage: pairbook serve FILE.ipynb [--port N] [--host 127.0.0.1]\n');
+    process.stderr.write(
+      'usage: pairbook serve FILE.ipynb [--port N] [--host 127.0.0.1] [--no-kernel]\n',
+    );
     return 2;
   }
   let session: NotebookSession;
@@ -76,6 +84,12 @@ export async function serve(args: string[]): Promise<number> {
     );
   }
   process.stdout.write(`pairbook: serving ${session.name} at ${url}\n`);
+  // The page is usable while the kernel starts; run requests wait in the queue meanwhile.
+  if (!parsed.values['no-kernel']) {
+    startLocalKernel(session).catch((e: unknown) => {
+      process.stderr.write(`pairbook: no kernel: ${(e as Error).message}\n`);
+    });
+  }
 
   return new Promise<number>((resolve) => {
     let stopping = false;

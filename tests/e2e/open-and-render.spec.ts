@@ -13,7 +13,9 @@ import {
 } from './support/notebooks';
 
 let shell: Shell | null = null;
-test.afterEach(async () => {
+test.afterEach(async ({ page }) => {
+  // Close the page first: a page left open would log its reconnect attempts as errors.
+  await page.close();
   await shell?.stop();
   shell = null;
 });

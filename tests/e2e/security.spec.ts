@@ -9,7 +9,9 @@ let shell: Shell | null = null;
 test.use({
   expectedConsoleErrors: [/^Executing inline event handler violates .*Content Security Policy/],
 });
-test.afterEach(async () => {
+test.afterEach(async ({ page }) => {
+  // Close the page first: a page left open would log its reconnect attempts as errors.
+  await page.close();
   await shell?.stop();
   shell = null;
 });

@@ -22,13 +22,25 @@ export interface Shell {
 
 const STARTUP_TIMEOUT_MS = 20_000;
 
+/** Options of startShell. */
+export interface ShellOptions {
+  /** File name of a notebook written from a value. Default test.ipynb. */
+  name?: string;
+  /** Start the notebook's kernel (ipykernel). Default false: most tests need none. */
+  kernel?: boolean;
+}
+
 /** Serves `source`: a notebook value to write, or the path of a notebook file to copy. */
-export async function startShell(source: JsonObject | string, name = 'test.ipynb'): Promise<Shell> {
+export async function startShell(
+  source: JsonObject | string,
+  { name = 'test.ipynb', kernel = false }: ShellOptions = {},
+): Promise<Shell> {
   const dir = mkdtempSync(join(tmpdir(), 'pairbook-e2e-'));
   const path = join(dir, typeof source === 'string' ? basename(source) : name);
   if (typeof source === 'string') copyFileSync(source, path);
   else writeFileSync(path, jupyterText(source));
-  const child: ChildProcess = spawn(process.execPath, ['bin/pairbook.mjs', 'serve', path], {
+  const args = ['bin/pairbook.mjs', 'serve', path, ...(kernel ? [] : ['--no-kernel'])];
+  const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, PAIRBOOK_DATA_DIR: join(dir, 'data') },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
