@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest';
+import {
+  COMMAND_MODE_KEYS,
+  EDIT_MODE_KEYS,
+  type KeyState,
+  keyChord,
+  resolveCommandKey,
+} from '../../../renderer/notebook/keyboard-commands';
+
+const key = (k: string, mods: Partial<KeyState> = {}): KeyState => ({
+  key: k,
+  shiftKey: false,
+  ctrlKey: false,
+  metaKey: false,
+  altKey: false,
+  ...mods,
+});
+
+describe('keyChord', () => {
+  it.each([
+    [key('a'), false, 'a'],
+    [key('M', { shiftKey: true }), false, 'Shift-m'],
+    [key('Enter', { shiftKey: true }), false, 'Shift-Enter'],
+    [key('Enter', { ctrlKey: true }), false, 'Mod-Enter'],
+    [key('Enter', { metaKey: true }), true, 'Mod-Enter'],
+    [key('Enter', { ctrlKey: true }), true, 'Enter'],
+    [key('Enter', { altKey: true }), false, 'Alt-Enter'],
+    [key('s', { ctrlKey: true }), false, 'Mod-s'],
+    [key('_', { ctrlKey: true, shiftKey: true }), false, 'Mod-Shift--'],
+    [key('ArrowDown', { shiftKey: true }), false, 'Shift-ArrowDown'],
+  ])('%j (mac: %s) is %s', (state, mac, chord) => {
+    expect(keyChord(state, mac)).toBe(chord);
+  });
+});
+
+describe("Jupyter's command mode", () => {
+  it.each([
+    ['Shift-Enter', 'run-and-advance'],
+    ['Mod-Enter', 'run-in-place'],
+    ['Alt-Enter', 'run-and-insert'],
+    ['a', 'insert-above'],
+    ['b', 'insert-below'],
+    ['m', 'to-markdown'],
+    ['y', 'to-code'],
+    ['r', 'to-raw'],
+    ['z', 'undo'],
+    ['j', 'select-next'],
+    ['k', 'select-previous'],
+    ['ArrowUp', 'select-previous'],
+    ['c', 'copy-cells'],
+    ['x', 'cut-cells'],
+    ['v', 'paste-below'],
+    ['Shift-m', 'merge-cells'],
+    ['Mod-s', 'save'],
+    ['Enter', 'edit'],
+  ])('%s runs %s', (chord, command) => {
+    expect(resolveCommandKey(chord, null)).toEqual({ command, pending: null });
+  });
+
+  it('deletes only on D pressed twice', () => {
+    const first = resolveCommandKey('d', null);
+    expect(first).toEqual({ command: null, pending: 'd' });
+    expect(resolveCommandKey('d', first.pending)).toEqual({
+      command: 'delete-cells',
+      pending: null,
+    });
+    expect(resolveCommandKey('j', 'd')).toEqual({ command: 'select-next', pending: null });
+  });
+
+  it('interrupts on I, I and restarts on 0, 0', () => {
+    expect(resolveCommandKey('i', resolveCommandKey('i', null).pending).command).toBe('interrupt');
+    expect(resolveCommandKey('0', resolveCommandKey('0', null).pending).command).toBe('restart');
+  });
+
+  it('ignores keys it does not know', () => {
+    expect(resolveCommandKey('q', null)).toEqual({ command: null, pending: null });
+  });
+
+  it('binds edit-mode run, escape, save and split', () => {
+    expect(EDIT_MODE_KEYS['Shift-Enter']).toBe('run-and-advance');
+    expect(EDIT_MODE_KEYS.Escape).toBe('command-mode');
+    expect(EDIT_MODE_KEYS['Mod-Shift--']).toBe('split-cell');
+    expect(Object.keys(COMMAND_MODE_KEYS)).not.toContain('Mod-Shift--');
+  });
+});
