@@ -17,7 +17,7 @@ import * as Y from 'yjs';
 import { NotebookSession } from '../host/session/notebook-session';
 import { validateNotebook } from '../protocol/nbformat';
 import { parseJson } from '../protocol/python-json';
-import { loadNotebookIntoDoc, serializeNotebook } from '../protocol/ydoc-nbformat';
+import { loadNotebookIntoDoc } from '../protocol/ydoc-nbformat';
 import { generateNotebook } from './generate-notebook';
 
 const RUNS = 7;

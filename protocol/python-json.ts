@@ -270,7 +270,9 @@ function scanJson(text: string, start: number, emit: (v: HintValue) => void): nu
   return end;
 }
 
-// A line and its ending, for each of the line boundaries Python's str.splitlines knows.
+// A line and its ending, for each of the line boundaries Python's str.splitlines knows (some of
+// which are control characters).
+// eslint-disable-next-line no-control-regex
 const LINE =
   /[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|$)/y;
 
