@@ -272,8 +272,8 @@ function scanJson(text: string, start: number, emit: (v: HintValue) => void): nu
 
 // A line and its ending, for each of the line boundaries Python's str.splitlines knows (some of
 // which are control characters).
-// eslint-disable-next-line no-control-regex
 const LINE =
+  // eslint-disable-next-line no-control-regex
   /[^\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]*(?:\r\n|[\n\r\x0b\x0c\x1c-\x1e\x85\u2028\u2029]|$)/y;
 
 /** Python's `str.splitlines(keepends=True)`, which nbformat uses to write multi-line strings. */
