@@ -90,6 +90,17 @@ export async function startApp(root: HTMLElement): Promise<void> {
   });
   client.on('notice', (notice) => {
     if (notice.type === 'notice') toasts.show(notice.message, notice.level);
+    if (notice.type === 'input-request') {
+      const cell = notebook?.cellById(notice.cellId) ?? notebook?.cellViews[notebook.activeIndex];
+      if (!cell) return;
+      void cell.askInput(notice.prompt, notice.password).then((value) =>
+        request('Cannot answer the prompt', {
+          type: 'input-reply',
+          inputId: notice.inputId,
+          value,
+        }),
+      );
+    }
   });
 
   const info = await platform.desktop.getAppInfo();

@@ -186,6 +186,33 @@ export class CellView {
     }
   }
 
+  /**
+   * Asks the person for a line of input below the outputs (the kernel's `input()` or `getpass()`).
+   * Resolves to what they typed when they press Enter.
+   */
+  askInput(prompt: string, password: boolean): Promise<string> {
+    const row = el('label', 'input-prompt', 'input-prompt');
+    const text = el('span', 'input-prompt-text');
+    text.textContent = prompt;
+    const field = document.createElement('input');
+    field.type = password ? 'password' : 'text';
+    field.dataset.testid = 'input-prompt-field';
+    field.autocomplete = 'off';
+    row.append(text, field);
+    this.outputs.after(row);
+    this.element.scrollIntoView({ block: 'nearest' });
+    field.focus();
+    return new Promise((resolve) => {
+      field.addEventListener('keydown', (e) => {
+        e.stopPropagation();
+        if (e.key !== 'Enter') return;
+        e.preventDefault();
+        row.remove();
+        resolve(field.value);
+      });
+    });
+  }
+
   /** Stops following the document and destroys the editor. Idempotent. */
   destroy(): void {
     if (this.destroyed) return;

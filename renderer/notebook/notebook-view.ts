@@ -221,6 +221,11 @@ export class NotebookView {
     }
   }
 
+  /** The view of cell `id`, if it is in the notebook. */
+  cellById(id: string): CellView | undefined {
+    return this.views.find((v) => v.id === id);
+  }
+
   /** Makes cell `index` active (extending the selection when `extend`) and scrolls to it. */
   select(index: number, extend = false): void {
     if (this.views.length === 0) return;

@@ -47,3 +47,21 @@ test('runs cells on a real ipykernel and shows their stream, error, plot and tab
   await expect(nb.cell(3).getByTestId('output-html').locator('tbody tr')).toHaveCount(2);
   await expect(nb.cell(3).getByTestId('cell-last-run')).toContainText('by');
 });
+
+test('asks the person who ran a cell for input() and sends their answer to the kernel', async ({
+  notebook: nb,
+}) => {
+  shell = await startShell(
+    notebook([codeCell('ask', "name = input('Your name: ')\nprint('hi', name)")]),
+    { kernel: true },
+  );
+  await nb.open(shell.url);
+  await expect(nb.page.getByTestId('kernel-status')).toContainText('Idle', { timeout: 30_000 });
+  await nb.cell(0).getByTestId('cell-run-button').click();
+  const prompt = nb.page.getByTestId('input-prompt');
+  await expect(prompt).toContainText('Your name:');
+  await nb.page.getByTestId('input-prompt-field').fill('Ada');
+  await nb.page.getByTestId('input-prompt-field').press('Enter');
+  await expect(nb.cell(0).getByTestId('output-stream')).toContainText('hi Ada');
+  await expect(prompt).toHaveCount(0);
+});
