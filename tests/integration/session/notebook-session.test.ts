@@ -8,19 +8,8 @@ import {
   appendFileSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import {
-  Tag,
-  decodeHubMessage,
-  decodeNotice,
-  encodeHubMessage,
-  encodeRequest,
-  type HostNotice,
-} from '../../../protocol/hub-messages';
-import { createTransportPair, type Transport } from '../../../protocol/transport';
 import { cellsOf } from '../../../protocol/ydoc-nbformat';
 import { Journal } from '../../../host/session/journal';
 import { NotebookSession } from '../../../host/session/notebook-session';
@@ -31,42 +20,11 @@ import {
   tempDir,
   writeNotebook,
 } from '../../helpers/notebooks';
+import { connectClient } from '../../helpers/session-client';
 
 const open = (path: string, autosaveDelayMs = 0) =>
   NotebookSession.open(path, { dataDir: tempDir(), autosaveDelayMs });
 const text = (doc: Y.Doc, i = 0) => cellsOf(doc).get(i).get('source') as Y.Text;
-
-/** A client replica attached to the session over an in-memory transport. */
-function connect(session: NotebookSession) {
-  const [hostEnd, clientEnd] = createTransportPair();
-  const doc = new Y.Doc();
-  const notices: HostNotice[] = [];
-  let closed: string | null = null;
-  clientEnd.onClose((r) => (closed = r));
-  clientEnd.onMessage((bytes) => {
-    const msg = decodeHubMessage(bytes);
-    if (!msg.ok) throw msg.error;
-    if (msg.value.tag === Tag.Sync) {
-      const reply = encodeHubMessage(Tag.Sync);
-      syncProtocol.readSyncMessage(msg.value.body, reply, doc, 'host');
-      if (encoding.length(reply) > 1) clientEnd.send(encoding.toUint8Array(reply));
-    } else if (msg.value.tag === Tag.Notice) {
-      const n = decodeNotice(msg.value.body);
-      if (n.ok) notices.push(n.value);
-    }
-  });
-  doc.on('update', (u: Uint8Array, origin: unknown) => {
-    if (origin === 'host') return;
-    const enc = encodeHubMessage(Tag.Sync);
-    syncProtocol.writeUpdate(enc, u);
-    clientEnd.send(encoding.toUint8Array(enc));
-  });
-  const step1 = encodeHubMessage(Tag.Sync);
-  syncProtocol.writeSyncStep1(step1, doc);
-  clientEnd.send(encoding.toUint8Array(step1));
-  session.attach(hostEnd);
-  return { doc, notices, transport: clientEnd as Transport, closed: () => closed };
-}
 
 const settle = () => new Promise((r) => setTimeout(r, 20));
 
@@ -99,8 +57,8 @@ describe('NotebookSession', () => {
 
   it('syncs two clients through the host and converges', async () => {
     const s = await open(writeNotebook(sampleNotebook()));
-    const a = connect(s);
-    const b = connect(s);
+    const a = connectClient(s);
+    const b = connectClient(s);
     await settle();
     expect(cellsOf(a.doc).length).toBe(3);
     text(a.doc, 1).insert(0, 'A');
@@ -116,27 +74,23 @@ describe('NotebookSession', () => {
   it('saves on a client request and replies', async () => {
     const path = writeNotebook(sampleNotebook());
     const s = await open(path);
-    const c = connect(s);
+    const c = connectClient(s);
     await settle();
     text(c.doc, 0).insert(0, 'x');
     await settle();
-    c.transport.send(encodeRequest({ id: 7, type: 'save' }));
-    await new Promise((r) => s.on('saved', r));
-    await settle();
-    expect(c.notices).toContainEqual({ type: 'reply', id: 7, ok: true });
+    expect(await c.request({ type: 'save' })).toEqual({ ok: true });
     expect(readFileSync(path, 'utf8')).toContain('"x# Title\\n"');
-    c.transport.send(encodeRequest({ id: 8, type: 'run', cellIds: ['code1'] }));
-    await settle();
-    expect(c.notices).toContainEqual(
-      expect.objectContaining({ id: 8, ok: false, message: expect.stringMatching(/no kernel/) }),
-    );
+    expect(await c.request({ type: 'run', cellIds: ['code1'] })).toEqual({
+      ok: false,
+      message: expect.stringMatching(/no kernel/),
+    });
     await s.close();
   });
 
   it('cuts off a client that sends garbage and keeps serving the others', async () => {
     const s = await open(writeNotebook(sampleNotebook()));
-    const bad = connect(s);
-    const good = connect(s);
+    const bad = connectClient(s);
+    const good = connectClient(s);
     await settle();
     bad.transport.send(new Uint8Array([0, 9, 255, 255, 255]));
     await settle();
