@@ -26,6 +26,6 @@ export function installTestHook(location: Location): void {
 /** Records an app event (no-op outside tests). */
 export function testEvent(event: TestEvent): void {
   if (!hook) return;
-  hook.events.push(event);
+  hook.events.push({ ...event, at: performance.now() });
   if (event.type === 'synced') hook.ready = true;
 }
