@@ -1,3 +1,4 @@
+import { userInfo } from 'node:os';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -256,7 +257,17 @@ export class BrowserShellServer {
       this.transports.add(transport);
       transport.onClose(() => this.transports.delete(transport));
       this.sendFileState(transport);
-      this.session.attach(transport);
+      // The browser shell is the host's own window: its runs are the host user's.
+      this.session.attach(transport, { name: hostUserName() });
     });
+  }
+}
+
+/** The host's user name, for "run by"; "Host" where the OS will not say. */
+function hostUserName(): string {
+  try {
+    return userInfo().username || 'Host';
+  } catch {
+    return 'Host'; // no passwd entry for this uid (some containers)
   }
 }

@@ -294,6 +294,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       // Only live state changed (kernel status, an edit undone): the file already says this.
       if (this.journal.isOpen) this.journal.markSaved(this.file.sha256);
       this.isDirty = false;
+      this.emit('saved', [{ path: this.path, bytes: Buffer.byteLength(text) }]);
       return;
     }
     try {
