@@ -82,7 +82,7 @@ export class CellOutputs {
     const c = msg.content;
     switch (msg.header.msg_type) {
       case 'stream':
-        return this.addStream(String(c.name ?? 'stdout'), String(c.text ?? ''));
+        return this.appendStream(String(c.name ?? 'stdout'), String(c.text ?? ''));
       case 'display_data':
       case 'execute_result': {
         const isResult = msg.header.msg_type === 'execute_result';
@@ -176,7 +176,11 @@ export class CellOutputs {
     return { from, outputs: this.render(from), executionCount: this.count };
   }
 
-  private addStream(name: string, text: string): OutputChange {
+  /**
+   * Appends text to a stream output as a stream message would. The host also uses it to record
+   * an answered input() prompt as a "stdin" stream, as JupyterLab does.
+   */
+  appendStream(name: string, text: string): OutputChange {
     const last = this.entries[this.entries.length - 1];
     if (!this.clearBeforeNextOutput && last?.stream && last.stream.name === name) {
       last.stream.text.append(text);

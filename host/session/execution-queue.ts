@@ -157,7 +157,8 @@ export class ExecutionQueue {
             }
           }
         },
-        onInputRequest: run.requester.askInput,
+        onInputRequest:
+          run.requester.askInput && this.echoingInput(run, outputs, run.requester.askInput),
       });
       ok = reply.status === 'ok';
     } catch (e) {
@@ -182,6 +183,23 @@ export class ExecutionQueue {
     if (!ok) this.cancelQueued();
     this.publishQueue();
     void this.next();
+  }
+
+  // Records each answer in the cell's outputs, as JupyterLab does, so everyone sees the exchange;
+  // a password shows as dots.
+  private echoingInput(
+    run: QueuedRun,
+    outputs: CellOutputs,
+    ask: NonNullable<Requester['askInput']>,
+  ): NonNullable<Requester['askInput']> {
+    return async (request, signal) => {
+      const value = await ask(request, signal);
+      const shown = request.password ? '········' : value;
+      if (outputs.appendStream('stdin', `${request.prompt}${shown}\n`).changed) {
+        this.scheduleFlush(run.cellId);
+      }
+      return value;
+    };
   }
 
   private scheduleFlush(cellId: string): void {

@@ -136,6 +136,7 @@ describe('running cells on the host kernel', () => {
     await reply;
     await grace.until(ran('ask'));
     expect(json(grace.doc, 'ask').outputs).toMatchObject([
+      { name: 'stdin', text: 'Your name? Grace\n' },
       { name: 'stdout', text: 'hello Grace\n' },
     ]);
   });
