@@ -62,6 +62,8 @@ test('asks the person who ran a cell for input() and sends their answer to the k
   await expect(prompt).toContainText('Your name:');
   await nb.page.getByTestId('input-prompt-field').fill('Ada');
   await nb.page.getByTestId('input-prompt-field').press('Enter');
-  await expect(nb.cell(0).getByTestId('output-stream')).toContainText('hi Ada');
+  // The exchange stays in the outputs for everyone, as in JupyterLab, then the kernel's print.
+  await expect(nb.cell(0).getByTestId('output-stream').first()).toContainText('Your name: Ada');
+  await expect(nb.cell(0).getByTestId('output-stream').last()).toContainText('hi Ada');
   await expect(prompt).toHaveCount(0);
 });
