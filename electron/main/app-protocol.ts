@@ -1,0 +1,51 @@
+import { readFile } from 'node:fs/promises';
+import { extname, join } from 'node:path';
+import { type Session, protocol } from 'electron';
+import { APP_SCHEME, appAssetPath } from './app-url';
+import { APP_CONTENT_SECURITY_POLICY } from './security-policy';
+
+const CONTENT_TYPES: Record<string, string> = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.css': 'text/css; charset=utf-8',
+  '.map': 'application/json',
+  '.woff2': 'font/woff2',
+  '.woff': 'font/woff',
+  '.ttf': 'font/ttf',
+  '.svg': 'image/svg+xml',
+  '.png': 'image/png',
+};
+
+/**
+ * Declares `app://` a standard, secure scheme, so its pages have a real origin (`app://pairbook`)
+ * for the CSP, for module scripts and for the IPC sender checks. Must run before the app is ready.
+ */
+export function registerAppScheme(): void {
+  protocol.registerSchemesAsPrivileged([
+    {
+      scheme: APP_SCHEME,
+      privileges: { standard: true, secure: true, supportFetchAPI: true, codeCache: true },
+    },
+  ]);
+}
+
+/**
+ * Serves the renderer bundle in `rendererDir` at `app://pairbook/...` in `session`: files only
+ * from that folder, each with its content type, `nosniff` and the app's CSP.
+ */
+export function serveAppScheme(session: Session, rendererDir: string): void {
+  session.protocol.handle(APP_SCHEME, async (request) => {
+    const relative = appAssetPath(request.url);
+    if (!relative || request.method !== 'GET') return new Response(null, { status: 404 });
+    const body = await readFile(join(rendererDir, relative)).catch(() => null);
+    if (!body) return new Response(null, { status: 404 });
+    return new Response(body, {
+      headers: {
+        'Content-Type': CONTENT_TYPES[extname(relative)] ?? 'application/octet-stream',
+        'Content-Security-Policy': APP_CONTENT_SECURITY_POLICY,
+        'X-Content-Type-Options': 'nosniff',
+        'Cache-Control': 'no-store',
+      },
+    });
+  });
+}

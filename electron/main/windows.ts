@@ -1,0 +1,336 @@
+import { userInfo } from 'node:os';
+import { basename, dirname, extname, join, resolve } from 'node:path';
+import { BrowserWindow, MessageChannelMain, type WebContents, dialog } from 'electron';
+import { writeFileAtomic } from '../../host/document/notebook-file';
+import { startLocalKernel } from '../../host/session/kernel-choice';
+import { NotebookSession } from '../../host/session/notebook-session';
+import {
+  type AppInfo,
+  DESKTOP_EVENT_CHANNELS,
+  type DesktopApi,
+  type FileState,
+} from '../../protocol/desktop-api';
+import { PairbookError } from '../../protocol/errors';
+import { serializeNotebook } from '../../protocol/ydoc-nbformat';
+import type { JoinLink } from './deep-link';
+import { createElectronDesktopHandlers } from './desktop-handlers';
+import { HUB_PORT_CHANNEL, JOIN_LINK_CHANNEL } from './hub-port';
+import { MessagePortMainTransport } from './message-port-transport';
+import type { RecentFiles } from './recent-files';
+import { secureWebPreferences } from './security-policy';
+
+/** What every notebook window shares. */
+export interface WindowsOptions {
+  /** The app's data folder: journals of unsaved edits live under it. */
+  dataDir: string;
+  /** The bundled preload script (CommonJS). */
+  preloadPath: string;
+  /** The page windows load, e.g. "app://pairbook/index.html". */
+  entryUrl: string;
+  /** Pairbook's version, for AppInfo. */
+  version: string;
+  recent: RecentFiles;
+  /** False to open notebooks without starting their kernels (tests, `PAIRBOOK_NO_KERNEL=1`). */
+  startKernels: boolean;
+  /** Called after a window for `path` opened, and after it closed (with the count still open). */
+  onOpened(path: string): void;
+  onClosed(path: string, remaining: number): void;
+}
+
+/** Filters of the notebook file dialogs. */
+const NOTEBOOK_FILTERS = [{ name: 'Jupyter notebooks', extensions: ['ipynb'] }];
+
+/**
+ * One window showing one notebook: a BrowserWindow whose page is a client of the notebook's
+ * NotebookSession over a MessagePort, exactly as a guest is over a data channel.
+ */
+export class NotebookWindow {
+  /** The page's DesktopApi, answered here. */
+  readonly desktop: DesktopApi;
+  private fileState: FileState;
+  private readonly transports = new Set<MessagePortMainTransport>();
+  private readonly pendingLinks: JoinLink[] = [];
+  private loaded = false;
+  private closed: Promise<void> | null = null;
+
+  constructor(
+    readonly window: BrowserWindow,
+    readonly session: NotebookSession,
+    private readonly windows: NotebookWindows,
+    options: WindowsOptions,
+  ) {
+    this.fileState = { dirty: session.dirty, savedAt: null, error: null };
+    const info: AppInfo = {
+      shell: 'electron',
+      version: options.version,
+      notebookPath: session.path,
+      notebookName: session.name,
+    };
+    this.desktop = createElectronDesktopHandlers({
+      info,
+      recent: options.recent,
+      setTitle: (title) => window.setTitle(title),
+      chooseNotebooks: () => windows.chooseNotebooks(window),
+      openNotebook: async (path) => {
+        if (!(await windows.open(path))) throw new Error(`${basename(path)} could not be opened`);
+      },
+      chooseCopyPath: () => this.chooseCopyPath(),
+      writeCopy: (path) => writeFileAtomic(path, serializeNotebook(session.doc)),
+    });
+    session.on('dirty', this.onDirty);
+    session.on('saved', this.onSaved);
+    session.on('save-failed', this.onSaveFailed);
+    window.webContents.on('did-finish-load', () => {
+      this.loaded = true;
+      for (const link of this.pendingLinks.splice(0)) this.sendJoinLink(link);
+    });
+  }
+
+  /** The notebook's absolute path. */
+  get path(): string {
+    return this.session.path;
+  }
+
+  /**
+   * Gives the page a new pipe to the session: one end of a MessageChannelMain is attached to the
+   * session as a Transport, the other is posted to the page, whose preload hands it to the page.
+   */
+  openHubPort(contents: WebContents): void {
+    const { port1, port2 } = new MessageChannelMain();
+    const transport = new MessagePortMainTransport(port1);
+    this.transports.add(transport);
+    transport.onClose(() => this.transports.delete(transport));
+    this.session.attach(transport, { name: hostUserName() });
+    contents.postMessage(HUB_PORT_CHANNEL, null, [port2]);
+    this.sendFileState();
+  }
+
+  /**
+   * Saves now. When the file changed on disk since Pairbook read it, asks whether to overwrite it;
+   * other failures are shown. Resolves true when the file holds the document.
+   */
+  async save(): Promise<boolean> {
+    try {
+      await this.session.save();
+      return true;
+    } catch (e) {
+      if (!(e instanceof PairbookError)) throw e;
+      if (e.code !== 'file-changed') {
+        await dialog.showMessageBox(this.window, { type: 'error', message: e.message });
+        return false;
+      }
+      const { response } = await dialog.showMessageBox(this.window, {
+        type: 'warning',
+        message: `${this.session.name} changed on disk`,
+        detail: e.message,
+        buttons: ['Overwrite the file with my version', 'Cancel'],
+        defaultId: 1,
+        cancelId: 1,
+      });
+      if (response !== 0) return false;
+      await this.session.save({ force: true });
+      return true;
+    }
+  }
+
+  /** File > Save As…: writes a copy where the person says and opens it in its own window. */
+  async saveCopy(): Promise<void> {
+    const result = await this.desktop.showSaveAsDialog();
+    if (!result.ok) {
+      await dialog.showMessageBox(this.window, { type: 'error', message: result.error });
+      return;
+    }
+    if (result.value) await this.windows.open(result.value);
+  }
+
+  /** Hands a validated invite link to the page (after it has loaded). */
+  sendJoinLink(link: JoinLink): void {
+    if (!this.loaded) this.pendingLinks.push(link);
+    else this.window.webContents.send(JOIN_LINK_CHANNEL, link);
+  }
+
+  /** Closes the pipes and the session (which saves and shuts the kernel down). Idempotent. */
+  close(): Promise<void> {
+    this.closed ??= (async () => {
+      this.session.off('dirty', this.onDirty);
+      this.session.off('saved', this.onSaved);
+      this.session.off('save-failed', this.onSaveFailed);
+      for (const t of this.transports) t.close('the window closed');
+      try {
+        await this.session.close();
+      } catch (e) {
+        // The edits stay in the journal and are recovered the next time this notebook opens.
+        dialog.showErrorBox(
+          `${this.session.name} was not saved`,
+          `${(e as Error).message}\n\nYour edits are kept and come back when you open it again.`,
+        );
+      }
+    })();
+    return this.closed;
+  }
+
+  private async chooseCopyPath(): Promise<string | null> {
+    const ext = extname(this.path);
+    const { canceled, filePath } = await dialog.showSaveDialog(this.window, {
+      title: 'Save a copy as',
+      defaultPath: join(dirname(this.path), `${basename(this.path, ext)}-copy${ext}`),
+      filters: NOTEBOOK_FILTERS,
+    });
+    if (canceled || !filePath) return null;
+    return /\.ipynb$/i.test(filePath) ? filePath : `${filePath}.ipynb`;
+  }
+
+  private readonly onDirty = () => this.pushFileState({ dirty: true });
+  private readonly onSaved = () => this.pushFileState({ savedAt: Date.now(), error: null });
+  private readonly onSaveFailed = (e: PairbookError) => this.pushFileState({ error: e.message });
+
+  private pushFileState(change: Partial<FileState>): void {
+    this.fileState = { ...this.fileState, ...change };
+    this.sendFileState();
+  }
+
+  private sendFileState(): void {
+    if (this.window.isDestroyed()) return;
+    // A save with nothing to write leaves the event stream's `dirty` stale; ask the session.
+    const state: FileState = { ...this.fileState, dirty: this.session.dirty };
+    this.window.setDocumentEdited(state.dirty);
+    this.window.webContents.send(DESKTOP_EVENT_CHANNELS['file-state'], state);
+  }
+}
+
+/** The notebook windows of the app: at most one per file. */
+export class NotebookWindows {
+  private readonly byPath = new Map<string, NotebookWindow>();
+  private readonly opening = new Map<string, Promise<NotebookWindow | null>>();
+  private readonly closing = new Set<Promise<void>>();
+  private lastFocused: NotebookWindow | null = null;
+
+  constructor(private readonly options: WindowsOptions) {}
+
+  /** How many notebook windows are open. */
+  get count(): number {
+    return this.byPath.size;
+  }
+
+  /** Every open notebook window, oldest first. */
+  all(): NotebookWindow[] {
+    return [...this.byPath.values()];
+  }
+
+  /** The focused notebook window, else the one focused last; null when none is open. */
+  current(): NotebookWindow | null {
+    const focused = BrowserWindow.getFocusedWindow();
+    const match = this.all().find((w) => w.window === focused);
+    if (match) return match;
+    return this.lastFocused && !this.lastFocused.window.isDestroyed() ? this.lastFocused : null;
+  }
+
+  /** The notebook window whose page is `contents`; null for any other web contents. */
+  forContents(contents: WebContents): NotebookWindow | null {
+    return this.all().find((w) => w.window.webContents === contents) ?? null;
+  }
+
+  /**
+   * Opens `path` in a new window, or focuses the window already showing it. A notebook that
+   * cannot be opened is explained in a dialog and resolves null.
+   */
+  open(path: string): Promise<NotebookWindow | null> {
+    const full = resolve(path);
+    const existing = this.byPath.get(full);
+    if (existing) {
+      existing.window.show();
+      existing.window.focus();
+      return Promise.resolve(existing);
+    }
+    let pending = this.opening.get(full);
+    if (!pending) {
+      pending = this.create(full).finally(() => this.opening.delete(full));
+      this.opening.set(full, pending);
+    }
+    return pending;
+  }
+
+  /** Asks for notebooks to open (several may be chosen); empty when cancelled. */
+  async chooseNotebooks(parent?: BrowserWindow): Promise<string[]> {
+    const options = {
+      title: 'Open notebook',
+      properties: ['openFile', 'multiSelections'] as ('openFile' | 'multiSelections')[],
+      filters: NOTEBOOK_FILTERS,
+    };
+    const { canceled, filePaths } = parent
+      ? await dialog.showOpenDialog(parent, options)
+      : await dialog.showOpenDialog(options);
+    return canceled ? [] : filePaths;
+  }
+
+  /** Resolves when every closed window's session has saved and shut its kernel down. */
+  async whenSessionsClosed(): Promise<void> {
+    while (this.closing.size > 0) await Promise.allSettled([...this.closing]);
+  }
+
+  private async create(path: string): Promise<NotebookWindow | null> {
+    let session: NotebookSession;
+    try {
+      session = await NotebookSession.open(path, { dataDir: this.options.dataDir });
+    } catch (e) {
+      if (!(e instanceof PairbookError)) throw e;
+      dialog.showErrorBox(`Cannot open ${basename(path)}`, e.message);
+      return null;
+    }
+    const window = new BrowserWindow({
+      width: 1100,
+      height: 860,
+      minWidth: 480,
+      minHeight: 360,
+      show: false,
+      title: `${session.name} — Pairbook`,
+      backgroundColor: '#ffffff',
+      webPreferences: secureWebPreferences(this.options.preloadPath),
+    });
+    window.setRepresentedFilename(session.path);
+    const notebookWindow = new NotebookWindow(window, session, this, this.options);
+    this.byPath.set(session.path, notebookWindow);
+    window.on('focus', () => (this.lastFocused = notebookWindow));
+    window.once('ready-to-show', () => window.show());
+    window.on('closed', () => {
+      this.byPath.delete(session.path);
+      if (this.lastFocused === notebookWindow) this.lastFocused = null;
+      const done = notebookWindow.close().finally(() => this.closing.delete(done));
+      this.closing.add(done);
+      this.options.onClosed(session.path, this.byPath.size);
+    });
+    this.reportRecovery(notebookWindow);
+    if (this.options.startKernels) {
+      startLocalKernel(session).catch((e: unknown) => {
+        console.warn(`pairbook: no kernel for ${session.name}: ${(e as Error).message}`);
+      });
+    }
+    await this.options.recent.add(session.path);
+    this.options.onOpened(session.path);
+    await window.loadURL(this.options.entryUrl).catch((e: unknown) => {
+      console.error(`pairbook: the window of ${session.name} did not load`, e);
+    });
+    return notebookWindow;
+  }
+
+  private reportRecovery({ session, window }: NotebookWindow): void {
+    const r = session.recovery;
+    if (!r) return;
+    const message =
+      r.kind === 'replayed'
+        ? `Recovered ${r.updates} unsaved edits to ${session.name} from the last run.`
+        : r.message;
+    window.once('ready-to-show', () => {
+      void dialog.showMessageBox(window, { type: 'info', message });
+    });
+  }
+}
+
+/** The host's user name, for "run by"; "Host" where the OS will not say. */
+function hostUserName(): string {
+  try {
+    return userInfo().username || 'Host';
+  } catch {
+    return 'Host'; // no passwd entry for this uid (some containers)
+  }
+}
