@@ -1,0 +1,133 @@
+// Data-channel framing. A data channel message over ~256 KiB fails (and browsers differ on the
+// limit), so every hub message is cut into frames of at most FRAME_BYTES and put back together
+// on the other side. The channel is ordered and reliable, so frames need no message id:
+//   frame  = WHOLE  message-bytes
+//          | FIRST  varuint(total-bytes) chunk-bytes
+//          | MORE   chunk-bytes
+// A FIRST is followed by MOREs until total-bytes have arrived. Anything else is malformed.
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import { PairbookError, type Result, err, ok } from './errors';
+
+/** Largest frame sent, header included: 16 KiB, well under every WebRTC stack's limit. */
+export const FRAME_BYTES = 16 * 1024;
+/** Largest message reassembled by default: 256 MiB (a 20 MB notebook with room to spare). */
+export const MAX_MESSAGE_BYTES = 256 * 1024 * 1024;
+
+/** Frame kinds (the first byte of a frame). */
+export const FrameKind = { Whole: 0, First: 1, More: 2 } as const;
+
+// A FIRST header is one byte plus a varuint of at most 5 bytes.
+const HEADER_BYTES = 6;
+
+/** Splits `message` into frames of at most `frameBytes` (default FRAME_BYTES). */
+export function splitFrames(message: Uint8Array, frameBytes = FRAME_BYTES): Uint8Array[] {
+  if (message.length + 1 <= frameBytes) {
+    const frame = new Uint8Array(message.length + 1);
+    frame[0] = FrameKind.Whole;
+    frame.set(message, 1);
+    return [frame];
+  }
+  const frames: Uint8Array[] = [];
+  const first = encoding.createEncoder();
+  encoding.writeUint8(first, FrameKind.First);
+  encoding.writeVarUint(first, message.length);
+  const head = encoding.toUint8Array(first);
+  let offset = Math.min(message.length, frameBytes - head.length);
+  const f0 = new Uint8Array(head.length + offset);
+  f0.set(head, 0);
+  f0.set(message.subarray(0, offset), head.length);
+  frames.push(f0);
+  while (offset < message.length) {
+    const n = Math.min(message.length - offset, frameBytes - 1);
+    const f = new Uint8Array(n + 1);
+    f[0] = FrameKind.More;
+    f.set(message.subarray(offset, offset + n), 1);
+    frames.push(f);
+    offset += n;
+  }
+  return frames;
+}
+
+/**
+ * Puts frames back together. `push` returns the completed message, null while one is still
+ * arriving, or an error for a malformed frame (after which the assembler starts over; the caller
+ * should close the channel, since the stream can no longer be trusted).
+ */
+export class FrameAssembler {
+  private parts: Uint8Array[] = [];
+  private expected = 0;
+  private received = 0;
+
+  /** `maxMessageBytes`: messages announced larger than this are refused (default MAX_MESSAGE_BYTES). */
+  constructor(private readonly maxMessageBytes = MAX_MESSAGE_BYTES) {}
+
+  /** Bytes of the message being assembled received so far; 0 when none is pending. */
+  get pendingBytes(): number {
+    return this.received;
+  }
+
+  /** Takes one frame. */
+  push(frame: Uint8Array): Result<Uint8Array | null> {
+    if (frame.length === 0) return this.fail('empty frame');
+    const kind = frame[0];
+    if (kind === FrameKind.Whole) {
+      if (this.expected) return this.fail('a whole message arrived inside a chunked one');
+      if (frame.length - 1 > this.maxMessageBytes) return this.fail('message too large');
+      return ok(frame.subarray(1));
+    }
+    if (kind === FrameKind.First) {
+      if (this.expected) return this.fail('a new chunked message began before the last ended');
+      let total: number;
+      let start: number;
+      try {
+        const d = decoding.createDecoder(frame.subarray(0, Math.min(frame.length, HEADER_BYTES)));
+        decoding.readUint8(d);
+        total = decoding.readVarUint(d);
+        start = d.pos;
+      } catch {
+        return this.fail('unreadable chunk header');
+      }
+      if (total > this.maxMessageBytes) {
+        return this.fail(`message of ${total} bytes is over the ${this.maxMessageBytes} cap`);
+      }
+      if (total === 0) return this.fail('chunked message of 0 bytes');
+      this.expected = total;
+      return this.take(frame.subarray(start));
+    }
+    if (kind === FrameKind.More) {
+      if (!this.expected) return this.fail('a continuation arrived with no message begun');
+      return this.take(frame.subarray(1));
+    }
+    return this.fail(`unknown frame kind ${kind}`);
+  }
+
+  private take(chunk: Uint8Array): Result<Uint8Array | null> {
+    if (this.received + chunk.length > this.expected) {
+      return this.fail('chunks longer than the message they announced');
+    }
+    // Copied: the caller may reuse the frame's buffer.
+    this.parts.push(chunk.slice());
+    this.received += chunk.length;
+    if (this.received < this.expected) return ok(null);
+    const message = new Uint8Array(this.expected);
+    let at = 0;
+    for (const p of this.parts) {
+      message.set(p, at);
+      at += p.length;
+    }
+    this.reset();
+    return ok(message);
+  }
+
+  private reset(): void {
+    this.parts = [];
+    this.expected = 0;
+    this.received = 0;
+  }
+
+  private fail(why: string): Result<never> {
+    this.reset();
+    return err(new PairbookError('invalid-message', `malformed frame: ${why}`));
+  }
+}
