@@ -103,10 +103,12 @@ export async function startApp(root: HTMLElement): Promise<void> {
     }
   });
 
-  const info = await platform.desktop.getAppInfo();
-  const name = info.ok ? info.value.notebookName : 'Notebook';
-  toolbar.setName(name);
-  void platform.desktop.setWindowTitle(`${name} — Pairbook`);
+  // Ask for the file name while the document syncs, not before.
+  void platform.desktop.getAppInfo().then((info) => {
+    const name = info.ok ? info.value.notebookName : 'Notebook';
+    toolbar.setName(name);
+    void platform.desktop.setWindowTitle(`${name} — Pairbook`);
+  });
 
   const synced = new Promise<void>((resolve) => {
     const onStatus = (status: string) => {
@@ -116,8 +118,10 @@ export async function startApp(root: HTMLElement): Promise<void> {
     };
     client.on('status', onStatus);
   });
+  performance.mark('pairbook:connect');
   client.connect();
   await synced;
+  performance.mark('pairbook:doc-synced');
 
   const view: NotebookView = new NotebookView(client.doc, client.awareness, scroller, {
     run: (cellIds) => void request('Cannot run', { type: 'run', cellIds }),
@@ -135,6 +139,7 @@ export async function startApp(root: HTMLElement): Promise<void> {
   page.append(view.element);
   scroller.append(page);
   root.insertBefore(findBar.element, scroller);
+  view.showFirstScreen(scroller.clientHeight);
   // Find and save work from anywhere in the page, as in JupyterLab.
   window.addEventListener('keydown', (e) => {
     if (e.defaultPrevented) return;
@@ -149,5 +154,6 @@ export async function startApp(root: HTMLElement): Promise<void> {
   });
   view.select(0);
   view.enterCommandMode();
+  performance.mark('pairbook:first-screen');
   testEvent({ type: 'synced' });
 }

@@ -2,6 +2,7 @@
 // index.html, app.js, app.css and KaTeX's fonts.
 //   node scripts/build-renderer.mjs            build
 //   node scripts/build-renderer.mjs --if-stale build only when a source is newer than the bundle
+//   node scripts/build-renderer.mjs --no-minify readable names, for CPU profiles
 import { build } from 'esbuild';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, statSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
@@ -39,7 +40,7 @@ await build({
   format: 'esm',
   platform: 'browser',
   target: ['chrome120'],
-  minify: true,
+  minify: !process.argv.includes('--no-minify'),
   sourcemap: 'linked',
   legalComments: 'none',
   loader: { '.woff2': 'file', '.woff': 'file', '.ttf': 'file' },

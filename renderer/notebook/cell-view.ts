@@ -7,6 +7,7 @@ import { renderHighlighted } from '../editor/static-highlight';
 import { type Attachments, renderMarkdown } from '../outputs/markdown';
 import { renderOutput } from '../outputs/output-view';
 import type { CellType } from './cell-operations';
+import { estimateCellHeight } from './cell-height';
 
 /** How a cell stands in the run queue, from the runtime map. */
 export interface CellRunState {
@@ -39,28 +40,38 @@ const el = (tag: string, className: string, testId?: string): HTMLElement => {
   return e;
 };
 
+/** The parts of a cell on screen; built when the cell comes near the viewport. */
+interface CellParts {
+  prompt: HTMLElement;
+  runButton: HTMLElement;
+  input: HTMLElement;
+  editorHost: HTMLElement;
+  placeholder: HTMLElement;
+  rendered: HTMLElement;
+  outputs: HTMLElement;
+  footer: HTMLElement;
+}
+
+const RUN_ICON = '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2.5v11l9-5.5z"/></svg>';
+
 /**
- * One cell of the notebook: its input (a live CodeMirror view when near the viewport, highlighted
- * text otherwise; rendered HTML for markdown until edited), prompt, outputs and last-run line.
- * Follows its Y.Map; writes go through CodeMirror (bound with y-codemirror.next) or the notebook.
+ * One cell of the notebook. Far from the viewport it is an empty box of its last measured (or
+ * estimated) height; near it, its parts are built: the input (a live CodeMirror view, or
+ * highlighted text until one is mounted; rendered HTML for markdown until edited), prompt, outputs
+ * and last-run line. Follows its Y.Map either way; writes go through CodeMirror (bound with
+ * y-codemirror.next) or the notebook.
  */
 export class CellView {
   readonly element = el('div', 'cell', 'cell');
   readonly id: string;
   readonly source: Y.Text;
-  private readonly gutter = el('div', 'cell-gutter');
-  private readonly prompt = el('div', 'cell-prompt', 'cell-prompt');
-  private readonly runButton = el('button', 'cell-run icon-button', 'cell-run-button');
-  private readonly dragHandle = el('div', 'cell-drag-handle', 'cell-drag-handle');
-  private readonly input = el('div', 'cell-input');
-  private readonly editorHost = el('div', 'cell-editor-host');
-  private readonly placeholder = el('pre', 'cell-placeholder', 'cell-placeholder');
-  private readonly rendered = el('div', 'markdown-body cell-rendered', 'markdown-rendered');
-  private readonly outputs = el('div', 'cell-outputs', 'cell-outputs');
-  private readonly footer = el('div', 'cell-footer', 'cell-last-run');
+  private parts: CellParts | null = null;
   private editor: EditorView | null = null;
   private nearViewport = false;
+  private far = true;
+  private active = false;
   private editingMarkdown = false;
+  private inputPending = false;
   private observedOutputs: Y.Array<unknown> | null = null;
   private renderQueued = { input: false, outputs: false };
   private destroyed = false;
@@ -73,34 +84,11 @@ export class CellView {
     this.id = String(map.get('id'));
     this.source = map.get('source') as Y.Text;
     this.element.dataset.cellId = this.id;
-    this.runButton.title = 'Run this cell (Shift-Enter)';
-    this.runButton.setAttribute('aria-label', 'Run cell');
-    this.runButton.innerHTML =
-      '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2.5v11l9-5.5z"/></svg>';
-    this.dragHandle.title = 'Drag to move this cell';
-    this.dragHandle.draggable = true;
-    this.gutter.append(this.prompt, this.runButton);
-    const body = el('div', 'cell-body');
-    this.input.append(this.editorHost, this.placeholder, this.rendered);
-    body.append(this.input, this.outputs, this.footer);
-    this.element.append(this.dragHandle, this.gutter, body);
-
-    this.placeholder.addEventListener('mousedown', (e) => {
-      e.preventDefault();
-      this.ctx.onActivate(this, 'edit');
-    });
-    this.rendered.addEventListener('dblclick', () => this.ctx.onActivate(this, 'edit'));
-    this.element.addEventListener('mousedown', (e) => {
-      if (!this.element.contains(document.activeElement) || !this.editor?.hasFocus) {
-        if ((e.target as HTMLElement).closest('.cm-editor, a, summary, button')) return;
-        this.ctx.onActivate(this, 'command');
-      }
-    });
-
+    this.paintType();
+    this.element.style.height = `${estimateCellHeight(map)}px`;
     map.observe(this.onMapChange);
     this.source.observe(this.onSourceChange);
     this.observeOutputs();
-    this.renderAll();
   }
 
   /** The cell's type as the document says now. */
@@ -118,31 +106,95 @@ export class CellView {
     return this.editingMarkdown;
   }
 
-  /** The run button (wired by the notebook view). */
-  get runControl(): HTMLElement {
-    return this.runButton;
+  /** True while the cell's parts are built (it is near the viewport, active or being edited). */
+  get isMaterialized(): boolean {
+    return this.parts !== null;
   }
 
-  /** The drag handle (wired by the notebook view). */
-  get dragControl(): HTMLElement {
-    return this.dragHandle;
-  }
-
-  /** Tells the cell whether it is in or near the viewport: only then does it hold an editor. */
-  setNearViewport(near: boolean): void {
+  /**
+   * Tells the cell whether it is in or near the viewport: only then does it keep a live editor.
+   * `mountEditor` false builds the cell's parts but leaves the editor for `mountEditor()` later.
+   */
+  setNearViewport(near: boolean, mountEditor = true): void {
     this.nearViewport = near;
+    if (near) this.materialize();
+    if (near && !mountEditor) return;
     this.syncEditor();
+  }
+
+  /** True when the cell is near the viewport and a code or raw cell without a live editor yet. */
+  get wantsEditor(): boolean {
+    return this.nearViewport && !this.editor && this.type !== 'markdown' && !this.destroyed;
+  }
+
+  /** Mounts the live editor if the cell still wants one. */
+  mountEditor(): void {
+    if (this.wantsEditor) this.syncEditor();
+  }
+
+  /**
+   * Tells the cell whether it is far from the viewport (`height`: its box's height then, in px):
+   * a far cell drops its parts and keeps only a box of that height, unless it is active, being
+   * edited or asking for input.
+   */
+  setFar(far: boolean, height: number): void {
+    this.far = far;
+    if (far) this.release(height);
+  }
+
+  /** Builds the cell's parts (idempotent): prompt, input, outputs, footer. */
+  materialize(): void {
+    if (this.parts || this.destroyed) return;
+    const parts: CellParts = {
+      prompt: el('div', 'cell-prompt', 'cell-prompt'),
+      runButton: el('button', 'cell-run icon-button', 'cell-run-button'),
+      input: el('div', 'cell-input'),
+      editorHost: el('div', 'cell-editor-host'),
+      placeholder: el('pre', 'cell-placeholder', 'cell-placeholder'),
+      rendered: el('div', 'markdown-body cell-rendered', 'markdown-rendered'),
+      outputs: el('div', 'cell-outputs', 'cell-outputs'),
+      footer: el('div', 'cell-footer', 'cell-last-run'),
+    };
+    const { prompt, runButton, input, editorHost, placeholder, rendered, outputs, footer } = parts;
+    runButton.title = 'Run this cell (Shift-Enter)';
+    runButton.setAttribute('aria-label', 'Run cell');
+    runButton.innerHTML = RUN_ICON;
+    const dragHandle = el('div', 'cell-drag-handle', 'cell-drag-handle');
+    dragHandle.title = 'Drag to move this cell';
+    dragHandle.draggable = true;
+    const gutter = el('div', 'cell-gutter');
+    gutter.append(prompt, runButton);
+    const body = el('div', 'cell-body');
+    input.append(editorHost, placeholder, rendered);
+    body.append(input, outputs, footer);
+    placeholder.addEventListener('mousedown', (e) => {
+      e.preventDefault();
+      this.ctx.onActivate(this, 'edit');
+    });
+    rendered.addEventListener('dblclick', () => this.ctx.onActivate(this, 'edit'));
+    this.element.addEventListener('mousedown', this.onMouseDown);
+    this.parts = parts;
+    this.element.append(dragHandle, gutter, body);
+    this.element.style.height = '';
+    this.element.classList.add('materialized');
+    this.renderInput();
+    this.renderOutputs();
+    this.renderPrompt();
   }
 
   /** Marks the cell as the active one and/or part of the selection. */
   setSelection(active: boolean, selected: boolean): void {
+    const wasActive = this.active;
+    this.active = active;
     this.element.classList.toggle('active', active);
     this.element.classList.toggle('selected', selected);
     this.element.dataset.active = String(active);
+    if (wasActive && !active) this.releaseIfFar();
   }
 
   /** Enters edit mode: mounts the editor (markdown: shows it) and focuses it at `pos`. */
   edit(pos: 'start' | 'end' | number | null = null): void {
+    this.materialize();
     if (this.type === 'markdown') this.editingMarkdown = true;
     this.syncEditor(true);
     this.element.classList.add('editing');
@@ -164,10 +216,12 @@ export class CellView {
       this.syncEditor();
       this.renderInput();
     }
+    this.releaseIfFar();
   }
 
   /** Selects characters `from`..`to` of the source in the editor (mounting it), for find. */
   select(from: number, to: number): void {
+    this.materialize();
     if (this.type === 'markdown') this.editingMarkdown = true;
     this.syncEditor(true);
     this.editor?.dispatch({ selection: { anchor: from, head: to }, scrollIntoView: true });
@@ -175,14 +229,17 @@ export class CellView {
 
   /** Updates the prompt and last-run line from the runtime map. */
   setRunState(state: CellRunState): void {
+    const was = this.runState;
     this.runState = state;
-    this.renderPrompt();
+    if (was.running || was.queued || was.run || state.running || state.queued || state.run) {
+      this.renderPrompt();
+    }
   }
 
   /** Updates the elapsed time of a running cell. */
   tick(now: number): void {
-    if (this.runState.running && this.runState.run?.startedAt) {
-      this.footer.textContent = `Running for ${formatSeconds(now - this.runState.run.startedAt)}${this.byLine()}`;
+    if (this.parts && this.runState.running && this.runState.run?.startedAt) {
+      this.parts.footer.textContent = `Running for ${formatSeconds(now - this.runState.run.startedAt)}${this.byLine()}`;
     }
   }
 
@@ -191,6 +248,8 @@ export class CellView {
    * Resolves to what they typed when they press Enter.
    */
   askInput(prompt: string, password: boolean): Promise<string> {
+    this.materialize();
+    this.inputPending = true;
     const row = el('label', 'input-prompt', 'input-prompt');
     const text = el('span', 'input-prompt-text');
     text.textContent = prompt;
@@ -199,7 +258,7 @@ export class CellView {
     field.dataset.testid = 'input-prompt-field';
     field.autocomplete = 'off';
     row.append(text, field);
-    this.outputs.after(row);
+    this.parts?.outputs.after(row);
     this.element.scrollIntoView({ block: 'nearest' });
     field.focus();
     return new Promise((resolve) => {
@@ -208,7 +267,9 @@ export class CellView {
         if (e.key !== 'Enter') return;
         e.preventDefault();
         row.remove();
+        this.inputPending = false;
         resolve(field.value);
+        this.releaseIfFar();
       });
     });
   }
@@ -230,11 +291,11 @@ export class CellView {
       this.type === 'markdown'
         ? this.editingMarkdown
         : force || this.nearViewport || this.editor?.hasFocus === true;
-    if (wantsEditor && !this.editor) {
+    if (wantsEditor && !this.editor && this.parts) {
       const language =
         this.type === 'code' ? this.ctx.language : this.type === 'markdown' ? 'markdown' : 'none';
       this.editor = createCodeEditor({
-        parent: this.editorHost,
+        parent: this.parts.editorHost,
         ytext: this.source,
         awareness: this.ctx.awareness,
         undoManager: this.ctx.undoManager,
@@ -250,46 +311,78 @@ export class CellView {
     if (!this.editor) this.renderInput();
   }
 
-  private renderAll(): void {
+  private get pinned(): boolean {
+    return (
+      this.active || this.editingMarkdown || this.inputPending || this.editor?.hasFocus === true
+    );
+  }
+
+  private releaseIfFar(): void {
+    if (this.far && this.parts && !this.nearViewport) this.release(this.element.offsetHeight);
+  }
+
+  // Drops the parts (and the editor) of a far cell, keeping a box of `height` px in their place.
+  private release(height: number): void {
+    if (!this.parts || this.pinned || this.destroyed) return;
+    this.editor?.destroy();
+    this.editor = null;
+    this.parts = null;
+    this.element.removeEventListener('mousedown', this.onMouseDown);
+    this.element.classList.remove('materialized', 'has-editor');
+    this.element.textContent = '';
+    this.element.style.height = `${Math.max(1, Math.round(height))}px`;
+  }
+
+  private paintType(): void {
     this.element.dataset.cellType = this.type;
     this.element.classList.remove('cell-code', 'cell-markdown', 'cell-raw');
     this.element.classList.add(`cell-${this.type}`);
+  }
+
+  private renderAll(): void {
+    this.paintType();
     this.renderInput();
     this.renderOutputs();
     this.renderPrompt();
   }
 
   private renderInput(): void {
-    if (this.editor) return;
+    if (this.editor || !this.parts) return;
     const text = this.source.toString();
     if (this.type === 'markdown') {
       const attachments = this.map.get('attachments') as Attachments | undefined;
-      this.rendered.innerHTML = text.trim()
+      this.parts.rendered.innerHTML = text.trim()
         ? renderMarkdown(text, attachments ?? null)
         : '<p class="empty-markdown">Empty markdown cell — double-click to edit</p>';
       this.ctx.onRendered(this);
     } else {
-      renderHighlighted(this.placeholder, text, this.type === 'code' ? this.ctx.language : 'none');
+      renderHighlighted(
+        this.parts.placeholder,
+        text,
+        this.type === 'code' ? this.ctx.language : 'none',
+      );
     }
   }
 
   private renderOutputs(): void {
-    this.outputs.textContent = '';
+    if (!this.parts) return;
+    const box = this.parts.outputs;
+    box.textContent = '';
     const outputs = this.map.get('outputs');
     if (this.type !== 'code' || !(outputs instanceof Y.Array) || outputs.length === 0) {
-      this.outputs.hidden = true;
+      box.hidden = true;
       return;
     }
-    this.outputs.hidden = false;
+    box.hidden = false;
     for (const o of outputs.toArray()) {
       const json = o instanceof Y.Map ? (o.toJSON() as Record<string, unknown>) : {};
       try {
-        this.outputs.append(renderOutput(json));
+        box.append(renderOutput(json));
       } catch (e) {
         // One output that cannot be rendered must not hide the others.
         const fail = el('div', 'output-fallback', 'output-fallback');
         fail.textContent = `This output could not be shown: ${(e as Error).message}`;
-        this.outputs.append(fail);
+        box.append(fail);
       }
     }
     this.ctx.onRendered(this);
@@ -300,27 +393,29 @@ export class CellView {
     const count = this.map.get('execution_count');
     this.element.classList.toggle('running', running);
     this.element.classList.toggle('queued', queued);
-    this.prompt.textContent =
+    if (!this.parts) return;
+    const { prompt, footer } = this.parts;
+    prompt.textContent =
       this.type !== 'code'
         ? ''
         : running || queued
           ? '[*]:'
           : `[${typeof count === 'number' ? count : ' '}]:`;
-    this.prompt.title = running ? 'Running' : queued ? 'Queued' : '';
+    prompt.title = running ? 'Running' : queued ? 'Queued' : '';
     if (!run || this.type !== 'code') {
-      this.footer.hidden = true;
+      footer.hidden = true;
       return;
     }
-    this.footer.hidden = false;
+    footer.hidden = false;
     if (running) this.tick(Date.now());
-    else if (queued) this.footer.textContent = `Queued${this.byLine()}`;
+    else if (queued) footer.textContent = `Queued${this.byLine()}`;
     else if (run.endedAt && run.startedAt) {
       const at = new Date(run.endedAt).toLocaleTimeString([], {
         hour: '2-digit',
         minute: '2-digit',
       });
-      this.footer.textContent = `Ran in ${formatSeconds(run.endedAt - run.startedAt)} at ${at}${this.byLine()}`;
-    } else this.footer.hidden = true;
+      footer.textContent = `Ran in ${formatSeconds(run.endedAt - run.startedAt)} at ${at}${this.byLine()}`;
+    } else footer.hidden = true;
   }
 
   private byLine(): string {
@@ -335,7 +430,8 @@ export class CellView {
   }
 
   private schedule(part: 'input' | 'outputs'): void {
-    if (this.renderQueued[part]) return;
+    // A cell without parts renders everything afresh when it gets them.
+    if (!this.parts || this.renderQueued[part]) return;
     this.renderQueued[part] = true;
     requestAnimationFrame(() => {
       this.renderQueued[part] = false;
@@ -359,6 +455,13 @@ export class CellView {
     }
     if (event.keysChanged.has('execution_count')) this.renderPrompt();
     if (event.keysChanged.has('attachments')) this.schedule('input');
+  };
+
+  private onMouseDown = (e: MouseEvent): void => {
+    if (!this.element.contains(document.activeElement) || !this.editor?.hasFocus) {
+      if ((e.target as HTMLElement).closest('.cm-editor, a, summary, button')) return;
+      this.ctx.onActivate(this, 'command');
+    }
   };
 
   private onSourceChange = (): void => {

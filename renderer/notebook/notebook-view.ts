@@ -34,8 +34,12 @@ export interface NotebookActions {
   rendered(cellId: string): void;
 }
 
-/** Distance beyond the viewport within which cells keep a live editor. */
-const EDITOR_MARGIN_PX = 800;
+/** Distance beyond the viewport within which cells are built and keep a live editor. */
+const NEAR_MARGIN_PX = 600;
+/** Distance beyond the viewport past which built cells are dropped back to empty boxes. */
+const FAR_MARGIN_PX = 2400;
+/** Main-thread time spent mounting editors before yielding to input and paint, ms. */
+const MOUNT_BUDGET_MS = 8;
 const IS_MAC = /Mac|iPhone|iPad/.test(navigator.platform);
 
 /**
@@ -54,9 +58,14 @@ export class NotebookView {
   private mode: 'command' | 'edit' = 'command';
   private pending: PendingKey = null;
   private clipboard: Cell[] = [];
-  private readonly observer: IntersectionObserver;
+  private readonly nearObserver: IntersectionObserver;
+  private readonly farObserver: IntersectionObserver;
+  private readonly viewOf = new WeakMap<Element, CellView>();
+  private readonly painted = new Set<CellView>();
+  private mountQueued = false;
   private ticker: ReturnType<typeof setInterval> | null = null;
   private dragFrom: number | null = null;
+  private dropMark: [HTMLElement, string] | null = null;
   private destroyed = false;
 
   constructor(
@@ -74,17 +83,37 @@ export class NotebookView {
     this.element.dataset.testid = 'notebook';
     this.element.tabIndex = 0;
     this.element.setAttribute('role', 'list');
-    this.observer = new IntersectionObserver(this.onIntersect, {
+    this.nearObserver = new IntersectionObserver(this.onNear, {
       root: scroller,
-      rootMargin: `${EDITOR_MARGIN_PX}px 0px`,
+      rootMargin: `${NEAR_MARGIN_PX}px 0px`,
+    });
+    this.farObserver = new IntersectionObserver(this.onFar, {
+      root: scroller,
+      rootMargin: `${FAR_MARGIN_PX}px 0px`,
     });
     this.element.addEventListener('keydown', this.onKeyDown);
+    this.element.addEventListener('click', this.onClick);
+    this.element.addEventListener('dragstart', this.onDragStart);
     this.element.addEventListener('dragover', this.onDragOver);
     this.element.addEventListener('drop', this.onDrop);
     this.element.addEventListener('dragend', this.onDragEnd);
     this.cells.observe(this.onCellsChange);
     runtimeOf(doc).observeDeep(this.onRuntimeChange);
     this.rebuild();
+  }
+
+  /**
+   * Builds the cells the first screen of `height` px will show, before anything is painted, so
+   * the first frame has content; the rest follow the viewport. Editors mount right after.
+   */
+  showFirstScreen(height: number): void {
+    let top = 0;
+    for (const v of this.views) {
+      if (top > height) break;
+      v.setNearViewport(true, false);
+      top += v.element.getBoundingClientRect().height;
+    }
+    this.queueEditorMounts();
   }
 
   /** The views in document order. */
@@ -226,6 +255,11 @@ export class NotebookView {
     return this.views.find((v) => v.id === id);
   }
 
+  /** The view whose element is `element`, if any. */
+  viewFor(element: Element | null): CellView | undefined {
+    return element ? this.viewOf.get(element) : undefined;
+  }
+
   /** Makes cell `index` active (extending the selection when `extend`) and scrolls to it. */
   select(index: number, extend = false): void {
     if (this.views.length === 0) return;
@@ -234,6 +268,8 @@ export class NotebookView {
     this.active = i;
     if (!extend) this.anchor = i;
     this.paintSelection();
+    // Build the cell before scrolling to it, so it is scrolled to at its real height.
+    this.views[i]?.materialize();
     this.views[i]?.element.scrollIntoView({ block: 'nearest' });
     // A deleted cell takes focus with it; command keys must keep working.
     if (this.mode === 'command' && !this.element.contains(document.activeElement)) {
@@ -265,7 +301,8 @@ export class NotebookView {
     this.destroyed = true;
     this.cells.unobserve(this.onCellsChange);
     runtimeOf(this.doc).unobserveDeep(this.onRuntimeChange);
-    this.observer.disconnect();
+    this.nearObserver.disconnect();
+    this.farObserver.disconnect();
     if (this.ticker) clearInterval(this.ticker);
     this.views.forEach((v) => v.destroy());
     this.undoManager.destroy();
@@ -275,9 +312,16 @@ export class NotebookView {
     return [Math.min(this.active, this.anchor), Math.max(this.active, this.anchor)];
   }
 
+  // Touches only the cells whose selection changes: O(selection), not O(notebook).
   private paintSelection(): void {
     const [lo, hi] = this.selectionRange();
-    this.views.forEach((v, i) => v.setSelection(i === this.active, i >= lo && i <= hi));
+    const now = new Set(this.views.slice(lo, hi + 1));
+    for (const v of this.painted) if (!now.has(v)) v.setSelection(false, false);
+    this.painted.clear();
+    for (const v of now) {
+      v.setSelection(v === this.views[this.active], true);
+      this.painted.add(v);
+    }
     this.element.dataset.mode = this.mode;
   }
 
@@ -294,19 +338,17 @@ export class NotebookView {
       onActivate: (cell, mode) => this.activate(cell, mode),
       onRendered: (cell) => this.actions.rendered(cell.id),
     });
-    view.runControl.addEventListener('click', () => {
-      this.activate(view, 'command');
-      this.execute('run-in-place');
-    });
-    view.dragControl.addEventListener('dragstart', (e) => {
-      this.dragFrom = this.views.indexOf(view);
-      view.element.classList.add('dragging');
-      e.dataTransfer?.setData('text/plain', view.id);
-      if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
-      e.dataTransfer?.setDragImage(view.element, 20, 20);
-    });
-    this.observer.observe(view.element);
+    this.viewOf.set(view.element, view);
+    this.nearObserver.observe(view.element);
+    this.farObserver.observe(view.element);
     return view;
+  }
+
+  private forget(view: CellView): void {
+    this.nearObserver.unobserve(view.element);
+    this.farObserver.unobserve(view.element);
+    this.painted.delete(view);
+    view.destroy();
   }
 
   private editKeys(cell: CellView): KeyBinding[] {
@@ -340,7 +382,7 @@ export class NotebookView {
   }
 
   private rebuild(): void {
-    this.views.forEach((v) => v.destroy());
+    this.views.forEach((v) => this.forget(v));
     this.views = this.cells.toArray().map((m) => this.makeView(m));
     this.element.append(...this.views.map((v) => v.element));
     this.onRuntimeChange();
@@ -353,10 +395,7 @@ export class NotebookView {
     for (const d of event.changes.delta) {
       if (d.retain) index += d.retain;
       if (d.delete) {
-        this.views.splice(index, d.delete).forEach((v) => {
-          this.observer.unobserve(v.element);
-          v.destroy();
-        });
+        this.views.splice(index, d.delete).forEach((v) => this.forget(v));
       }
       if (d.insert) {
         const added = (d.insert as Y.Map<unknown>[]).map((m) => this.makeView(m));
@@ -383,9 +422,13 @@ export class NotebookView {
     const runtime = runtimeOf(this.doc);
     const queue = (runtime.get(RUNTIME.queue) as CellRun[] | undefined) ?? [];
     const lastRuns = runtime.get(RUNTIME.lastRuns);
+    const position = new Map<string, number>();
+    queue.forEach((r, i) => {
+      if (!position.has(r.cellId)) position.set(r.cellId, i);
+    });
     let anyRunning = false;
     for (const v of this.views) {
-      const at = queue.findIndex((r) => r.cellId === v.id);
+      const at = position.get(v.id) ?? -1;
       const queued = queue[at];
       const running = at === 0 && queued?.startedAt != null && queued.endedAt == null;
       anyRunning ||= running;
@@ -404,11 +447,51 @@ export class NotebookView {
     }
   };
 
-  private onIntersect = (entries: IntersectionObserverEntry[]): void => {
+  private onNear = (entries: IntersectionObserverEntry[]): void => {
+    for (const e of entries) this.viewOf.get(e.target)?.setNearViewport(e.isIntersecting, false);
+    this.queueEditorMounts();
+  };
+
+  private onFar = (entries: IntersectionObserverEntry[]): void => {
     for (const e of entries) {
-      const view = this.views.find((v) => v.element === e.target);
-      view?.setNearViewport(e.isIntersecting);
+      this.viewOf.get(e.target)?.setFar(!e.isIntersecting, e.boundingClientRect.height);
     }
+  };
+
+  // Editors mount a few at a time between frames, so scrolling and typing never wait for a
+  // screenful of CodeMirror views to be built at once.
+  private queueEditorMounts(): void {
+    if (this.mountQueued || this.destroyed) return;
+    this.mountQueued = true;
+    setTimeout(() => {
+      this.mountQueued = false;
+      if (this.destroyed) return;
+      const until = performance.now() + MOUNT_BUDGET_MS;
+      for (const v of this.views) {
+        if (!v.wantsEditor) continue;
+        if (performance.now() > until) return this.queueEditorMounts();
+        v.mountEditor();
+      }
+    }, 0);
+  }
+
+  private onClick = (e: MouseEvent): void => {
+    const run = (e.target as HTMLElement).closest('[data-testid="cell-run-button"]');
+    const view = this.viewFor(run?.closest('.cell') ?? null);
+    if (!view) return;
+    this.activate(view, 'command');
+    this.execute('run-in-place');
+  };
+
+  private onDragStart = (e: DragEvent): void => {
+    const handle = (e.target as HTMLElement).closest('.cell-drag-handle');
+    const view = this.viewFor(handle?.closest('.cell') ?? null);
+    if (!view) return;
+    this.dragFrom = this.views.indexOf(view);
+    view.element.classList.add('dragging');
+    e.dataTransfer?.setData('text/plain', view.id);
+    if (e.dataTransfer) e.dataTransfer.effectAllowed = 'move';
+    e.dataTransfer?.setDragImage(view.element, 20, 20);
   };
 
   private onKeyDown = (e: KeyboardEvent): void => {
@@ -424,7 +507,8 @@ export class NotebookView {
 
   private dropIndex(e: DragEvent): number {
     const target = (e.target as HTMLElement).closest('.cell');
-    const index = this.views.findIndex((v) => v.element === target);
+    const view = this.viewFor(target);
+    const index = view ? this.views.indexOf(view) : -1;
     if (index < 0) return this.views.length;
     const box = (target as HTMLElement).getBoundingClientRect();
     return e.clientY > box.top + box.height / 2 ? index + 1 : index;
@@ -434,13 +518,17 @@ export class NotebookView {
     if (this.dragFrom === null) return;
     e.preventDefault();
     const to = this.dropIndex(e);
-    this.views.forEach((v, i) => {
-      v.element.classList.toggle('drop-before', i === to);
-      v.element.classList.toggle(
-        'drop-after',
-        i === this.views.length - 1 && to === this.views.length,
-      );
-    });
+    const last = this.views.length - 1;
+    const mark: [HTMLElement, string] | null =
+      to <= last
+        ? [(this.views[to] as CellView).element, 'drop-before']
+        : last >= 0
+          ? [(this.views[last] as CellView).element, 'drop-after']
+          : null;
+    if (mark?.[0] === this.dropMark?.[0] && mark?.[1] === this.dropMark?.[1]) return;
+    this.dropMark?.[0].classList.remove('drop-before', 'drop-after');
+    mark?.[0].classList.add(mark[1]);
+    this.dropMark = mark;
   };
 
   private onDrop = (e: DragEvent): void => {
@@ -458,6 +546,8 @@ export class NotebookView {
 
   private onDragEnd = (): void => {
     this.dragFrom = null;
-    this.views.forEach((v) => v.element.classList.remove('dragging', 'drop-before', 'drop-after'));
+    this.dropMark?.[0].classList.remove('drop-before', 'drop-after');
+    this.dropMark = null;
+    this.element.querySelector('.cell.dragging')?.classList.remove('dragging');
   };
 }
