@@ -35,6 +35,12 @@ app.on('web-contents-created', (_event, contents) => guardWebContents(contents))
 if (!app.requestSingleInstanceLock()) app.quit();
 else void start();
 
+/** A number from an environment variable; undefined when unset or not a number. */
+function optionalNumber(value: string | undefined): number | undefined {
+  const n = value === undefined || value === '' ? NaN : Number(value);
+  return Number.isFinite(n) ? n : undefined;
+}
+
 async function start(): Promise<void> {
   await app.whenReady();
   const userData = app.getPath('userData');
@@ -57,6 +63,7 @@ async function start(): Promise<void> {
     version: app.getVersion(),
     recent,
     startKernels: process.env.PAIRBOOK_NO_KERNEL !== '1',
+    autosaveDelayMs: optionalNumber(process.env.PAIRBOOK_AUTOSAVE_DELAY_MS),
     onOpened: (path) => {
       void restore.opened(path);
       deepLinks.flush();

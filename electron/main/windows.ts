@@ -1,6 +1,12 @@
 import { userInfo } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
-import { BrowserWindow, MessageChannelMain, type WebContents, dialog } from 'electron';
+import {
+  BrowserWindow,
+  MessageChannelMain,
+  type WebContents,
+  type WebPreferences,
+  dialog,
+} from 'electron';
 import { writeFileAtomic } from '../../host/document/notebook-file';
 import { startLocalKernel } from '../../host/session/kernel-choice';
 import { NotebookSession } from '../../host/session/notebook-session';
@@ -30,6 +36,8 @@ export interface WindowsOptions {
   /** Pairbook's version, for AppInfo. */
   version: string;
   recent: RecentFiles;
+  /** Quiet time before an autosave; 0 turns autosave off; undefined: the session's default. */
+  autosaveDelayMs?: number;
   /** False to open notebooks without starting their kernels (tests, `PAIRBOOK_NO_KERNEL=1`). */
   startKernels: boolean;
   /** Called after a window for `path` opened, and after it closed (with the count still open). */
@@ -271,12 +279,16 @@ export class NotebookWindows {
   private async create(path: string): Promise<NotebookWindow | null> {
     let session: NotebookSession;
     try {
-      session = await NotebookSession.open(path, { dataDir: this.options.dataDir });
+      session = await NotebookSession.open(path, {
+        dataDir: this.options.dataDir,
+        autosaveDelayMs: this.options.autosaveDelayMs,
+      });
     } catch (e) {
       if (!(e instanceof PairbookError)) throw e;
       dialog.showErrorBox(`Cannot open ${basename(path)}`, e.message);
       return null;
     }
+    const webPreferences = secureWebPreferences(this.options.preloadPath);
     const window = new BrowserWindow({
       width: 1100,
       height: 860,
@@ -285,8 +297,10 @@ export class NotebookWindows {
       show: false,
       title: `${session.name} — Pairbook`,
       backgroundColor: '#ffffff',
-      webPreferences: secureWebPreferences(this.options.preloadPath),
+      webPreferences,
     });
+    // Read by the Electron end-to-end tests, which cannot ask Electron 38 for them.
+    testHook()?.webPreferences.set(window.webContents.id, webPreferences);
     window.setRepresentedFilename(session.path);
     const notebookWindow = new NotebookWindow(window, session, this, this.options);
     this.byPath.set(session.path, notebookWindow);
@@ -324,6 +338,14 @@ export class NotebookWindows {
       void dialog.showMessageBox(window, { type: 'info', message });
     });
   }
+}
+
+/** What main exposes to Playwright's `app.evaluate` when PAIRBOOK_TEST_HOOK=1; else null. */
+export function testHook(): { webPreferences: Map<number, WebPreferences> } | null {
+  if (process.env.PAIRBOOK_TEST_HOOK !== '1') return null;
+  const g = globalThis as { __pairbookTest?: { webPreferences: Map<number, WebPreferences> } };
+  g.__pairbookTest ??= { webPreferences: new Map() };
+  return g.__pairbookTest;
 }
 
 /** The host's user name, for "run by"; "Host" where the OS will not say. */
