@@ -1,4 +1,5 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
 import { writeFileAtomic } from '../../host/document/notebook-file';
 
 /**
@@ -26,7 +27,8 @@ export async function readJsonFile(path: string): Promise<unknown> {
   }
 }
 
-/** Writes `value` as JSON to `path` atomically (temp file + rename). */
-export function writeJsonFile(path: string, value: unknown): Promise<void> {
-  return writeFileAtomic(path, `${JSON.stringify(value, null, 1)}\n`);
+/** Writes `value` as JSON to `path` atomically (temp file + rename), making its folder if needed. */
+export async function writeJsonFile(path: string, value: unknown): Promise<void> {
+  await mkdir(dirname(path), { recursive: true });
+  await writeFileAtomic(path, `${JSON.stringify(value, null, 1)}\n`);
 }
