@@ -1,0 +1,215 @@
+// The hub's filter between one guest's channel and the session: every message a guest sends
+// passes through here before NotebookSession sees it. Document updates are checked against the
+// guest's role and the fields a guest may write (inspectUpdate reads them without applying
+// anything); run/interrupt/restart need the runner role; awareness is limited to the guest's own
+// client ids and to validated fields. What is refused is dropped and the guest is told why.
+import * as decoding from 'lib0/decoding';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
+import * as Y from 'yjs';
+import type { Awareness } from 'y-protocols/awareness';
+import { encodeControl } from '../../protocol/hub-control';
+import {
+  Tag,
+  decodeHubMessage,
+  decodeRequest,
+  encodeHubMessage,
+  encodeNotice,
+} from '../../protocol/hub-messages';
+import { type GuestRole, can, describeRole } from '../../protocol/roles';
+import type { Transport } from '../../protocol/transport';
+import { sanitizeAwarenessUpdate } from './awareness-guard';
+import type { ClientIdRegistry } from './client-ids';
+import { type Touch, inspectUpdate } from './update-inspector';
+
+/** Least time between two "your edit was not kept" notices to one guest. */
+export const DROP_NOTICE_INTERVAL_MS = 2000;
+
+/** Cell fields a guest may write freely. */
+const FREE_CELL_FIELDS = new Set(['source', 'metadata', 'attachments', 'cell_type', 'id']);
+
+/**
+ * Why a guest may not make `touch`, or null when it may. Guests edit sources, metadata and the
+ * cell list; outputs, execution counts and the runtime map come from the host's kernel, so a
+ * guest may only clear them (an empty outputs list, a null count), or delete them with their cell.
+ */
+export function forbiddenTouch(touch: Touch): string | null {
+  const [root, , key] = touch.path;
+  if (root === 'cells') {
+    if (touch.path.length === 2 || FREE_CELL_FIELDS.has(key as string)) return null;
+    if (touch.kind === 'delete') {
+      if (touch.ancestorDeleted) return null;
+      if ((key === 'outputs' || key === 'execution_count') && touch.path.length === 3) return null;
+      return `guests cannot change a cell's ${key}`;
+    }
+    if (key === 'outputs' && touch.path.length === 3 && isEmptyArrayOrDeleted(touch.content)) {
+      return null;
+    }
+    if (key === 'execution_count' && touch.path.length === 3 && isNullOrDeleted(touch.content)) {
+      return null;
+    }
+    if (key === 'outputs' || key === 'execution_count' || key === 'execution_state') {
+      return "outputs and execution counts come from the host's kernel; guests cannot write them";
+    }
+    return `cells have no field "${String(key).slice(0, 40)}"`;
+  }
+  if (root === 'meta' && touch.path[1] === 'metadata') return null;
+  if (root === 'runtime') return 'the kernel state is written by the host only';
+  return `guests cannot write "${String(root).slice(0, 40)}"`;
+}
+
+function isEmptyArrayOrDeleted(content: unknown): boolean {
+  // A new, empty Y.Array: items put inside it would be touches of their own, and refused.
+  if (content instanceof Y.ContentDeleted) return true;
+  return (
+    content instanceof Y.ContentType &&
+    content.type instanceof Y.Array &&
+    content.type._length === 0
+  );
+}
+
+function isNullOrDeleted(content: unknown): boolean {
+  if (content instanceof Y.ContentDeleted) return true;
+  return content instanceof Y.ContentAny && content.arr.length === 1 && content.arr[0] === null;
+}
+
+/** What a guard needs to know about its guest and the session. */
+export interface GuardContext {
+  doc: Y.Doc;
+  awareness: Awareness;
+  registry: ClientIdRegistry;
+  /** The guest's stable identity (owns its Yjs client ids across reconnects). */
+  guestKey: string;
+  /** The guest's current role (read on every message: role changes apply at once). */
+  role(): GuestRole;
+  /** Called when an update is dropped, with the reason (for the hub's events and logs). */
+  onDropped?(reason: string): void;
+}
+
+/**
+ * A Transport for `session.attach` that wraps a guest's channel and passes on only what the
+ * guest's role allows. Sends go straight through; the guest's channel closes on anything
+ * unreadable, with the reason.
+ */
+export class GuardedTransport implements Transport {
+  private readonly listeners = new Set<(m: Uint8Array) => void>();
+  private lastDropNotice = -Infinity;
+  private readonly offMessage: () => void;
+
+  constructor(
+    private readonly inner: Transport,
+    private readonly ctx: GuardContext,
+  ) {
+    this.offMessage = inner.onMessage((m) => this.receive(m));
+    inner.onClose(() => this.offMessage());
+  }
+
+  send(message: Uint8Array): void {
+    this.inner.send(message);
+  }
+
+  onMessage(listener: (message: Uint8Array) => void): () => void {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  }
+
+  onClose(listener: (reason: string) => void): () => void {
+    return this.inner.onClose(listener);
+  }
+
+  close(reason?: string): void {
+    this.inner.close(reason);
+  }
+
+  private pass(message: Uint8Array): void {
+    for (const l of this.listeners) l(message);
+  }
+
+  private receive(bytes: Uint8Array): void {
+    const msg = decodeHubMessage(bytes);
+    if (!msg.ok) return this.inner.close(msg.error.message);
+    const { tag, body } = msg.value;
+    try {
+      if (tag === Tag.Sync) return this.receiveSync(bytes, body);
+      if (tag === Tag.Awareness) return this.receiveAwareness(body);
+      if (tag === Tag.Request) return this.receiveRequest(bytes, body);
+      return this.inner.close('guests do not send notices');
+    } catch (e) {
+      this.inner.close(`unreadable message (tag ${tag}): ${(e as Error).message}`);
+    }
+  }
+
+  private receiveSync(bytes: Uint8Array, body: decoding.Decoder): void {
+    const type = decoding.readVarUint(body);
+    if (type === syncProtocol.messageYjsSyncStep1) {
+      decoding.readVarUint8Array(body); // must be readable
+      return this.pass(bytes);
+    }
+    if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
+      return this.inner.close(`unknown sync message type ${type}`);
+    }
+    const update = decoding.readVarUint8Array(body);
+    const found = inspectUpdate(this.ctx.doc, update);
+    if (!found.ok) return this.drop(found.reason, 'Your last change could not be applied');
+    if (!found.newContent) return; // nothing the host lacks: e.g. a viewer's sync step 2
+    const role = this.ctx.role();
+    if (!can(role, 'edit')) {
+      return this.drop(`a ${role} cannot edit`, `You are ${describeRole(role)}`, found.touches);
+    }
+    for (const client of found.clients) {
+      if (!this.ctx.registry.mayWrite(client, this.ctx.guestKey)) {
+        return this.drop(`client id ${client} belongs to someone else`, 'Your change was refused');
+      }
+    }
+    for (const touch of found.touches) {
+      const why = forbiddenTouch(touch);
+      if (why) return this.drop(why, `Your change was refused: ${why}`, [touch]);
+    }
+    found.clients.forEach((c) => this.ctx.registry.claim(c, this.ctx.guestKey));
+    this.pass(bytes);
+  }
+
+  private receiveAwareness(body: decoding.Decoder): void {
+    const update = decoding.readVarUint8Array(body);
+    const clean = sanitizeAwarenessUpdate(update, {
+      role: this.ctx.role(),
+      owns: (client) => this.ctx.registry.mayWrite(client, this.ctx.guestKey, this.ctx.awareness),
+    });
+    if (!clean.ok) return this.ctx.onDropped?.(`awareness: ${clean.error.message}`);
+    clean.value.clients.forEach((c) => this.ctx.registry.claim(c, this.ctx.guestKey));
+    const enc = encodeHubMessage(Tag.Awareness);
+    encoding.writeVarUint8Array(enc, clean.value.update);
+    this.pass(encoding.toUint8Array(enc));
+  }
+
+  private receiveRequest(bytes: Uint8Array, body: decoding.Decoder): void {
+    const request = decodeRequest(body);
+    if (!request.ok) return this.inner.close(request.error.message);
+    const { id, type } = request.value;
+    const role = this.ctx.role();
+    const needs =
+      type === 'run' || type === 'interrupt' || type === 'restart'
+        ? 'run'
+        : type === 'save'
+          ? 'save'
+          : null;
+    if (needs && !can(role, needs)) {
+      const message = `You are ${describeRole(role)}; ask the host for the ${needs === 'run' ? 'runner' : 'editor'} role`;
+      this.ctx.onDropped?.(`${type} refused: ${role}`);
+      return this.inner.send(encodeNotice({ type: 'reply', id, ok: false, message }));
+    }
+    this.pass(bytes);
+  }
+
+  private drop(reason: string, message: string, touches: Touch[] = []): void {
+    this.ctx.onDropped?.(reason);
+    const now = Date.now();
+    if (now - this.lastDropNotice < DROP_NOTICE_INTERVAL_MS) return;
+    this.lastDropNotice = now;
+    const cells = [...new Set(touches.map((t) => t.cellId).filter((c): c is string => !!c))];
+    const where = cells.length ? ` (cells ${cells.slice(0, 5).join(', ')})` : '';
+    const text = `${message}: your edit${where} was not kept; your copy is reloaded from the host's`;
+    this.inner.send(encodeNotice({ type: 'notice', level: 'warning', message: text }));
+    this.inner.send(encodeControl({ type: 'resync', message: text }));
+  }
+}

@@ -1,0 +1,217 @@
+import { describe, expect, it } from 'vitest';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import * as Y from 'yjs';
+import { ClientIdRegistry } from '../../../host/hub/client-ids';
+import { GuardedTransport } from '../../../host/hub/role-guard';
+import { attachSyncClient } from '../../../host/session/sync-client';
+import type { Notebook } from '../../../protocol/nbformat';
+import type { GuestRole } from '../../../protocol/roles';
+import { KERNEL_ORIGIN, runtimeOf } from '../../../protocol/runtime-state';
+import { createTransportPair } from '../../../protocol/transport';
+import { cellsOf, createCellMap, loadNotebookIntoDoc } from '../../../protocol/ydoc-nbformat';
+import { sampleNotebook } from '../../helpers/notebooks';
+import { RawGuest } from './raw-guest';
+
+/** A host document with a guarded guest of `role` attached to it. */
+async function setup(role: GuestRole) {
+  const doc = new Y.Doc();
+  loadNotebookIntoDoc(sampleNotebook() as unknown as Notebook, doc);
+  doc.transact(() => runtimeOf(doc).set('kernel', { status: 'idle' }), KERNEL_ORIGIN);
+  const awareness = new awarenessProtocol.Awareness(doc);
+  awareness.setLocalState(null);
+  const registry = new ClientIdRegistry(doc);
+  const state = { role };
+  const requests: string[] = [];
+  const connect = (guestKey: string) => {
+    const [hostEnd, guestEnd] = createTransportPair();
+    const guarded = new GuardedTransport(hostEnd, {
+      doc,
+      awareness,
+      registry,
+      guestKey,
+      role: () => state.role,
+    });
+    attachSyncClient(doc, awareness, guarded, async (r) => {
+      requests.push(r.type);
+      return { ok: true };
+    });
+    return new RawGuest(guestEnd);
+  };
+  const guest = connect('guest-a');
+  await guest.until(() => cellsOf(guest.doc).length === 3);
+  return { doc, awareness, guest, state, requests, connect };
+}
+
+const cell = (doc: Y.Doc, i: number) => cellsOf(doc).get(i);
+const source = (doc: Y.Doc, i: number) => cell(doc, i).get('source') as Y.Text;
+const settle = () => new Promise((r) => setTimeout(r, 10));
+const snapshot = (doc: Y.Doc) => Buffer.from(Y.encodeStateVector(doc)).toString('hex');
+
+describe('the role guard', () => {
+  it("drops a viewer's edit, tells the viewer why and asks it to resync", async () => {
+    const { doc, guest } = await setup('viewer');
+    const before = snapshot(doc);
+    source(guest.doc, 1).insert(0, '# sneaky\n');
+    await guest.until(() => guest.controls.find((c) => c.type === 'resync'));
+    expect(snapshot(doc)).toBe(before);
+    expect(source(doc, 1).toString()).not.toContain('sneaky');
+    expect(guest.notices.find((n) => n.type === 'notice')).toMatchObject({
+      level: 'warning',
+      message: expect.stringMatching(/viewer.*cells code1/),
+    });
+  });
+
+  it("applies an editor's source edit", async () => {
+    const { doc, guest } = await setup('editor');
+    source(guest.doc, 1).insert(0, '# hello\n');
+    await settle();
+    expect(source(doc, 1).toString().startsWith('# hello\n')).toBe(true);
+  });
+
+  it.each<[string, (d: Y.Doc) => void]>([
+    [
+      'writes an output',
+      (d) => (cell(d, 1).get('outputs') as Y.Array<unknown>).push([new Y.Map()]),
+    ],
+    ['sets an execution count', (d) => cell(d, 1).set('execution_count', 99)],
+    [
+      'edits a stream output',
+      (d) =>
+        (
+          (cell(d, 1).get('outputs') as Y.Array<Y.Map<unknown>>).get(0).get('text') as Y.Text
+        ).insert(0, 'fake '),
+    ],
+    ['deletes one output', (d) => (cell(d, 1).get('outputs') as Y.Array<unknown>).delete(0, 1)],
+    ['writes the runtime map', (d) => runtimeOf(d).set('kernel', { status: 'dead' })],
+    ['adds a root type', (d) => d.getMap('evil').set('x', 1)],
+    ['adds a cell field', (d) => cell(d, 1).set('execution_state', 'running')],
+    [
+      'adds a cell with outputs',
+      (d) =>
+        cellsOf(d).push([
+          createCellMap(
+            {
+              cell_type: 'code',
+              source: 'x',
+              metadata: {},
+              outputs: [{ output_type: 'stream', name: 'stdout', text: 'forged' }],
+              execution_count: 7,
+            },
+            'forged',
+          ),
+        ]),
+    ],
+  ])('refuses an editor that %s, and the host document stays as it was', async (_name, edit) => {
+    const { doc, guest } = await setup('editor');
+    const before = snapshot(doc);
+    edit(guest.doc);
+    await guest.until(() => guest.controls.find((c) => c.type === 'resync'));
+    expect(snapshot(doc)).toBe(before);
+  });
+
+  it('lets an editor add a fresh code cell, clear outputs and delete a cell with outputs', async () => {
+    const { doc, guest } = await setup('editor');
+    cellsOf(guest.doc).push([
+      createCellMap(
+        { cell_type: 'code', source: 'y = 1', metadata: {}, outputs: [], execution_count: null },
+        'fresh',
+      ),
+    ]);
+    await settle();
+    expect(cellsOf(doc).length).toBe(4);
+    guest.doc.transact(() => {
+      cell(guest.doc, 1).set('outputs', new Y.Array());
+      cell(guest.doc, 1).set('execution_count', null);
+    });
+    await settle();
+    expect((cell(doc, 1).get('outputs') as Y.Array<unknown>).length).toBe(0);
+    cellsOf(guest.doc).delete(1, 1);
+    await settle();
+    expect(cellsOf(doc).length).toBe(3);
+    expect(guest.controls).toEqual([]);
+  });
+
+  it("refuses a guest that writes under the host's client id or another guest's", async () => {
+    const { doc, guest, connect } = await setup('editor');
+    const other = connect('guest-b');
+    await other.until(() => cellsOf(other.doc).length === 3);
+    source(other.doc, 0).insert(0, 'b');
+    await settle();
+    const before = snapshot(doc);
+    for (const victim of [doc.clientID, other.doc.clientID]) {
+      const forger = new Y.Doc();
+      Y.applyUpdate(forger, Y.encodeStateAsUpdate(doc));
+      forger.clientID = victim; // after loading: Yjs would pick a new id on seeing its own
+      let update: Uint8Array | null = null;
+      forger.on('update', (u: Uint8Array) => (update = u));
+      (cellsOf(forger).get(0).get('source') as Y.Text).insert(0, 'forged ');
+      guest.sendUpdate(update as unknown as Uint8Array);
+    }
+    await guest.until(() => guest.controls.find((c) => c.type === 'resync'));
+    expect(snapshot(doc)).toBe(before);
+  });
+
+  it('refuses an update that depends on content the host lacks', async () => {
+    const { doc, guest } = await setup('editor');
+    const ahead = new Y.Doc();
+    Y.applyUpdate(ahead, Y.encodeStateAsUpdate(doc));
+    const sv = Y.encodeStateVector(ahead);
+    (cellsOf(ahead).get(0).get('source') as Y.Text).insert(0, 'one');
+    const sv2 = Y.encodeStateVector(ahead);
+    (cellsOf(ahead).get(0).get('source') as Y.Text).insert(0, 'two');
+    void sv;
+    const before = snapshot(doc);
+    guest.sendUpdate(Y.encodeStateAsUpdate(ahead, sv2)); // the second edit only
+    await guest.until(() => guest.controls.find((c) => c.type === 'resync'));
+    expect(snapshot(doc)).toBe(before);
+    expect(doc.store.pendingStructs).toBeNull();
+  });
+
+  it('refuses run, interrupt and restart from editors and viewers, not from runners', async () => {
+    for (const role of ['viewer', 'editor'] as const) {
+      const { guest, requests } = await setup(role);
+      for (const type of ['run', 'interrupt', 'restart'] as const) {
+        const r = await guest.request(type === 'run' ? { type, cellIds: ['code1'] } : { type });
+        expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/runner/) });
+      }
+      expect(requests).toEqual([]);
+    }
+    const { guest, requests } = await setup('runner');
+    expect(await guest.request({ type: 'run', cellIds: ['code1'] })).toMatchObject({ ok: true });
+    expect(requests).toEqual(['run']);
+  });
+
+  it('applies role changes at once', async () => {
+    const { doc, guest, state } = await setup('editor');
+    state.role = 'viewer';
+    source(guest.doc, 1).insert(0, 'x');
+    await guest.until(() => guest.controls.find((c) => c.type === 'resync'));
+    expect(source(doc, 1).toString().startsWith('x')).toBe(false);
+  });
+
+  it('keeps only validated awareness fields of the guest itself, with the role the hub gave', async () => {
+    const { awareness, guest } = await setup('editor');
+    const me = guest.doc.clientID;
+    guest.sendAwareness([
+      {
+        client: me,
+        clock: 1,
+        state: {
+          user: { name: 'A\u0000da'.padEnd(500, '!'), color: 'red;background:url(x)' },
+          role: 'host',
+          evil: '<script>',
+        },
+      },
+    ]);
+    await settle();
+    const state = awareness.getStates().get(me) as Record<string, unknown>;
+    expect(state).toEqual({ role: 'editor', user: { name: expect.stringMatching(/^Ada!+$/) } });
+    expect((state.user as { name: string }).name.length).toBe(64);
+    guest.sendAwareness([{ client: 424242, clock: 1, state: { user: { name: 'x' } } }]);
+    guest.sendAwareness([
+      { client: awareness.clientID, clock: 9, state: { user: { name: 'host?' } } },
+    ]);
+    await settle();
+    expect(awareness.getStates().has(awareness.clientID)).toBe(false);
+  });
+});
