@@ -2,10 +2,10 @@ import type { FileState } from '../protocol/desktop-api';
 import { applyTheme, effectiveTheme, storedTheme } from './chrome/theme';
 import { Toasts } from './chrome/toasts';
 import { Toolbar } from './chrome/toolbar';
-import { HubClient } from './connection/hub-client';
+import type { HubClient } from './connection/hub-client';
 import { FindBar } from './notebook/find-bar';
 import { NotebookView } from './notebook/notebook-view';
-import { getPlatform } from './platform/platform';
+import type { Platform } from './platform/platform';
 import { testEvent } from './test-hook';
 
 /** A colour for this person's cursor, picked once per tab. */
@@ -23,13 +23,16 @@ function guestName(): string {
 }
 
 /**
- * The notebook editor: connects to the host, waits for the first sync, then shows the toolbar,
- * the notebook and the find bar, and wires requests, notices and file state to them.
+ * The notebook editor around `client` (already connecting to the host): shows the toolbar, waits
+ * for the first sync, then shows the notebook and the find bar, and wires requests, notices and
+ * file state to them.
  */
-export async function startApp(root: HTMLElement): Promise<void> {
+export async function startApp(
+  root: HTMLElement,
+  platform: Platform,
+  client: HubClient,
+): Promise<void> {
   applyTheme(storedTheme());
-  const platform = getPlatform();
-  const client = new HubClient(() => platform.openHubTransport());
   const toasts = new Toasts();
   const colour = CURSOR_COLOURS[Math.floor(Math.random() * CURSOR_COLOURS.length)] as string;
   client.awareness.setLocalStateField('user', {
@@ -110,18 +113,18 @@ export async function startApp(root: HTMLElement): Promise<void> {
     void platform.desktop.setWindowTitle(`${name} — Pairbook`);
   });
 
-  const synced = new Promise<void>((resolve) => {
-    const onStatus = (status: string) => {
-      if (status !== 'synced') return;
-      client.off('status', onStatus);
-      resolve();
-    };
-    client.on('status', onStatus);
-  });
-  performance.mark('pairbook:connect');
-  client.connect();
-  await synced;
-  performance.mark('pairbook:doc-synced');
+  toolbar.setConnection(client.status, null);
+  // The first sync may have finished while this module loaded.
+  if (client.status !== 'synced') {
+    await new Promise<void>((resolve) => {
+      const onStatus = (status: string) => {
+        if (status !== 'synced') return;
+        client.off('status', onStatus);
+        resolve();
+      };
+      client.on('status', onStatus);
+    });
+  }
 
   const view: NotebookView = new NotebookView(client.doc, client.awareness, scroller, {
     run: (cellIds) => void request('Cannot run', { type: 'run', cellIds }),

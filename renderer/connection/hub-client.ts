@@ -133,7 +133,16 @@ export class HubClient extends ObservableV2<HubClientEvents> {
     const { tag, body } = msg.value;
     if (tag === Tag.Sync) {
       const reply = encodeHubMessage(Tag.Sync);
-      const type = syncProtocol.readSyncMessage(body, reply, this.doc, REMOTE_ORIGIN);
+      // With an 'update' listener, Yjs re-encodes every applied update for it: 5 MB (~60 ms) on
+      // the first sync of a large notebook, only for onDocUpdate to drop it as remote. Anything
+      // written meanwhile joins this remote transaction, which onDocUpdate would drop too.
+      this.doc.off('update', this.onDocUpdate);
+      let type: number;
+      try {
+        type = syncProtocol.readSyncMessage(body, reply, this.doc, REMOTE_ORIGIN);
+      } finally {
+        this.doc.on('update', this.onDocUpdate);
+      }
       if (encoding.length(reply) > 1) this.transport?.send(encoding.toUint8Array(reply));
       if (type === syncProtocol.messageYjsSyncStep2 && this.status !== 'synced') {
         this.retryMs = RECONNECT_MIN_MS;

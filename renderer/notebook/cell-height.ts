@@ -53,12 +53,16 @@ const plainObject = (v: unknown): Record<string, unknown> =>
       ? (v as Record<string, unknown>)
       : {};
 
+/** Characters past which a text output surely scrolls (every line holds CHARS_PER_LINE at most). */
+const SCROLLING_TEXT_CHARS = Math.ceil(TEXT_OUTPUT_MAX_PX / OUTPUT_LINE_PX) * CHARS_PER_LINE;
+
 function outputHeight(output: Y.Map<unknown>): number {
   const type = output.get('output_type');
   if (type === 'stream') {
-    return (
-      Math.min(TEXT_OUTPUT_MAX_PX, countLines(textOf(output.get('text'))) * OUTPUT_LINE_PX) + 8
-    );
+    const text = output.get('text');
+    // Reading a long output's text only to learn that it scrolls costs more than the guess is worth.
+    if (text instanceof Y.Text && text.length > SCROLLING_TEXT_CHARS) return TEXT_OUTPUT_MAX_PX + 8;
+    return Math.min(TEXT_OUTPUT_MAX_PX, countLines(textOf(text)) * OUTPUT_LINE_PX) + 8;
   }
   if (type === 'error') {
     const trace = output.get('traceback');

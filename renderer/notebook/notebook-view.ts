@@ -110,7 +110,8 @@ export class NotebookView {
     let top = 0;
     for (const v of this.views) {
       if (top > height) break;
-      v.setNearViewport(true, false);
+      // The first cell, active on opening, is editable from the first frame.
+      v.setNearViewport(true, v === this.views[0]);
       top += v.element.getBoundingClientRect().height;
     }
     this.queueEditorMounts();

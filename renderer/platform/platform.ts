@@ -3,6 +3,7 @@
 import type { DesktopApi, DesktopEvents } from '../../protocol/desktop-api';
 import type { Transport } from '../../protocol/transport';
 import { createBrowserPlatform } from './browser-platform';
+import { type ElectronBridge, createElectronPlatform } from './electron-platform';
 
 /** What the renderer gets from its shell. */
 export interface Platform {
@@ -10,17 +11,15 @@ export interface Platform {
   desktop: DesktopApi;
   /** Opens a new pipe to the host's hub; called again to reconnect after it closes. */
   openHubTransport(): Transport;
-  /** Calls `listener` with each `name` event the shell pushes. Returns an unsubscribe function. */
+  /**
+   * Calls `listener` with each `name` event the shell pushes, starting with the last one pushed
+   * before it subscribed (events are states, such as whether the file is saved). Returns an
+   * unsubscribe function.
+   */
   onDesktopEvent<K extends keyof DesktopEvents>(
     name: K,
     listener: (value: DesktopEvents[K]) => void,
   ): () => void;
-}
-
-/** The bridge the Electron preload exposes as `window.pairbook`. */
-interface ElectronBridge extends DesktopApi {
-  openHubPort(): MessagePort;
-  on(channel: string, listener: (value: unknown) => void): () => void;
 }
 
 let platform: Platform | null = null;
@@ -30,7 +29,7 @@ export function getPlatform(): Platform {
   platform ??= (() => {
     const bridge = (window as unknown as { pairbook?: ElectronBridge }).pairbook;
     if (!bridge) return createBrowserPlatform(window.location);
-    throw new Error('the Electron bridge is not wired to the renderer yet (issue 4)');
+    return createElectronPlatform(bridge, window);
   })();
   return platform;
 }

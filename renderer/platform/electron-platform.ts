@@ -1,0 +1,121 @@
+import {
+  DESKTOP_EVENT_CHANNELS,
+  type DesktopApi,
+  type DesktopEvents,
+} from '../../protocol/desktop-api';
+import type { Result } from '../../protocol/errors';
+import type { Transport } from '../../protocol/transport';
+import type { Platform } from './platform';
+
+/** The `data` of the window message in which the preload hands over a hub MessagePort. */
+const HUB_PORT_MESSAGE = 'pairbook:hub-port';
+
+/** The bridge the Electron preload exposes as `window.pairbook` (electron/preload/preload.ts). */
+export interface ElectronBridge extends DesktopApi {
+  /** Asks main for a new hub pipe; the port arrives as a HUB_PORT_MESSAGE window message. */
+  openHubPort(): Promise<Result<null, string>>;
+  /** Calls `listener` with each value main pushes on a DESKTOP_EVENT_CHANNELS channel. */
+  on(channel: string, listener: (value: unknown) => void): () => void;
+}
+
+/**
+ * The Platform of the Electron shell: DesktopApi calls go through the preload's bridge; the hub
+ * is a MessagePort whose messages are hub messages (Uint8Array), one port per connection.
+ */
+export function createElectronPlatform(bridge: ElectronBridge, win: Window): Platform {
+  // Ports arrive in the order they were asked for; each goes to the oldest waiting transport.
+  const waiting: ((port: MessagePort) => void)[] = [];
+  win.addEventListener('message', (e: MessageEvent) => {
+    const port = e.ports[0];
+    if (e.source !== win || e.data !== HUB_PORT_MESSAGE || !port) return;
+    const take = waiting.shift();
+    if (take) take(port);
+    else port.close();
+  });
+
+  const openHubTransport = (): Transport => {
+    let port: MessagePort | null = null;
+    let closed = false;
+    const pending: Uint8Array[] = [];
+    const messageListeners = new Set<(m: Uint8Array) => void>();
+    const closeListeners = new Set<(r: string) => void>();
+    const finish = (reason: string) => {
+      if (closed) return;
+      closed = true;
+      port?.close();
+      for (const l of closeListeners) l(reason);
+    };
+    const take = (p: MessagePort) => {
+      if (closed) return p.close();
+      port = p;
+      p.onmessage = (e: MessageEvent) => {
+        const d: unknown = e.data;
+        const bytes =
+          d instanceof Uint8Array ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : null;
+        if (bytes) for (const l of messageListeners) l(bytes);
+      };
+      // Chromium fires `close` on a port whose other end went away (the session closed).
+      p.addEventListener('close', () => finish('the app closed the connection'));
+      for (const m of pending.splice(0)) p.postMessage(m);
+    };
+    waiting.push(take);
+    void bridge.openHubPort().then((r) => {
+      if (r.ok) return;
+      waiting.splice(waiting.indexOf(take), 1);
+      finish(r.error);
+    });
+    return {
+      send(message) {
+        if (closed) return;
+        if (port) port.postMessage(message);
+        else pending.push(message);
+      },
+      onMessage(listener) {
+        messageListeners.add(listener);
+        return () => messageListeners.delete(listener);
+      },
+      onClose(listener) {
+        closeListeners.add(listener);
+        return () => closeListeners.delete(listener);
+      },
+      close(reason = 'closed') {
+        finish(reason);
+      },
+    };
+  };
+
+  const desktop: DesktopApi = {
+    getAppInfo: () => bridge.getAppInfo(),
+    setWindowTitle: (title) => bridge.setWindowTitle(title),
+    showOpenDialog: () => bridge.showOpenDialog(),
+    showSaveAsDialog: () => bridge.showSaveAsDialog(),
+    listRecentFiles: () => bridge.listRecentFiles(),
+  };
+  // One bridge subscription per channel; its last value is replayed to late listeners.
+  const listeners = new Map<string, Set<(value: unknown) => void>>();
+  const latest = new Map<string, unknown>();
+  return {
+    desktop,
+    openHubTransport,
+    onDesktopEvent<K extends keyof DesktopEvents>(
+      name: K,
+      listener: (value: DesktopEvents[K]) => void,
+    ) {
+      const channel = DESKTOP_EVENT_CHANNELS[name];
+      let set = listeners.get(channel);
+      if (!set) {
+        const fresh = new Set<(value: unknown) => void>();
+        listeners.set(channel, fresh);
+        bridge.on(channel, (value) => {
+          latest.set(channel, value);
+          for (const l of fresh) l(value);
+        });
+        set = fresh;
+      }
+      const l = listener as (value: unknown) => void;
+      set.add(l);
+      if (latest.has(channel)) l(latest.get(channel));
+      return () => set.delete(l);
+    },
+  };
+}
