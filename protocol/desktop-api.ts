@@ -65,11 +65,21 @@ export interface FileState {
 /** What the shell pushes to the renderer unasked, by event name. */
 export interface DesktopEvents {
   'file-state': FileState;
+  /** A validated `pairbook://join?…` link the OS handed the app; the renderer asks before joining. */
+  'join-link': JoinLink;
+}
+
+/** An invite link opened from outside the app (deep link). Untrusted until the person agrees. */
+export interface JoinLink {
+  kind: 'join';
+  href: string;
+  params: Record<string, string>;
 }
 
 /** The IPC channel of each DesktopEvents event. */
 export const DESKTOP_EVENT_CHANNELS = {
   'file-state': 'pairbook:file-state',
+  'join-link': 'pairbook:join-link',
 } as const satisfies Record<keyof DesktopEvents, `pairbook:${string}`>;
 
 /** A DesktopApi channel name. */

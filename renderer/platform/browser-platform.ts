@@ -19,8 +19,6 @@ const HUB_PATH = '/hub';
 export function createBrowserPlatform(location: Location): Platform {
   const token = new URLSearchParams(location.search).get('token') ?? '';
   const listeners = new Map<string, Set<(value: unknown) => void>>();
-  // The last value of each event, for listeners that subscribe after it arrived.
-  const latest = new Map<string, unknown>();
 
   const call =
     (channel: string) =>
@@ -68,7 +66,6 @@ export function createBrowserPlatform(location: Location): Platform {
     ws.onmessage = (e: MessageEvent) => {
       if (typeof e.data === 'string') {
         const { channel, value } = JSON.parse(e.data) as { channel: string; value: unknown };
-        latest.set(channel, value);
         for (const l of listeners.get(channel) ?? []) l(value);
       } else {
         const bytes = new Uint8Array(e.data as ArrayBuffer);
@@ -109,7 +106,6 @@ export function createBrowserPlatform(location: Location): Platform {
       listeners.set(channel, set);
       const l = listener as (value: unknown) => void;
       set.add(l);
-      if (latest.has(channel)) l(latest.get(channel));
       return () => set.delete(l);
     },
   };

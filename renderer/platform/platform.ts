@@ -1,6 +1,10 @@
 // The only file that reads window.pairbook (the Electron preload's bridge). Everything else asks
 // getPlatform(), so no renderer code knows which shell it runs in.
-import type { DesktopApi, DesktopEvents } from '../../protocol/desktop-api';
+import {
+  DESKTOP_EVENT_CHANNELS,
+  type DesktopApi,
+  type DesktopEvents,
+} from '../../protocol/desktop-api';
 import type { Transport } from '../../protocol/transport';
 import { createBrowserPlatform } from './browser-platform';
 import { type ElectronBridge, createElectronPlatform } from './electron-platform';
@@ -31,5 +35,26 @@ export function getPlatform(): Platform {
     if (!bridge) return createBrowserPlatform(window.location);
     return createElectronPlatform(bridge, window);
   })();
+  platform = withLatestEvents(platform);
   return platform;
+}
+
+/**
+ * `p`, whose onDesktopEvent also hands a new listener the last value pushed before it subscribed:
+ * the shell pushes the file state as soon as the hub connects, which can be before the editor
+ * has loaded (renderer/main.ts connects first).
+ */
+function withLatestEvents(p: Platform): Platform {
+  const latest = new Map<keyof DesktopEvents, unknown>();
+  for (const name of Object.keys(DESKTOP_EVENT_CHANNELS) as (keyof DesktopEvents)[]) {
+    p.onDesktopEvent(name, (value) => latest.set(name, value));
+  }
+  return {
+    ...p,
+    onDesktopEvent(name, listener) {
+      const off = p.onDesktopEvent(name, listener);
+      if (latest.has(name)) listener(latest.get(name) as DesktopEvents[typeof name]);
+      return off;
+    },
+  };
 }
