@@ -32,10 +32,10 @@ let platform: Platform | null = null;
 export function getPlatform(): Platform {
   platform ??= (() => {
     const bridge = (window as unknown as { pairbook?: ElectronBridge }).pairbook;
-    if (!bridge) return createBrowserPlatform(window.location);
-    return createElectronPlatform(bridge, window);
+    return withLatestEvents(
+      bridge ? createElectronPlatform(bridge, window) : createBrowserPlatform(window.location),
+    );
   })();
-  platform = withLatestEvents(platform);
   return platform;
 }
 
