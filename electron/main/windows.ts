@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import {
   BrowserWindow,
@@ -24,6 +23,7 @@ import { HUB_PORT_CHANNEL, JOIN_LINK_CHANNEL } from './hub-port';
 import { MessagePortMainTransport } from './message-port-transport';
 import type { RecentFiles } from './recent-files';
 import { secureWebPreferences } from './security-policy';
+import { hostUserName } from '../../host/session/host-user-name';
 
 /** What every notebook window shares. */
 export interface WindowsOptions {
@@ -346,13 +346,4 @@ export function testHook(): { webPreferences: Map<number, WebPreferences> } | nu
   const g = globalThis as { __pairbookTest?: { webPreferences: Map<number, WebPreferences> } };
   g.__pairbookTest ??= { webPreferences: new Map() };
   return g.__pairbookTest;
-}
-
-/** The host's user name, for "run by"; "Host" where the OS will not say. */
-function hostUserName(): string {
-  try {
-    return userInfo().username || 'Host';
-  } catch {
-    return 'Host'; // no passwd entry for this uid (some containers)
-  }
 }

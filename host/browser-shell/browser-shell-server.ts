@@ -1,4 +1,3 @@
-import { userInfo } from 'node:os';
 import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
@@ -19,6 +18,7 @@ import type { NotebookSession } from '../session/notebook-session';
 import { contentSecurityPolicy } from './content-security-policy';
 import { createBrowserDesktopHandlers } from './desktop-handlers';
 import { WebSocketTransport } from './websocket-transport';
+import { hostUserName } from '../session/host-user-name';
 
 /** Options of a BrowserShellServer. */
 export interface BrowserShellOptions {
@@ -260,14 +260,5 @@ export class BrowserShellServer {
       // The browser shell is the host's own window: its runs are the host user's.
       this.session.attach(transport, { name: hostUserName() });
     });
-  }
-}
-
-/** The host's user name, for "run by"; "Host" where the OS will not say. */
-function hostUserName(): string {
-  try {
-    return userInfo().username || 'Host';
-  } catch {
-    return 'Host'; // no passwd entry for this uid (some containers)
   }
 }
