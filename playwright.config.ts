@@ -2,6 +2,9 @@ import { defineConfig } from '@playwright/test';
 
 // End-to-end tests drive the browser shell (`pairbook serve`) in Debian's Chromium; Playwright's
 // own browser downloads are never used. Each test starts its own server on a temp copy.
+// Two projects: `e2e` (everything else; run inside `scripts/netns-run`) and `no-network`
+// (*.offline.spec.ts; run inside `scripts/netns-run --no-network`, where only loopback exists:
+//   bash scripts/netns-run --no-network npx playwright test --project=no-network).
 export default defineConfig({
   testDir: 'tests/e2e',
   timeout: 30_000,
@@ -27,4 +30,8 @@ export default defineConfig({
     },
     trace: 'retain-on-failure',
   },
+  projects: [
+    { name: 'e2e', testIgnore: /\.offline\.spec\.ts$/ },
+    { name: 'no-network', testMatch: /\.offline\.spec\.ts$/ },
+  ],
 });
