@@ -18,7 +18,10 @@ export const HOST_PEER_ID = 'host';
 
 /** What a client sends to a signaling server. */
 export type ClientSignal =
-  { type: 'subscribe' | 'unsubscribe'; topics: string[] } | PublishSignal | { type: 'ping' };
+  | { type: 'subscribe'; topics: string[] }
+  | { type: 'unsubscribe'; topics: string[] }
+  | PublishSignal
+  | { type: 'ping' };
 
 /** One relayed message. */
 export interface PublishSignal {
@@ -79,7 +82,11 @@ export function decodeClientSignal(text: string): Result<ClientSignal> {
       ) {
         return bad('bad topics');
       }
-      return ok({ type: m.type, topics: m.topics as string[] });
+      return ok(
+        m.type === 'subscribe'
+          ? { type: 'subscribe', topics: m.topics as string[] }
+          : { type: 'unsubscribe', topics: m.topics as string[] },
+      );
     case 'publish':
       return readPublish(m);
     case 'ping':

@@ -1,0 +1,415 @@
+// The sharing hub (DESIGN.md, "Sharing"): the host's end of every guest. It answers guests'
+// WebRTC offers that arrive, sealed with an invite's key, through signaling; admits them (after a
+// knock when asked); and attaches each guest's data channel to the session through a
+// GuardedTransport that enforces the guest's role. Star topology: guests only ever connect here.
+import { ObservableV2 } from 'lib0/observable';
+import nodeDataChannel, { type DataChannel, type PeerConnection } from 'node-datachannel';
+import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
+import { encodeControl } from '../../protocol/hub-control';
+import { encodeNotice } from '../../protocol/hub-messages';
+import { type GuestRole, describeRole } from '../../protocol/roles';
+import {
+  type HostIdentity,
+  createHostIdentity,
+  decryptText,
+  encryptText,
+  randomToken,
+  signText,
+} from '../../protocol/signaling-crypto';
+import {
+  HOST_PEER_ID,
+  type HostReply,
+  type Offer,
+  type PublishSignal,
+  decodeOffer,
+} from '../../protocol/signaling-messages';
+import type { Transport } from '../../protocol/transport';
+import { ClientIdRegistry } from './client-ids';
+import { type InviteRecord, InviteBook } from './invites';
+import { GuardedTransport } from './role-guard';
+import { SignalingClient } from './signaling-client';
+import { SignalingServer } from './signaling-server';
+import { DataChannelTransport } from './transports/data-channel-transport';
+
+/** What the hub needs of a session: NotebookSession satisfies it. */
+export interface HubSession {
+  readonly doc: Y.Doc;
+  readonly awareness: Awareness;
+  attach(transport: Transport, who: { name: string }): () => void;
+}
+
+/** Options of a Hub. */
+export interface HubOptions {
+  /** Signaling servers to use; none (default): start an embedded one on `listen`. */
+  signaling?: string[];
+  /** Where the embedded signaling server listens. Default 127.0.0.1, a free port. */
+  listen?: { host?: string; port?: number };
+  /** Ask the host to admit each guest. Default false. */
+  knock?: boolean;
+  /** STUN/TURN servers from settings. Default none: LAN and same-machine only. */
+  iceServers?: string[];
+  /** http(s) base address for the browser form of invite links. */
+  webBase?: string;
+  /** Time to wait for the host to admit a guest; then it is denied. Default 2 minutes. */
+  knockTimeoutMs?: number;
+  /** Time a guest has to open its data channel after the answer. Default 20 s. */
+  connectTimeoutMs?: number;
+}
+
+/** A guest as the UI sees it. */
+export interface GuestInfo {
+  peerId: string;
+  name: string;
+  role: GuestRole;
+  inviteId: string;
+  joinedAt: number;
+}
+
+/** A guest asking to be admitted. */
+export interface Knock {
+  peerId: string;
+  name: string;
+  role: GuestRole;
+  inviteId: string;
+  admit(): void;
+  deny(reason?: string): void;
+}
+
+/** Events of a Hub: each is a change the UI can show. */
+export interface HubEvents {
+  knock: (knock: Knock) => void;
+  join: (guest: GuestInfo) => void;
+  leave: (guest: GuestInfo, reason: string) => void;
+  role: (guest: GuestInfo, previous: GuestRole) => void;
+  /** Someone holding a (still decryptable) invite was turned away. */
+  refused: (who: { peerId: string; name: string; inviteId: string }, reason: string) => void;
+  /** A guest's message was dropped by the role guard. */
+  dropped: (guest: GuestInfo, reason: string) => void;
+  stopped: () => void;
+}
+
+interface Peer {
+  info: GuestInfo;
+  guestKey: string;
+  pc: PeerConnection;
+  transport: Transport | null;
+  detach: (() => void) | null;
+}
+
+const GATHER_TIMEOUT_MS = 5000;
+const MAX_PENDING = 32;
+
+/** The sharing hub of one session. start() and stop() are idempotent. */
+export class Hub extends ObservableV2<HubEvents> {
+  /** Random per sharing session. */
+  readonly sessionId = randomToken(12);
+  /** Random per hub: a guest's replica from another epoch is never merged. */
+  readonly epoch = randomToken(12);
+  private identity!: HostIdentity;
+  private invites!: InviteBook;
+  private server: SignalingServer | null = null;
+  private clients: SignalingClient[] = [];
+  private readonly peers = new Map<string, Peer>();
+  private readonly pending = new Set<string>();
+  private readonly roles = new Map<string, GuestRole>(); // by guest key: survives reconnects
+  private readonly removed = new Set<string>(); // guest keys
+  private readonly registry: ClientIdRegistry;
+  private starting: Promise<void> | null = null;
+  private stopped = false;
+  /** Sealed messages that did not open with any invite key (wrong or no secret). */
+  unopened = 0;
+
+  constructor(
+    private readonly session: HubSession,
+    private readonly options: HubOptions = {},
+  ) {
+    super();
+    this.registry = new ClientIdRegistry(session.doc);
+  }
+
+  /** Starts signaling (the embedded server unless servers were given). */
+  start(): Promise<void> {
+    this.starting ??= (async () => {
+      this.identity = await createHostIdentity();
+      let urls = this.options.signaling ?? [];
+      if (urls.length === 0) {
+        this.server = new SignalingServer(this.options.listen ?? {});
+        urls = [await this.server.start()];
+      }
+      this.invites = new InviteBook(
+        { signaling: urls, sessionId: this.sessionId, fingerprint: this.identity.fingerprint },
+        this.options.webBase ?? null,
+      );
+      this.clients = urls.map(
+        (url) =>
+          new SignalingClient(
+            url,
+            (m) => void this.onPublish(client(url), m),
+            (problem) => console.warn(`pairbook: ${problem}`),
+          ),
+      );
+      const client = (url: string) => this.clients.find((c) => c.url === url) as SignalingClient;
+      await Promise.all(this.clients.map((c) => c.start()));
+    })();
+    return this.starting;
+  }
+
+  /** The host key's fingerprint, as links pin it. */
+  get fingerprint(): string {
+    return this.identity.fingerprint;
+  }
+
+  /** The embedded signaling server (null when external servers are used). */
+  get signalingServer(): SignalingServer | null {
+    return this.server;
+  }
+
+  /** Creates an invite; `expiresInMs` null (default): valid until sharing stops. */
+  async createInvite(role: GuestRole, expiresInMs: number | null = null): Promise<InviteRecord> {
+    await this.start();
+    const record = await this.invites.create(role, expiresInMs);
+    for (const c of this.clients) c.subscribe(record.keys.topic);
+    return record;
+  }
+
+  /**
+   * Revokes invite `id`: nobody joins with it any more (those who try are told). Guests who
+   * joined with it stay unless `removeGuests`.
+   */
+  revokeInvite(id: string, options: { removeGuests?: boolean } = {}): boolean {
+    if (!this.invites?.revoke(id)) return false;
+    if (options.removeGuests) {
+      for (const p of [...this.peers.values()]) {
+        if (p.info.inviteId === id) this.removeGuest(p.info.peerId, 'the invite was revoked');
+      }
+    }
+    return true;
+  }
+
+  /** Every invite, live or not. */
+  listInvites(): InviteRecord[] {
+    return this.invites?.list() ?? [];
+  }
+
+  /** The guests connected now. */
+  guests(): GuestInfo[] {
+    return [...this.peers.values()].filter((p) => p.transport).map((p) => ({ ...p.info }));
+  }
+
+  /** Changes a guest's role, live; it applies to the next message and to later reconnects. */
+  setRole(peerId: string, role: GuestRole): boolean {
+    const peer = this.peers.get(peerId);
+    if (!peer) return false;
+    const previous = peer.info.role;
+    if (previous === role) return true;
+    peer.info.role = role;
+    this.roles.set(peer.guestKey, role);
+    peer.transport?.send(encodeControl({ type: 'role', role }));
+    peer.transport?.send(
+      encodeNotice({
+        type: 'notice',
+        level: 'info',
+        message: `The host made you ${describeRole(role)}`,
+      }),
+    );
+    this.emit('role', [{ ...peer.info }, previous]);
+    return true;
+  }
+
+  /** Disconnects a guest; it cannot come back in this session, whatever invite it holds. */
+  removeGuest(peerId: string, reason = 'the host removed you from the session'): boolean {
+    const peer = this.peers.get(peerId);
+    if (!peer) return false;
+    this.removed.add(peer.guestKey);
+    this.dropPeer(peer, reason);
+    return true;
+  }
+
+  /** Stops sharing: every guest is disconnected, signaling stops. The session goes on. */
+  async stop(): Promise<void> {
+    if (this.stopped) return;
+    this.stopped = true;
+    await this.starting?.catch(() => {});
+    for (const p of [...this.peers.values()]) this.dropPeer(p, 'the host stopped sharing');
+    for (const c of this.clients) c.stop();
+    await this.server?.stop();
+    this.emit('stopped', []);
+  }
+
+  private async onPublish(client: SignalingClient, message: PublishSignal): Promise<void> {
+    if (this.stopped || message.from === HOST_PEER_ID) return;
+    if (message.to !== undefined && message.to !== HOST_PEER_ID) return;
+    const invite = this.invites.byTopic(message.topic);
+    if (!invite) return;
+    const opened = await decryptText(invite.keys.key, message.data);
+    if (!opened.ok) {
+      this.unopened++;
+      return;
+    }
+    const offer = decodeOffer(opened.value);
+    if (!offer.ok || (message.from !== undefined && message.from !== offer.value.from)) return;
+    const o = offer.value;
+    if (this.peers.has(o.from) || this.pending.has(o.from) || this.pending.size >= MAX_PENDING) {
+      return;
+    }
+    this.pending.add(o.from);
+    try {
+      await this.admit(client, invite, o);
+    } catch (e) {
+      console.warn(`pairbook: could not connect ${o.name}: ${(e as Error).message}`);
+    } finally {
+      this.pending.delete(o.from);
+    }
+  }
+
+  private async admit(client: SignalingClient, invite: InviteRecord, o: Offer): Promise<void> {
+    const reply = (r: HostReply) => this.reply(client, invite, r);
+    const refuse = async (reason: string) => {
+      this.emit('refused', [{ peerId: o.from, name: o.name, inviteId: invite.id }, reason]);
+      await reply({ type: 'refused', to: o.from, nonce: o.nonce, reason });
+    };
+    const status = InviteBook.status(invite);
+    if (status === 'expired') {
+      const at = new Date(invite.expiresAt as number).toISOString();
+      return refuse(`this invite expired at ${at} — ask the host for a new link`);
+    }
+    if (status === 'revoked') return refuse('the host revoked this invite — ask for a new link');
+    if (this.removed.has(o.guest)) return refuse('the host removed you from this session');
+    if (o.epoch !== null && o.epoch !== this.epoch) {
+      return refuse(
+        'stale-replica: the host restarted since you last synced; join again with a fresh copy',
+      );
+    }
+    const role = this.roles.get(o.guest) ?? invite.role;
+    if (this.options.knock) {
+      await reply({ type: 'waiting', to: o.from, nonce: o.nonce });
+      const verdict = await this.knock(o, role, invite);
+      if (verdict !== true) return refuse(verdict);
+      if (this.stopped) return;
+    }
+    const pc = new nodeDataChannel.PeerConnection(`pairbook-${o.from}`, {
+      iceServers: this.options.iceServers ?? [],
+    });
+    const peer: Peer = {
+      info: { peerId: o.from, name: o.name, role, inviteId: invite.id, joinedAt: Date.now() },
+      guestKey: o.guest,
+      pc,
+      transport: null,
+      detach: null,
+    };
+    this.peers.set(o.from, peer);
+    const timeout = setTimeout(
+      () => !peer.transport && this.dropPeer(peer, 'the guest never connected'),
+      this.options.connectTimeoutMs ?? 20_000,
+    );
+    pc.onDataChannel((dc) => {
+      clearTimeout(timeout);
+      if (dc.getLabel() !== 'pairbook' || peer.transport) return dc.close();
+      const open = () => this.onChannel(peer, dc);
+      if (dc.isOpen()) open();
+      else dc.onOpen(open);
+    });
+    pc.onStateChange((state) => {
+      if (state === 'failed' || state === 'closed') this.dropPeer(peer, 'the connection was lost');
+    });
+    const gathered = new Promise<void>((resolve) => {
+      const t = setTimeout(resolve, GATHER_TIMEOUT_MS);
+      pc.onGatheringStateChange((s) => {
+        if (s === 'complete') {
+          clearTimeout(t);
+          resolve();
+        }
+      });
+    });
+    pc.setRemoteDescription(o.sdp, 'offer');
+    await gathered;
+    const local = pc.localDescription();
+    if (!local || this.stopped) return this.dropPeer(peer, 'no answer could be made');
+    await reply({
+      type: 'answer',
+      to: o.from,
+      nonce: o.nonce,
+      sdp: local.sdp,
+      role,
+      sessionId: this.sessionId,
+      epoch: this.epoch,
+    });
+  }
+
+  private knock(o: Offer, role: GuestRole, invite: InviteRecord): Promise<true | string> {
+    return new Promise((resolve) => {
+      let done = false;
+      const settle = (v: true | string) => {
+        if (done) return;
+        done = true;
+        clearTimeout(timer);
+        resolve(v);
+      };
+      const timer = setTimeout(
+        () => settle('the host did not answer in time — try again'),
+        this.options.knockTimeoutMs ?? 120_000,
+      );
+      this.emit('knock', [
+        {
+          peerId: o.from,
+          name: o.name,
+          role,
+          inviteId: invite.id,
+          admit: () => settle(true),
+          deny: (reason = 'the host did not let you in') => settle(reason),
+        },
+      ]);
+    });
+  }
+
+  private onChannel(peer: Peer, dc: DataChannel): void {
+    if (this.stopped || !this.peers.has(peer.info.peerId)) return dc.close();
+    const raw = new DataChannelTransport(dc);
+    peer.transport = raw;
+    raw.onClose((reason) => this.dropPeer(peer, reason));
+    raw.send(
+      encodeControl({
+        type: 'welcome',
+        peerId: peer.info.peerId,
+        role: peer.info.role,
+        sessionId: this.sessionId,
+        epoch: this.epoch,
+      }),
+    );
+    const guarded = new GuardedTransport(raw, {
+      doc: this.session.doc,
+      awareness: this.session.awareness,
+      registry: this.registry,
+      guestKey: peer.guestKey,
+      role: () => peer.info.role,
+      onDropped: (reason) => this.emit('dropped', [{ ...peer.info }, reason]),
+    });
+    peer.detach = this.session.attach(guarded, { name: peer.info.name });
+    this.emit('join', [{ ...peer.info }]);
+  }
+
+  private dropPeer(peer: Peer, reason: string): void {
+    if (this.peers.get(peer.info.peerId) !== peer) return;
+    this.peers.delete(peer.info.peerId);
+    const wasIn = peer.transport !== null;
+    if (peer.transport) {
+      peer.transport.send(encodeControl({ type: 'bye', reason }));
+      peer.transport.close(reason);
+    }
+    peer.detach?.();
+    // After the bye has had a moment to leave.
+    setTimeout(() => peer.pc.close(), 100).unref();
+    if (wasIn) this.emit('leave', [{ ...peer.info }, reason]);
+  }
+
+  private async reply(client: SignalingClient, invite: InviteRecord, r: HostReply): Promise<void> {
+    const body = JSON.stringify(r);
+    const sig = await signText(this.identity, body);
+    const sealed = await encryptText(
+      invite.keys.key,
+      JSON.stringify({ type: 'signed', body, key: this.identity.publicKey, sig }),
+    );
+    client.publish(invite.keys.topic, sealed, r.to);
+  }
+}
