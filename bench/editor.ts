@@ -46,7 +46,10 @@ interface Measure {
   dom_nodes: number;
 }
 
-async function serve(path: string, dataDir: string): Promise<{ url: string; stop: () => void }> {
+async function serve(
+  path: string,
+  dataDir: string,
+): Promise<{ url: string; stop: () => Promise<void> }> {
   const child = spawn(process.execPath, ['bin/pairbook.mjs', 'serve', path, '--no-kernel'], {
     env: { ...process.env, PAIRBOOK_DATA_DIR: dataDir },
   });
@@ -59,7 +62,15 @@ async function serve(path: string, dataDir: string): Promise<{ url: string; stop
     });
     child.on('exit', (code) => fail(new Error(`pairbook serve exited with ${code}`)));
   });
-  return { url, stop: () => child.kill('SIGINT') };
+  const exited = new Promise<void>((done) => child.on('exit', () => done()));
+  return {
+    url,
+    // Ctrl-C saves and exits; wait for it, so its data folder can be removed.
+    stop: async () => {
+      child.kill('SIGINT');
+      await exited;
+    },
+  };
 }
 
 type Page = Awaited<ReturnType<Awaited<ReturnType<typeof chromium.launch>>['newPage']>>;
@@ -220,7 +231,7 @@ async function measure(path: string, dir: string, far: { query: string; cell: nu
     return m;
   } finally {
     await browser.close();
-    shell.stop();
+    await shell.stop();
   }
 }
 
