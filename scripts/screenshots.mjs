@@ -65,6 +65,13 @@ try {
     await page.waitForFunction(() => window.__pairbookTest?.ready === true);
     // Show a code cell with its plot, selected: the second cell with an image output, after the
     // markdown cell that introduces it.
+    // Cells far from the viewport are not built yet: scroll until the second plot is.
+    await page.waitForFunction(() => {
+      const image = document.querySelectorAll('[data-testid="output-image"]')[1];
+      if (image) return true;
+      document.querySelector('.notebook-scroll')?.scrollBy(0, 400);
+      return false;
+    });
     const index = await page.evaluate(() => {
       const image = document.querySelectorAll('[data-testid="output-image"]')[1];
       return [...document.querySelectorAll('[data-testid="cell"]')].findIndex((c) =>
