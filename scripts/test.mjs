@@ -58,10 +58,33 @@ if ((!only || only === 'e2e') && hasE2e) {
   run(
     'end-to-end (Playwright, Chromium, private network namespace)',
     'bash',
-    ['scripts/netns-run', 'npx', 'playwright', 'test', '--reporter=list,json'],
+    ['scripts/netns-run', 'npx', 'playwright', 'test', '--project=e2e', '--reporter=list,json'],
     { env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json } },
   );
   countPlaywright(json);
+  // The same app with no network at all: a namespace holding only loopback.
+  const offline = join(out, 'playwright-offline.json');
+  run(
+    'end-to-end with no network at all (loopback only)',
+    'bash',
+    [
+      'scripts/netns-run',
+      '--no-network',
+      'npx',
+      'playwright',
+      'test',
+      '--project=no-network',
+      '--reporter=list,json',
+    ],
+    {
+      env: {
+        ...process.env,
+        PLAYWRIGHT_JSON_OUTPUT_NAME: offline,
+        PAIRBOOK_REQUIRE_NO_NETWORK: '1',
+      },
+    },
+  );
+  countPlaywright(offline);
 }
 
 // Electron's own tests run only where an Electron binary exists; they say so when they do not.
