@@ -18,7 +18,8 @@ export const HOST_PEER_ID = 'host';
 
 /** What a client sends to a signaling server. */
 export type ClientSignal =
-  | { type: 'subscribe'; topics: string[] }
+  /** `from` (Pairbook's addition) binds the sender's peer id before it publishes anything. */
+  | { type: 'subscribe'; topics: string[]; from?: string }
   | { type: 'unsubscribe'; topics: string[] }
   | PublishSignal
   | { type: 'ping' };
@@ -84,7 +85,9 @@ export function decodeClientSignal(text: string): Result<ClientSignal> {
       }
       return ok(
         m.type === 'subscribe'
-          ? { type: 'subscribe', topics: m.topics as string[] }
+          ? typeof m.from === 'string' && PEER_ID.test(m.from)
+            ? { type: 'subscribe', topics: m.topics as string[], from: m.from }
+            : { type: 'subscribe', topics: m.topics as string[] }
           : { type: 'unsubscribe', topics: m.topics as string[] },
       );
     case 'publish':

@@ -1,6 +1,7 @@
 import { check } from './check';
 import { upgrade } from './upgrade';
 import { serve } from './serve';
+import { host } from './host';
 
 /** One CLI command: its one-line usage and what it does. Resolves to the exit code. */
 interface Command {
@@ -19,6 +20,7 @@ const COMMANDS: Record<string, Command> = {
     run: upgrade,
   },
   serve: { usage: 'pairbook serve FILE [--port N]  edit a notebook in the browser', run: serve },
+  host: { usage: 'pairbook host FILE [--role R] [--knock] [--json]  share it', run: host },
 };
 
 /** Entry point of `npx pairbook`. Returns the process exit code. */

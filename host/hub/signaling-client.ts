@@ -37,7 +37,7 @@ export class SignalingClient {
   /** Subscribes to `topic` (now and after every reconnect). */
   subscribe(topic: string): void {
     this.topics.add(topic);
-    this.send({ type: 'subscribe', topics: [topic] });
+    this.send({ type: 'subscribe', topics: [topic], from: HOST_PEER_ID });
   }
 
   /** Unsubscribes from `topic`. */
@@ -70,7 +70,7 @@ export class SignalingClient {
     this.socket = socket;
     socket.on('open', () => {
       this.retryMs = RECONNECT_MIN_MS;
-      if (this.topics.size) this.send({ type: 'subscribe', topics: [...this.topics] });
+      this.send({ type: 'subscribe', topics: [...this.topics], from: HOST_PEER_ID });
       this.pingTimer = setInterval(() => this.send({ type: 'ping' }), PING_INTERVAL_MS);
       this.pingTimer.unref();
       resolve?.();

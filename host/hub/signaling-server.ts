@@ -108,6 +108,7 @@ export class SignalingServer {
     const m = decoded.value;
     if (m.type === 'ping') return send(socket, { type: 'pong' });
     if (m.type === 'subscribe') {
+      if (m.from !== undefined && !this.bind(socket, state, m.from)) return void this.dropped++;
       for (const topic of m.topics) {
         if (state.topics.size >= 32) break;
         state.topics.add(topic);
@@ -122,15 +123,7 @@ export class SignalingServer {
       return;
     }
     // publish
-    if (m.from !== undefined) {
-      const owner = this.owners.get(m.from);
-      if (owner && owner !== socket) return void this.dropped++;
-      if (!owner) {
-        if (state.ids.size >= MAX_IDS_PER_SOCKET) return void this.dropped++;
-        this.owners.set(m.from, socket);
-        state.ids.add(m.from);
-      }
-    }
+    if (m.from !== undefined && !this.bind(socket, state, m.from)) return void this.dropped++;
     const subscribers = this.topics.get(m.topic);
     if (!subscribers) return void this.dropped++;
     let receivers: WebSocket[];
@@ -141,6 +134,16 @@ export class SignalingServer {
     if (receivers.length === 0) return void this.dropped++;
     const out = { ...m, clients: subscribers.size };
     for (const r of receivers) send(r, out);
+  }
+
+  // A peer id belongs to the first socket that uses it, until that socket closes.
+  private bind(socket: WebSocket, state: SocketState, id: string): boolean {
+    const owner = this.owners.get(id);
+    if (owner) return owner === socket;
+    if (state.ids.size >= MAX_IDS_PER_SOCKET) return false;
+    this.owners.set(id, socket);
+    state.ids.add(id);
+    return true;
   }
 
   private leave(socket: WebSocket, state: SocketState, topic: string): void {

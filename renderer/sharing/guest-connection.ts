@@ -243,7 +243,7 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
       ws.onerror = () => finish(() => reject(new Error(`cannot reach ${url}`)));
       ws.onclose = () => finish(() => reject(new Error(`${url} closed the connection`)));
       ws.onopen = async () => {
-        ws.send(JSON.stringify({ type: 'subscribe', topics: [keys.topic] }));
+        ws.send(JSON.stringify({ type: 'subscribe', topics: [keys.topic], from: offer.from }));
         const data = await encryptText(keys.key, JSON.stringify(offer));
         ws.send(
           JSON.stringify({

@@ -1,0 +1,193 @@
+import { parseArgs } from 'node:util';
+import { Hub } from '../hub/hub';
+import { PairbookError } from '../../protocol/errors';
+import { type GuestRole, isGuestRole } from '../../protocol/roles';
+import { isSignalingUrl } from '../../protocol/invite';
+import { startLocalKernel } from '../session/kernel-choice';
+import { NotebookSession } from '../session/notebook-session';
+import { dataDir } from './serve';
+
+const USAGE =
+  'usage: pairbook host FILE.ipynb [--role viewer|editor|runner] [--knock] [--json]\n' +
+  '       [--listen ADDR] [--port N] [--signaling wss://...] [--expires MINUTES] [--no-kernel]\n';
+
+/**
+ * `pairbook host FILE`: shares a notebook from a machine with no display. Prints the invite link
+ * (with --json, one JSON line per event: ready, knock, join, leave, role, save, stopped); with
+ * --knock, each guest is admitted by typing "admit" or "deny" (with --json: a JSON line
+ * {"admit": PEER} / {"deny": PEER} on stdin). Ctrl-C stops sharing, saves and exits.
+ */
+export async function host(args: string[]): Promise<number> {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args,
+      allowPositionals: true,
+      options: {
+        role: { type: 'string', default: 'editor' },
+        knock: { type: 'boolean' },
+        json: { type: 'boolean' },
+        listen: { type: 'string' },
+        port: { type: 'string' },
+        signaling: { type: 'string', multiple: true },
+        expires: { type: 'string' },
+        'no-kernel': { type: 'boolean' },
+      },
+    });
+  } catch (e) {
+    process.stderr.write(`pairbook host: ${(e as Error).message}\n${USAGE}`);
+    return 2;
+  }
+  const v = parsed.values;
+  const [file, ...extra] = parsed.positionals;
+  const port = Number(v.port ?? 0);
+  const expiresMin = v.expires === undefined ? null : Number(v.expires);
+  const signaling = v.signaling ?? [];
+  if (
+    !file ||
+    extra.length > 0 ||
+    !isGuestRole(v.role) ||
+    !Number.isInteger(port) ||
+    port < 0 ||
+    port > 65535 ||
+    (expiresMin !== null && !(expiresMin > 0)) ||
+    !signaling.every(isSignalingUrl)
+  ) {
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  const role: GuestRole = v.role;
+  const json = v.json ?? false;
+  const say = (event: string, fields: Record<string, unknown>, text: string) => {
+    if (json) process.stdout.write(JSON.stringify({ event, ...fields }) + '\n');
+    else process.stdout.write(`pairbook: ${text}\n`);
+  };
+
+  let session: NotebookSession;
+  try {
+    session = await NotebookSession.open(file, { dataDir: dataDir() });
+  } catch (e) {
+    if (!(e instanceof PairbookError)) throw e;
+    process.stderr.write(`pairbook host: ${e.message}\n`);
+    return 1;
+  }
+  const hub = new Hub(session, {
+    knock: v.knock ?? false,
+    signaling,
+    listen: { host: v.listen ?? '127.0.0.1', port },
+  });
+  let inviteLink: string;
+  try {
+    await hub.start();
+    const invite = await hub.createInvite(role, expiresMin === null ? null : expiresMin * 60_000);
+    inviteLink = invite.link;
+    say(
+      'ready',
+      {
+        invite: invite.link,
+        role,
+        notebook: session.path,
+        sessionId: hub.sessionId,
+        expiresAt: invite.expiresAt,
+        knock: v.knock ?? false,
+      },
+      `sharing ${session.name} as ${role}; send this link:\n${invite.link}`,
+    );
+  } catch (e) {
+    process.stderr.write(`pairbook host: cannot start sharing: ${(e as Error).message}\n`);
+    await session.close();
+    return 1;
+  }
+  if (!v['no-kernel'] && role === 'runner') {
+    startLocalKernel(session).catch((e: unknown) =>
+      process.stderr.write(`pairbook: no kernel: ${(e as Error).message}\n`),
+    );
+  }
+  const knocks = new Map<string, { admit(): void; deny(): void }>();
+  hub.on('knock', (k) => {
+    knocks.set(k.peerId, k);
+    say(
+      'knock',
+      { peer: k.peerId, name: k.name, role: k.role },
+      `${k.name} wants to join as ${k.role}: type "admit ${k.peerId}" or "deny ${k.peerId}"`,
+    );
+  });
+  hub.on('join', (g) =>
+    say('join', { peer: g.peerId, name: g.name, role: g.role }, `${g.name} joined as ${g.role}`),
+  );
+  hub.on('leave', (g, reason) =>
+    say('leave', { peer: g.peerId, name: g.name, reason }, `${g.name} left (${reason})`),
+  );
+  hub.on('role', (g, previous) =>
+    say(
+      'role',
+      { peer: g.peerId, name: g.name, role: g.role, previous },
+      `${g.name} is now ${g.role}`,
+    ),
+  );
+  hub.on('refused', (w, reason) =>
+    say(
+      'refused',
+      { peer: w.peerId, name: w.name, reason },
+      `${w.name} was turned away: ${reason}`,
+    ),
+  );
+  session.on('saved', (s) => say('save', { path: s.path, bytes: s.bytes }, `saved ${s.path}`));
+  session.on('save-failed', (e) => say('save-failed', { message: e.message }, e.message));
+
+  process.stdin.setEncoding('utf8');
+  let line = '';
+  process.stdin.on('data', (chunk: string) => {
+    line += chunk;
+    let nl: number;
+    while ((nl = line.indexOf('\n')) >= 0) {
+      const cmd = line.slice(0, nl).trim();
+      line = line.slice(nl + 1);
+      command(cmd);
+    }
+  });
+  const command = (cmd: string) => {
+    let verb = '';
+    let peer = '';
+    if (cmd.startsWith('{')) {
+      try {
+        const m = JSON.parse(cmd) as Record<string, unknown>;
+        verb = 'admit' in m ? 'admit' : 'deny' in m ? 'deny' : '';
+        peer = String(m.admit ?? m.deny ?? '');
+      } catch {
+        return say('error', { message: 'unreadable command' }, 'unreadable command');
+      }
+    } else [verb = '', peer = ''] = cmd.split(/\s+/);
+    const k = knocks.get(peer);
+    if (!k || (verb !== 'admit' && verb !== 'deny')) return;
+    knocks.delete(peer);
+    if (verb === 'admit') k.admit();
+    else k.deny();
+  };
+  void inviteLink;
+
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      if (!json)
+        process.stderr.write(
+          `\npairbook: ${signal}: stopping sharing and saving ${session.name}\n`,
+        );
+      let code = 0;
+      try {
+        await hub.stop();
+        await session.close();
+      } catch (e) {
+        process.stderr.write(`pairbook: saving failed: ${(e as Error).message}\n`);
+        code = 1;
+      }
+      say('stopped', { signal }, 'stopped');
+      process.stdin.pause();
+      resolve(code);
+    };
+    process.once('SIGINT', () => void stop('interrupted'));
+    process.once('SIGTERM', () => void stop('terminated'));
+  });
+}
