@@ -147,8 +147,8 @@ export async function host(args: string[]): Promise<number> {
     }
   });
   const command = (cmd: string) => {
-    let verb = '';
-    let peer = '';
+    let verb: string;
+    let peer: string;
     if (cmd.startsWith('{')) {
       try {
         const m = JSON.parse(cmd) as Record<string, unknown>;

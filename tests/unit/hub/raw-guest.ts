@@ -16,6 +16,7 @@ import {
   encodeRequest,
 } from '../../../protocol/hub-messages';
 import type { Transport } from '../../../protocol/transport';
+import type { RequestBody } from '../../../renderer/connection/hub-client';
 
 const REMOTE = 'remote';
 
@@ -70,7 +71,7 @@ export class RawGuest {
 
   private nextId = 1;
   /** Sends a request; resolves with the host's reply notice. */
-  request(r: Omit<ClientRequest, 'id'>): Promise<{ ok: boolean; message?: string }> {
+  request(r: RequestBody): Promise<{ ok: boolean; message?: string }> {
     const id = this.nextId++;
     this.transport.send(encodeRequest({ ...r, id } as ClientRequest));
     return this.until(() => {

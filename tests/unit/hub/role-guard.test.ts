@@ -10,6 +10,7 @@ import { KERNEL_ORIGIN, runtimeOf } from '../../../protocol/runtime-state';
 import { createTransportPair } from '../../../protocol/transport';
 import { cellsOf, createCellMap, loadNotebookIntoDoc } from '../../../protocol/ydoc-nbformat';
 import { sampleNotebook } from '../../helpers/notebooks';
+import type { RequestBody } from '../../../renderer/connection/hub-client';
 import { RawGuest } from './raw-guest';
 
 /** A host document with a guarded guest of `role` attached to it. */
@@ -170,8 +171,13 @@ describe('the role guard', () => {
   it('refuses run, interrupt and restart from editors and viewers, not from runners', async () => {
     for (const role of ['viewer', 'editor'] as const) {
       const { guest, requests } = await setup(role);
-      for (const type of ['run', 'interrupt', 'restart'] as const) {
-        const r = await guest.request(type === 'run' ? { type, cellIds: ['code1'] } : { type });
+      const asks: RequestBody[] = [
+        { type: 'run', cellIds: ['code1'] },
+        { type: 'interrupt' },
+        { type: 'restart' },
+      ];
+      for (const ask of asks) {
+        const r = await guest.request(ask);
         expect(r).toMatchObject({ ok: false, message: expect.stringMatching(/runner/) });
       }
       expect(requests).toEqual([]);
