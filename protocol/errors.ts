@@ -18,7 +18,10 @@ export type ErrorCode =
   | 'kernel-restarted'
   | 'kernel-timeout'
   | 'kernel-server-error'
-  | 'not-allowed';
+  | 'not-allowed'
+  | 'invalid-invite'
+  | 'invite-expired'
+  | 'invite-revoked';
 
 /**
  * An error a user can act on: `message` says what is wrong, where, and what to do next

@@ -69,7 +69,7 @@ function readQuery(text: string): Map<string, string[]> | null {
 export function parseInvite(link: string): Result<Invite> {
   const bad = (why: string) =>
     err(
-      new PairbookError('invalid-message', `this invite link ${why} — ask the host for a new one`),
+      new PairbookError('invalid-invite', `this invite link ${why} — ask the host for a new one`),
     );
   const text = link.trim();
   if (text.length > 4096) return bad('is too long');

@@ -42,12 +42,30 @@ if (!only || only === 'vitest') {
     ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`],
     { env: { ...process.env, FORCE_COLOR: '0' } },
   );
-  if (existsSync(json)) {
-    const r = JSON.parse(readFileSync(json, 'utf8'));
-    passed += r.numPassedTests;
-    failed += r.numFailedTests;
-    skipped += r.numPendingTests + r.numTodoTests;
-  } else failed += 1;
+  countVitest(json);
+}
+
+// WebRTC tests (*.webrtc.ts): real data channels need a non-loopback interface, so they run in
+// the private namespace too.
+if ((!only || only === 'webrtc') && existsSync('vitest.webrtc.config.ts')) {
+  const json = join(out, 'webrtc.json');
+  run(
+    'WebRTC sharing (vitest, private network namespace)',
+    'bash',
+    [
+      'scripts/netns-run',
+      'npx',
+      'vitest',
+      'run',
+      '-c',
+      'vitest.webrtc.config.ts',
+      '--reporter=default',
+      '--reporter=json',
+      `--outputFile.json=${json}`,
+    ],
+    { env: { ...process.env, FORCE_COLOR: '0' } },
+  );
+  countVitest(json);
 }
 
 const hasE2e =
@@ -97,6 +115,14 @@ if ((!only || only === 'electron') && existsSync('tests/electron/playwright.conf
     { env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json } },
   );
   countPlaywright(json);
+}
+
+function countVitest(json) {
+  if (!existsSync(json)) return void (failed += 1);
+  const r = JSON.parse(readFileSync(json, 'utf8'));
+  passed += r.numPassedTests;
+  failed += r.numFailedTests;
+  skipped += r.numPendingTests + r.numTodoTests;
 }
 
 function countPlaywright(json) {
