@@ -94,6 +94,29 @@ export function createOutputMap(output: JsonObject): Y.Map<unknown> {
   return map;
 }
 
+/**
+ * True when a transaction changed what the file holds, not only live state (the `runtime` map,
+ * a cell's `execution_state`): a kernel going busy and idle does not make a notebook unsaved.
+ */
+export function changesFile(tr: Y.Transaction): boolean {
+  const runtime = tr.doc.getMap('runtime');
+  for (const [type, keys] of tr.changed) {
+    if (isWithin(type, runtime)) continue;
+    const onlyLiveKeys = [...keys].every((k) => k !== null && RUNTIME_CELL_KEYS.has(k));
+    if (type instanceof Y.Map && type.parent === cellsOf(tr.doc) && onlyLiveKeys) continue;
+    return true;
+  }
+  return false;
+}
+
+/** A shared type as far as its place in the tree goes. */
+type Nested = { parent: Nested | null };
+
+function isWithin(type: Nested, root: unknown): boolean {
+  for (let t: Nested | null = type; t; t = t.parent) if (t === root) return true;
+  return false;
+}
+
 /** Reads the document back as nbformat JSON, strings joined, every cell with its id. */
 export function notebookFromDoc(doc: Y.Doc): Notebook {
   const nb: JsonObject = {};

@@ -10,6 +10,7 @@ import type { Transport } from '../../protocol/transport';
 import {
   LOAD_ORIGIN,
   type SaveHint,
+  changesFile,
   loadNotebookIntoDoc,
   readSaveHint,
   serializeNotebook,
@@ -72,6 +73,9 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   private autosaveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> | null = null;
   private closed = false;
+  private queue: ExecutionQueue | null = null;
+  /** input() prompts waiting for an answer, by id, with the client that may answer them. */
+  private pendingInputs = new Map<string, { transport: Transport; resolve: (v: string) => void }>();
 
   private constructor(
     readonly path: string,
@@ -124,9 +128,6 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     void this.queue?.destroy();
     this.queue = new ExecutionQueue(this.doc, kernel, spec);
   }
-
-  private queue: ExecutionQueue | null = null;
-  private pendingInputs = new Map<string, { transport: Transport; resolve: (v: string) => void }>();
 
   private async handleRequest(
     request: ClientRequest,
@@ -253,10 +254,16 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   }
 
   // Registered before any client attaches, so an update is journaled before it is relayed.
-  private onUpdate = (update: Uint8Array, origin: unknown): void => {
+  private onUpdate = (
+    update: Uint8Array,
+    origin: unknown,
+    _doc: Y.Doc,
+    tr: Y.Transaction,
+  ): void => {
     if (origin === LOAD_ORIGIN) return;
     if (this.journal.isOpen) this.journal.appendUpdate(update);
     else this.journal.begin(this.file.sha256, Y.encodeStateAsUpdate(this.doc));
+    if (!changesFile(tr)) return;
     if (!this.isDirty) {
       this.isDirty = true;
       this.emit('dirty', []);

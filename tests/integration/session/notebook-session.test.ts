@@ -165,3 +165,17 @@ describe('NotebookSession', () => {
     await again.close();
   });
 });
+
+describe('what makes a notebook unsaved', () => {
+  it('is an edit to the notebook, not live state such as a running cell or kernel status', async () => {
+    const s = await open(writeNotebook(sampleNotebook()));
+    s.doc.transact(() => {
+      s.doc.getMap('runtime').set('kernel', { status: 'busy' });
+      cellsOf(s.doc).get(1).set('execution_state', 'running');
+    });
+    expect(s.dirty).toBe(false);
+    cellsOf(s.doc).get(1).set('execution_count', 9);
+    expect(s.dirty).toBe(true);
+    await s.close();
+  });
+});
