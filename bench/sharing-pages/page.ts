@@ -1,0 +1,150 @@
+// The page the sharing benches and the Chromium guest test load (bundled by esbuild, served by
+// pages.ts): a guest that joins a Pairbook hub with the renderer's own GuestConnection and
+// HubClient over the browser's RTCPeerConnection, or a y-webrtc WebrtcProvider peer (the
+// baseline). Exposed as `window.pb` (see PageApi); times are this page's performance.now().
+import { peerConnections } from './track-peers';
+import * as Y from 'yjs';
+import { WebrtcProvider } from 'y-webrtc';
+import { parseInvite } from '../../protocol/invite';
+import type { Notebook } from '../../protocol/nbformat';
+import { cellsOf, loadNotebookIntoDoc } from '../../protocol/ydoc-nbformat';
+import { HubClient } from '../../renderer/connection/hub-client';
+import { GuestConnection } from '../../renderer/sharing/guest-connection';
+
+/** What a bench page offers to Playwright's page.evaluate. */
+export interface PageApi {
+  /** Joins a Pairbook hub from `link`; done when `expectCells` cells have arrived (see reached). */
+  joinHub(link: string, name: string, expectCells: number): void;
+  /**
+   * Joins y-webrtc room `room` through `signaling`; with `notebookUrl`, first fills the document
+   * from that notebook (the peer that has it). No STUN/TURN: ICE servers are empty.
+   */
+  joinYWebrtc(room: string, signaling: string, expectCells: number, notebookUrl?: string): void;
+  /** ms from the join call until `expectCells` cells were there; null if not within timeoutMs. */
+  reached(timeoutMs: number): Promise<number | null>;
+  /** ms from the join call until the first data channel opened (null: not yet). */
+  connectedMs(): number | null;
+  /** Connected y-webrtc peers over WebRTC (not BroadcastChannel). */
+  webrtcPeers(): number;
+  /** Length of the whole cells array as JSON: to check a sync is complete. */
+  contentChars(): number;
+  /** Starts recording, per character appended to cell 0's source, when it arrived. */
+  watch(): void;
+  /** Appends `count` characters to cell 0's source, one every `intervalMs`; resolves when done. */
+  type(count: number, intervalMs: number): Promise<void>;
+  /** Send (typist) or arrival (watcher) times, ms on the shared high-resolution clock. */
+  times(): number[];
+  /** Sum of data-channel payload bytes over this page's peer connections. */
+  wireBytes(): Promise<{ sent: number; received: number }>;
+  /** Status of the Pairbook connection (HubClient), for test diagnostics. */
+  hubStatus(): string;
+  /** Runs `f` on the guest's document (tests). */
+  doc(): Y.Doc;
+}
+
+/** Milliseconds on a clock shared by every page of the machine. */
+const clock = () => performance.timeOrigin + performance.now();
+
+let doc: Y.Doc | null = null;
+let client: HubClient | null = null;
+let t0 = 0;
+let reachedAt: number | null = null;
+let connectedAt: number | null = null;
+let provider: WebrtcProvider | null = null;
+const stamps: number[] = [];
+
+function expect(d: Y.Doc, cells: number): void {
+  doc = d;
+  t0 = performance.now();
+  const check = () => {
+    if (reachedAt === null && cellsOf(d).length >= cells) reachedAt = performance.now();
+  };
+  d.on('afterTransaction', check);
+  check();
+}
+
+const source = () =>
+  cellsOf(doc as Y.Doc)
+    .get(0)
+    .get('source') as Y.Text;
+
+const api: PageApi = {
+  joinHub(link, name, expectCells) {
+    const invite = parseInvite(link);
+    if (!invite.ok) throw invite.error;
+    const connection = new GuestConnection(invite.value, { name });
+    connection.on('status', (s) => {
+      if (s === 'connected' && connectedAt === null) connectedAt = performance.now();
+    });
+    client = new HubClient(() => connection.openTransport());
+    expect(client.doc, expectCells);
+    client.connect();
+  },
+  joinYWebrtc(room, signaling, expectCells, notebookUrl) {
+    const d = new Y.Doc();
+    const start = async () => {
+      if (notebookUrl) {
+        const nb = (await (await fetch(notebookUrl)).json()) as Notebook;
+        loadNotebookIntoDoc(nb, d);
+      }
+      expect(d, expectCells);
+      provider = new WebrtcProvider(room, d, {
+        signaling: [signaling],
+        // Same-origin pages would otherwise sync over BroadcastChannel and skip WebRTC.
+        filterBcConns: false,
+        // simple-peer's default lists public STUN servers: none here.
+        peerOpts: { config: { iceServers: [] } },
+      });
+      provider.on('peers', ({ webrtcPeers }) => {
+        if (webrtcPeers.length > 0 && connectedAt === null) connectedAt = performance.now();
+      });
+    };
+    void start();
+  },
+  async reached(timeoutMs) {
+    const end = performance.now() + timeoutMs;
+    while (reachedAt === null && performance.now() < end) {
+      await new Promise((r) => setTimeout(r, 5));
+    }
+    return reachedAt === null ? null : reachedAt - t0;
+  },
+  connectedMs: () => (connectedAt === null ? null : connectedAt - t0),
+  webrtcPeers: () => (provider?.room ? provider.room.webrtcConns.size : 0),
+  contentChars: () => JSON.stringify(cellsOf(doc as Y.Doc).toJSON()).length,
+  watch() {
+    const text = source();
+    const base = text.length;
+    text.observe(() => {
+      const now = clock();
+      while (base + stamps.length < text.length) stamps.push(now);
+    });
+  },
+  async type(count, intervalMs) {
+    const text = source();
+    for (let i = 0; i < count; i++) {
+      stamps.push(clock());
+      text.insert(text.length, String.fromCharCode(97 + (i % 26)));
+      await new Promise((r) => setTimeout(r, intervalMs));
+    }
+  },
+  times: () => [...stamps],
+  async wireBytes() {
+    let sent = 0;
+    let received = 0;
+    for (const pc of peerConnections) {
+      if (pc.connectionState === 'closed') continue;
+      (await pc.getStats()).forEach(
+        (s: { type: string; bytesSent?: number; bytesReceived?: number }) => {
+          if (s.type !== 'data-channel') return;
+          sent += s.bytesSent ?? 0;
+          received += s.bytesReceived ?? 0;
+        },
+      );
+    }
+    return { sent, received };
+  },
+  hubStatus: () => client?.status ?? 'none',
+  doc: () => doc as Y.Doc,
+};
+
+(globalThis as unknown as { pb: PageApi }).pb = api;

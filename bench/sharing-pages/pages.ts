@@ -1,0 +1,154 @@
+// Node side of the sharing benches and the Chromium guest test: bundles page.ts with esbuild and
+// serves it (and notebooks) from 127.0.0.1, launches Debian's Chromium, runs y-webrtc's own
+// signaling server, and re-runs a bench inside scripts/netns-run (WebRTC needs a non-loopback
+// interface; the private namespace gives one that no packet leaves).
+import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { createServer } from 'node:http';
+import { type AddressInfo, createServer as createNetServer } from 'node:net';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, type Page, chromium } from '@playwright/test';
+import { build } from 'esbuild';
+import type { PageApi } from './page';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const root = join(here, '..', '..');
+
+/** Chromium flags: no sandbox (namespaced, no setuid helper), nothing that phones home. */
+export const CHROMIUM_ARGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+  '--no-first-run',
+  // Offer host candidates as IP addresses, not mDNS names a Node peer cannot resolve.
+  '--disable-features=WebRtcHideLocalIpsWithMdns',
+];
+
+/**
+ * If not yet inside the private network namespace, runs this same script there (with the same
+ * Node flags) and exits with its status. Returns only when already inside.
+ */
+export function ensureNetns(): void {
+  if (process.env.PAIRBOOK_NETNS === '1') return;
+  const r = spawnSync(
+    'bash',
+    [
+      join(root, 'scripts/netns-run'),
+      process.execPath,
+      ...process.execArgv,
+      ...process.argv.slice(1),
+    ],
+    { stdio: 'inherit' },
+  );
+  process.exit(r.status ?? 1);
+}
+
+/** An HTTP server on 127.0.0.1 with the bench page at `/` and `files` at their paths. */
+export async function startPageServer(files: Record<string, string | Uint8Array> = {}) {
+  const bundle = await build({
+    entryPoints: [join(here, 'page.ts')],
+    bundle: true,
+    format: 'esm',
+    platform: 'browser',
+    target: ['chrome120'],
+    write: false,
+    logLevel: 'warning',
+  });
+  const js = bundle.outputFiles[0]!.contents;
+  const html =
+    '<!doctype html><meta charset="utf-8"><script type="module" src="/page.js"></script>';
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '/').split('?')[0]!;
+    const body = path === '/' ? html : path === '/page.js' ? js : files[path];
+    if (body === undefined) return void res.writeHead(404).end();
+    const type =
+      path === '/' ? 'text/html' : path.endsWith('.js') ? 'text/javascript' : 'application/json';
+    res.writeHead(200, { 'content-type': type }).end(body);
+  });
+  await new Promise<void>((r) => server.listen(0, '127.0.0.1', r));
+  const url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/`;
+  return {
+    url,
+    /** Adds or replaces a served file. */
+    put(path: string, body: string | Uint8Array) {
+      files[path] = body;
+    },
+    close: () => new Promise<void>((r) => server.close(() => r())),
+  };
+}
+
+/** Debian's Chromium, headless. */
+export function launchChromium(): Promise<Browser> {
+  return chromium.launch({
+    executablePath: process.env.PAIRBOOK_CHROMIUM ?? '/usr/bin/chromium',
+    args: CHROMIUM_ARGS,
+  });
+}
+
+/**
+ * A bench page in its own browser context (its own storage, so no BroadcastChannel reaches
+ * another page), with `window.pb` ready.
+ */
+export async function openPage(browser: Browser, url: string): Promise<Page> {
+  const context = await browser.newContext();
+  const page = await context.newPage();
+  page.on('pageerror', (e) => console.error(`page error: ${e.message}`));
+  await page.goto(url);
+  await page.waitForFunction(() => 'pb' in globalThis);
+  return page;
+}
+
+/** Runs `f` with the page's PageApi (`f` is serialized: it may use only its arguments). */
+export function inPage<A, R>(
+  page: Page,
+  f: (pb: PageApi, arg: A) => R | Promise<R>,
+  arg?: A,
+): Promise<R> {
+  return page.evaluate(`(${f.toString()})(globalThis.pb, ${JSON.stringify(arg ?? null)})`);
+}
+
+async function freePort(): Promise<number> {
+  const s = createNetServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const { port } = s.address() as AddressInfo;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+/**
+ * y-webrtc's own signaling server (node_modules/y-webrtc/bin/server.js, as shipped). It listens
+ * on every interface of PORT (it has no host option), so it is started only inside the private
+ * namespace, where no interface reaches beyond the machine.
+ */
+export async function startYWebrtcSignaling(): Promise<{ url: string; stop: () => void }> {
+  if (process.env.PAIRBOOK_NETNS !== '1') throw new Error('run inside scripts/netns-run');
+  // The package's exports map hides bin/ and package.json: find it through its main entry.
+  const main = createRequire(import.meta.url).resolve('y-webrtc');
+  const script = join(
+    main.slice(0, main.lastIndexOf('/node_modules/y-webrtc/') + 23),
+    'bin/server.js',
+  );
+  const port = await freePort();
+  const child: ChildProcess = spawn(process.execPath, [script], {
+    env: { ...process.env, PORT: String(port) },
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  await new Promise<void>((resolve, reject) => {
+    child.once('exit', (code) => reject(new Error(`y-webrtc signaling exited (${code})`)));
+    child.stdout?.on('data', (d: Buffer) => {
+      if (d.toString().includes('Signaling server running')) resolve();
+    });
+  });
+  return { url: `ws://127.0.0.1:${port}`, stop: () => child.kill() };
+}
+
+/** p50, p99 (nearest rank) and count of `values`, rounded to 0.01 ms. */
+export function percentiles(values: number[]): { p50_ms: number; p99_ms: number; n: number } {
+  const s = [...values].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
+  const r = (v: number) => Math.round(v * 100) / 100;
+  return { p50_ms: r(at(0.5)), p99_ms: r(at(0.99)), n: s.length };
+}
