@@ -36,6 +36,8 @@ export interface PageApi {
   times(): number[];
   /** Sum of data-channel payload bytes over this page's peer connections. */
   wireBytes(): Promise<{ sent: number; received: number }>;
+  /** Closes every RTCPeerConnection of the page, as a pagehide handler would. */
+  closePeers(): void;
   /** Status of the Pairbook connection (HubClient), for test diagnostics. */
   hubStatus(): string;
   /** Runs `f` on the guest's document (tests). */
@@ -143,6 +145,7 @@ const api: PageApi = {
     }
     return { sent, received };
   },
+  closePeers: () => peerConnections.forEach((pc) => pc.close()),
   hubStatus: () => client?.status ?? 'none',
   doc: () => doc as Y.Doc,
 };

@@ -194,4 +194,29 @@ describe('large notebooks', () => {
       await host.close();
     }
   });
+
+  it('syncs a 20 MB notebook (20 cells with 1 MB outputs) to a new guest', async () => {
+    const line = `${'y'.repeat(1023)}\n`;
+    const cells = Array.from({ length: 20 }, (_, i) =>
+      codeCell(
+        `c${i}`,
+        [`print(${i})`],
+        [{ name: 'stdout', output_type: 'stream', text: Array(1024).fill(line) }],
+      ),
+    );
+    const host = await startHost(notebook(cells));
+    try {
+      const invite = await host.hub.createInvite('viewer');
+      const t0 = Date.now();
+      const guest = await joinGuest(invite.link);
+      const ms = Date.now() - t0;
+      expect(cellsOf(guest.doc).length).toBe(20);
+      expect(JSON.stringify(docJson(guest.doc))).toBe(JSON.stringify(docJson(host.session.doc)));
+      expect(JSON.stringify(cellsOf(guest.doc).toJSON()).length).toBeGreaterThan(20 * 1024 * 1024);
+      console.log(`20 MB notebook reached a new guest in ${ms} ms`);
+      guest.client.destroy();
+    } finally {
+      await host.close();
+    }
+  });
 });
