@@ -46,10 +46,11 @@ async function typeAndMeasure(typist: Page, watchers: Page[], hubRelays: boolean
   const latencies: number[] = [];
   for (const w of watchers) {
     const end = Date.now() + 10_000;
-    let got: number[] = [];
-    while ((got = await inPage(w, (pb) => pb.times())).length < sent.length) {
+    let got = await inPage(w, (pb) => pb.times());
+    while (got.length < sent.length) {
       if (Date.now() > end) throw new Error(`a watcher got ${got.length} of ${sent.length} keys`);
       await new Promise((r) => setTimeout(r, 50));
+      got = await inPage(w, (pb) => pb.times());
     }
     for (let k = WARMUP; k < sent.length; k++) latencies.push(got[k]! - sent[k]!);
   }
