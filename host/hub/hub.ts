@@ -248,7 +248,10 @@ export class Hub extends ObservableV2<HubEvents> {
       return;
     }
     const offer = decodeOffer(opened.value);
-    if (!offer.ok || (message.from !== undefined && message.from !== offer.value.from)) return;
+    // The outer `from` is the id the relay bound to the sender's socket (Pairbook's guests always
+    // send it, and y-webrtc relays pass it on): an offer claiming any other id, or none, could
+    // have the answer routed to someone else's socket.
+    if (!offer.ok || message.from !== offer.value.from) return;
     const o = offer.value;
     if (this.peers.has(o.from) || this.pending.has(o.from) || this.pending.size >= MAX_PENDING) {
       return;
