@@ -3,6 +3,7 @@
 // such as save and run travel as hub messages (hub-messages.ts), never through here. Electron
 // implements it over IPC (the preload loops over DESKTOP_CHANNELS); the browser shell over HTTP.
 import type { Result } from './errors';
+import type { GuestRole } from './roles';
 
 /** Which shell hosts the renderer. */
 export type ShellKind = 'electron' | 'browser';
@@ -16,6 +17,8 @@ export interface AppInfo {
   notebookPath: string;
   /** The file's name, for titles, e.g. "analysis.ipynb". */
   notebookName: string;
+  /** The host person's display name (for their cursor); absent when the shell does not know. */
+  userName?: string;
 }
 
 /** A notebook opened before, newest first in lists. */
@@ -41,6 +44,76 @@ export interface DesktopApi {
   showSaveAsDialog(): Promise<Result<string | null, string>>;
   /** Notebooks opened recently, newest first. */
   listRecentFiles(): Promise<Result<RecentFile[], string>>;
+  /**
+   * Makes an invite link for this notebook, starting sharing (the hub and its signaling server)
+   * on the first call. Later changes arrive as `sharing` events.
+   */
+  createInvite(options: ShareOptions): Promise<Result<InviteSummary, string>>;
+  /** Revokes invite `id`: nobody joins with it any more; guests already in stay. */
+  revokeInvite(id: string): Promise<Result<null, string>>;
+  /** Every invite of the current sharing session, newest first. */
+  listInvites(): Promise<Result<InviteSummary[], string>>;
+  /** Who is here, who is knocking and which links are live (also pushed as `sharing`). */
+  getSharingState(): Promise<Result<SharingState, string>>;
+  /** Turns "ask me before anyone joins" on or off for every invite. */
+  setAskBeforeJoining(ask: boolean): Promise<Result<null, string>>;
+  /** Lets a knocking guest in (`admit` true) or turns them away. */
+  answerKnock(peerId: string, admit: boolean): Promise<Result<null, string>>;
+  /** Changes a guest's role, live. */
+  setGuestRole(peerId: string, role: GuestRole): Promise<Result<null, string>>;
+  /** Disconnects a guest; they cannot come back in this sharing session. */
+  removeGuest(peerId: string): Promise<Result<null, string>>;
+  /** Stops sharing: every guest is disconnected, every link stops working. The host goes on. */
+  stopSharing(): Promise<Result<null, string>>;
+}
+
+/** What the Share dialog asks for a new link. */
+export interface ShareOptions {
+  role: GuestRole;
+  /** Minutes until the link stops admitting anyone; null: until sharing stops. */
+  expiresInMinutes: number | null;
+}
+
+/** An invite as the Share dialog lists it (its secret is inside `link`). */
+export interface InviteSummary {
+  id: string;
+  role: GuestRole;
+  /** ms since epoch; null: until sharing stops. */
+  expiresAt: number | null;
+  status: 'live' | 'expired' | 'revoked';
+  /** `pairbook://join?…` */
+  link: string;
+  /** `http(s)://…/join#…`, for guests with only a browser; null when the shell serves none. */
+  webLink: string | null;
+  createdAt: number;
+}
+
+/** A guest in the session, as the host's participants list shows them. */
+export interface GuestSummary {
+  peerId: string;
+  name: string;
+  role: GuestRole;
+  inviteId: string;
+  joinedAt: number;
+}
+
+/** Someone asking to join ("Ada wants to join as editor"). */
+export interface KnockSummary {
+  peerId: string;
+  name: string;
+  role: GuestRole;
+}
+
+/** The host's sharing, as pushed to its window. */
+export interface SharingState {
+  /** True while the hub runs (from the first link until Stop sharing). */
+  active: boolean;
+  askBeforeJoining: boolean;
+  invites: InviteSummary[];
+  guests: GuestSummary[];
+  knocks: KnockSummary[];
+  /** The latest change in words ("Ada joined as editor"), numbered so it is shown once. */
+  change: { seq: number; text: string } | null;
 }
 
 /** The IPC channel (Electron) or call name (browser shell) of each DesktopApi method. */
@@ -50,6 +123,15 @@ export const DESKTOP_CHANNELS = {
   showOpenDialog: 'pairbook:show-open-dialog',
   showSaveAsDialog: 'pairbook:show-save-as-dialog',
   listRecentFiles: 'pairbook:list-recent-files',
+  createInvite: 'pairbook:create-invite',
+  revokeInvite: 'pairbook:revoke-invite',
+  listInvites: 'pairbook:list-invites',
+  getSharingState: 'pairbook:get-sharing-state',
+  setAskBeforeJoining: 'pairbook:set-ask-before-joining',
+  answerKnock: 'pairbook:answer-knock',
+  setGuestRole: 'pairbook:set-guest-role',
+  removeGuest: 'pairbook:remove-guest',
+  stopSharing: 'pairbook:stop-sharing',
 } as const satisfies Record<keyof DesktopApi, `pairbook:${string}`>;
 
 /** Whether the notebook file holds the document, as the shell reports it. */
@@ -67,6 +149,8 @@ export interface DesktopEvents {
   'file-state': FileState;
   /** A validated `pairbook://join?…` link the OS handed the app; the renderer asks before joining. */
   'join-link': JoinLink;
+  /** The host's sharing changed: a link, a guest, a knock, a role. */
+  sharing: SharingState;
 }
 
 /** An invite link opened from outside the app (deep link). Untrusted until the person agrees. */
@@ -80,6 +164,7 @@ export interface JoinLink {
 export const DESKTOP_EVENT_CHANNELS = {
   'file-state': 'pairbook:file-state',
   'join-link': 'pairbook:join-link',
+  sharing: 'pairbook:sharing',
 } as const satisfies Record<keyof DesktopEvents, `pairbook:${string}`>;
 
 /** A DesktopApi channel name. */

@@ -1,4 +1,8 @@
-import type { FileState } from '../protocol/desktop-api';
+import * as awarenessProtocol from 'y-protocols/awareness';
+import type { FileState, SharingState } from '../protocol/desktop-api';
+import { type Role, can, describeRole } from '../protocol/roles';
+import { serializeNotebook } from '../protocol/ydoc-nbformat';
+import { h } from './chrome/modal';
 import { applyTheme, effectiveTheme, storedTheme } from './chrome/theme';
 import { Toasts } from './chrome/toasts';
 import { Toolbar } from './chrome/toolbar';
@@ -6,6 +10,10 @@ import type { HubClient } from './connection/hub-client';
 import { FindBar } from './notebook/find-bar';
 import { NotebookView } from './notebook/notebook-view';
 import type { Platform } from './platform/platform';
+import type { GuestConnection } from './sharing/guest-connection';
+import { openJoinDialog, rememberedName } from './sharing/join-dialog';
+import { ParticipantsPanel } from './sharing/participants';
+import { openShareDialog } from './sharing/share-dialog';
 import { testEvent } from './test-hook';
 
 /** A colour for this person's cursor, picked once per tab. */
@@ -22,24 +30,52 @@ function guestName(): string {
   return name;
 }
 
+/** Close reasons after which a guest's session is over (the hub says so in its bye). */
+const SESSION_OVER = /stopped sharing|removed you|revoked/;
+
+/** A heading for why joining failed, from the host's (or the network's) reason. */
+export function joinFailure(reason: string): string {
+  if (/expired/.test(reason)) return 'This invite has expired';
+  if (/revoked/.test(reason)) return 'This invite was revoked';
+  if (/removed you/.test(reason)) return 'The host removed you from this session';
+  if (/did not let you in|did not answer in time/.test(reason))
+    return 'The host did not let you in';
+  if (/stopped sharing/.test(reason)) return 'The host stopped sharing';
+  return 'Cannot reach the host';
+}
+
+/** The browser form of an invite link, for opening a guest page from the host's own shell. */
+function guestPageUrl(link: string): string {
+  if (/^https?:/i.test(link)) return link;
+  return `${location.origin}/join#${link.slice(link.indexOf('?') + 1)}`;
+}
+
 /**
  * The notebook editor around `client` (already connecting to the host): shows the toolbar, waits
  * for the first sync, then shows the notebook and the find bar, and wires requests, notices and
- * file state to them.
+ * file state to them. `guest` is the guest's connection when this page joined someone's session
+ * (null in the host's own window): the role then comes from the host and may change at any time.
  */
 export async function startApp(
   root: HTMLElement,
   platform: Platform,
   client: HubClient,
+  guest: GuestConnection | null = null,
 ): Promise<void> {
   applyTheme(storedTheme());
   const toasts = new Toasts();
+  const say = (message: string, level: 'info' | 'warning' | 'error' = 'info') => {
+    toasts.show(message, level);
+    testEvent({ type: 'toast', message, level });
+  };
   const colour = CURSOR_COLOURS[Math.floor(Math.random() * CURSOR_COLOURS.length)] as string;
-  client.awareness.setLocalStateField('user', {
-    name: guestName(),
-    color: colour,
-    colorLight: `${colour}33`,
-  });
+  const setUser = (name: string) =>
+    client.awareness.setLocalStateField('user', { name, color: colour, colorLight: `${colour}33` });
+  setUser(guest ? rememberedName() || guestName() : guestName());
+  let role: Role = guest ? (guest.role ?? 'viewer') : 'host';
+  let ended = false;
+  let sharing: SharingState | null = null;
+  const sharingListeners = new Set<(s: SharingState) => void>();
 
   let notebook: NotebookView | null = null;
   let fileState: FileState = { dirty: false, savedAt: null, error: null };
@@ -60,6 +96,24 @@ export async function startApp(
   };
 
   const toolbar = new Toolbar(client.doc, (action) => {
+    if (action === 'share') {
+      openShareDialog(
+        platform.desktop,
+        sharing,
+        (l) => {
+          sharingListeners.add(l);
+          return () => sharingListeners.delete(l);
+        },
+        say,
+      );
+      return;
+    }
+    if (action === 'join') {
+      void openJoinDialog().then((choice) => {
+        if (choice) window.open(guestPageUrl(choice.link), '_blank', 'noopener');
+      });
+      return;
+    }
     if (!notebook) return;
     if (action === 'run') notebook.execute('run-and-advance');
     else if (action === 'insert') notebook.execute('insert-below');
@@ -79,8 +133,88 @@ export async function startApp(
   loading.dataset.testid = 'loading';
   loading.textContent = 'Opening notebook…';
   scroller.append(loading);
-  root.append(toolbar.element, scroller, toasts.element);
+  const ended_banner = h('div', 'session-ended', 'session-ended');
+  ended_banner.hidden = true;
+  const workspace = h('div', 'workspace');
+  const participants = new ParticipantsPanel({
+    awareness: client.awareness,
+    desktop: guest ? null : platform.desktop,
+    cellNumber: (id) => {
+      const i = notebook?.cellViews.findIndex((v) => v.id === id) ?? -1;
+      return i >= 0 ? i + 1 : null;
+    },
+    cellElement: (id) => notebook?.cellById(id)?.element ?? null,
+    say,
+  });
+  participants.element.hidden = !guest;
+  workspace.append(scroller, participants.element);
+  root.append(toolbar.element, ended_banner, workspace, toasts.element);
   let findBar: FindBar | null = null;
+
+  // What this person may do follows their role, at once: editors read-only for viewers, Run
+  // absent for viewers and explained for editors.
+  const applyRole = (next: Role) => {
+    role = ended ? 'viewer' : next;
+    root.dataset.role = role;
+    notebook?.setPermissions({ edit: can(role, 'edit'), moveOutputs: role === 'host' });
+    if (guest) {
+      toolbar.setRole(ended ? 'read-only copy' : role, describeRole(role));
+      client.awareness.setLocalStateField('role', role);
+    } else client.awareness.setLocalStateField('role', 'host');
+    const runTitle = can(role, 'run')
+      ? 'Run the selected cells and advance (Shift-Enter)'
+      : 'The host has not allowed you to run cells';
+    toolbar.element.querySelector('[data-testid="run-button"]')?.setAttribute('title', runTitle);
+    testEvent({ type: 'role', role });
+  };
+  const mayRun = (): boolean => {
+    if (can(role, 'run')) return true;
+    const message = ended
+      ? 'The session has ended: this is a read-only copy'
+      : role === 'editor'
+        ? 'The host has not allowed you to run cells: you are an editor. Ask the host to make you a runner.'
+        : 'You are a viewer: you can read the notebook but not run it';
+    say(message, 'warning');
+    testEvent({ type: 'refused-locally', what: 'run', role });
+    return false;
+  };
+  if (guest) {
+    guest.on('welcome', (w) => applyRole(w.role));
+    guest.on('role', (r) => applyRole(r));
+  } else {
+    toolbar.showHostSharing();
+    platform.onDesktopEvent('sharing', (state) => {
+      const fresh =
+        sharing !== null && state.change && state.change.seq > (sharing.change?.seq ?? 0);
+      sharing = state;
+      participants.setSharing(state);
+      participants.element.hidden = !state.active && state.guests.length === 0;
+      if (fresh && state.change) say(state.change.text);
+      for (const l of sharingListeners) l(state);
+      testEvent({ type: 'sharing', active: state.active, guests: state.guests.length });
+    });
+  }
+  applyRole(role);
+
+  // A guest whose host stopped sharing (or removed them) keeps a read-only copy to save.
+  const end = (reason: string) => {
+    if (ended || !guest) return;
+    ended = true;
+    const others = [...client.awareness.getStates().keys()].filter(
+      (id) => id !== client.doc.clientID,
+    );
+    awarenessProtocol.removeAwarenessStates(client.awareness, others, 'ended');
+    guest.destroy();
+    client.destroy();
+    applyRole('viewer');
+    participants.setSelfState('ended');
+    const text = h('span', '', undefined, `${joinFailure(reason)}. You have a read-only copy.`);
+    const save = h('button', 'primary-button small', 'save-copy', 'Save a copy as…');
+    save.addEventListener('click', () => downloadCopy(client, toolbar));
+    ended_banner.replaceChildren(text, save);
+    ended_banner.hidden = false;
+    testEvent({ type: 'ended', reason });
+  };
 
   platform.onDesktopEvent('file-state', (state) => {
     fileState = state;
@@ -88,8 +222,13 @@ export async function startApp(
     testEvent({ type: 'file-state', ...state });
   });
   client.on('status', (status, reason) => {
+    if (ended) return;
+    if (guest && status === 'offline' && reason && SESSION_OVER.test(reason) && notebook) {
+      return end(reason);
+    }
     toolbar.setConnection(status, reason);
-    testEvent({ type: 'connection', status });
+    if (guest) participants.setSelfState(status === 'offline' ? 'reconnecting' : 'connected');
+    testEvent({ type: 'connection', status, reason });
   });
   client.on('notice', (notice) => {
     if (notice.type === 'notice') toasts.show(notice.message, notice.level);
@@ -109,6 +248,7 @@ export async function startApp(
   // Ask for the file name while the document syncs, not before.
   void platform.desktop.getAppInfo().then((info) => {
     const name = info.ok ? info.value.notebookName : 'Notebook';
+    if (info.ok && info.value.userName && !guest) setUser(info.value.userName);
     toolbar.setName(name);
     void platform.desktop.setWindowTitle(`${name} — Pairbook`);
   });
@@ -116,32 +256,56 @@ export async function startApp(
   toolbar.setConnection(client.status, null);
   // The first sync may have finished while this module loaded.
   if (client.status !== 'synced') {
-    await new Promise<void>((resolve) => {
-      const onStatus = (status: string) => {
-        if (status !== 'synced') return;
-        client.off('status', onStatus);
-        resolve();
+    const synced = await new Promise<boolean>((resolve) => {
+      const onStatus = (status: string, reason: string | null) => {
+        if (status === 'synced') {
+          client.off('status', onStatus);
+          resolve(true);
+        } else if (guest) showJoinProgress(status, reason);
       };
       client.on('status', onStatus);
+      guest?.on('status', (s, reason) => {
+        if (client.status === 'synced') return;
+        showJoinProgress(s, reason);
+        if (s === 'refused') {
+          client.off('status', onStatus);
+          client.destroy();
+          resolve(false);
+        }
+      });
+      if (guest) showJoinProgress(guest.status === 'offline' ? 'connecting' : guest.status, null);
     });
+    if (!synced) return;
   }
 
   const view: NotebookView = new NotebookView(client.doc, client.awareness, scroller, {
-    run: (cellIds) => void request('Cannot run', { type: 'run', cellIds }),
+    run: (cellIds) => mayRun() && void request('Cannot run', { type: 'run', cellIds }),
     save: () => void save(),
-    interrupt: () => void request('Cannot interrupt', { type: 'interrupt' }),
-    restart: () => void request('Cannot restart', { type: 'restart' }),
+    interrupt: () => mayRun() && void request('Cannot interrupt', { type: 'interrupt' }),
+    restart: () => mayRun() && void request('Cannot restart', { type: 'restart' }),
     find: () => findBar?.open(),
     rendered: (cellId) => testEvent({ type: 'rendered', cellId }),
+    activeCell: (cellId) => {
+      if (!ended) client.awareness.setLocalStateField('activeCell', cellId);
+      participants.refresh();
+    },
+    readOnlyRefused: () =>
+      say(
+        ended
+          ? 'The session has ended: this is a read-only copy'
+          : 'You are a viewer: ask the host for the editor role to change the notebook',
+        'warning',
+      ),
   });
   notebook = view;
+  applyRole(role);
   findBar = new FindBar(client.doc, view);
   loading.remove();
   const page = document.createElement('div');
   page.className = 'notebook-page';
   page.append(view.element);
   scroller.append(page);
-  root.insertBefore(findBar.element, scroller);
+  root.insertBefore(findBar.element, workspace);
   view.showFirstScreen(scroller.clientHeight);
   // Find and save work from anywhere in the page, as in JupyterLab.
   window.addEventListener('keydown', (e) => {
@@ -159,4 +323,39 @@ export async function startApp(
   view.enterCommandMode();
   performance.mark('pairbook:first-screen');
   testEvent({ type: 'synced' });
+
+  /** Connecting, waiting to be let in, syncing, or why joining failed, in the loading area. */
+  function showJoinProgress(status: string, reason: string | null): void {
+    const failed = status === 'refused' || (status === 'offline' && reason !== null);
+    const title =
+      status === 'waiting'
+        ? 'Waiting for the host to let you in…'
+        : status === 'syncing' || status === 'connected'
+          ? 'Syncing the notebook…'
+          : failed
+            ? joinFailure(reason ?? '')
+            : 'Connecting to the host…';
+    loading.dataset.state = failed ? (status === 'refused' ? 'failed' : 'retrying') : status;
+    loading.dataset.testid = 'join-progress';
+    const detail =
+      status === 'refused' ? (reason ?? '') : failed ? `${reason} — trying again…` : '';
+    loading.replaceChildren(
+      h('div', 'join-title', 'join-progress-title', title),
+      h('div', 'join-detail', 'join-progress-detail', detail),
+    );
+    testEvent({ type: 'guest-status', status, reason, title });
+  }
+}
+
+/** Downloads the document as an .ipynb (a guest's copy after the session ended). */
+function downloadCopy(client: HubClient, toolbar: Toolbar): void {
+  const blob = new Blob([serializeNotebook(client.doc)], { type: 'application/x-ipynb+json' });
+  const a = document.createElement('a');
+  a.href = URL.createObjectURL(blob);
+  const name = toolbar.element.querySelector('[data-testid="notebook-name"]')?.textContent;
+  a.download = name && name.endsWith('.ipynb') ? name : 'shared-notebook.ipynb';
+  document.body.append(a);
+  a.click();
+  a.remove();
+  setTimeout(() => URL.revokeObjectURL(a.href), 10_000);
 }

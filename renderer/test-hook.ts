@@ -3,7 +3,18 @@
 
 /** One app event, e.g. {type: 'reply', ok: false, message: '...'}. */
 export interface TestEvent {
-  type: 'synced' | 'reply' | 'rendered' | 'file-state' | 'toast' | 'connection';
+  type:
+    | 'synced'
+    | 'reply'
+    | 'rendered'
+    | 'file-state'
+    | 'toast'
+    | 'connection'
+    | 'sharing'
+    | 'role'
+    | 'guest-status'
+    | 'ended'
+    | 'refused-locally';
   [key: string]: unknown;
 }
 

@@ -1,5 +1,6 @@
 import type { AppInfo, DesktopApi } from '../../protocol/desktop-api';
 import { err, ok } from '../../protocol/errors';
+import type { SharingApi } from '../../host/browser-shell/sharing-controller';
 import type { RecentFiles } from './recent-files';
 
 /** What a window's DesktopApi needs from the app around it. */
@@ -15,6 +16,8 @@ export interface DesktopHost {
   chooseCopyPath(): Promise<string | null>;
   /** Writes the current document to `path`. */
   writeCopy(path: string): Promise<void>;
+  /** Sharing of this window's notebook (host/browser-shell/sharing-controller.ts). */
+  sharing: SharingApi;
 }
 
 /** The DesktopApi of one Electron window, answered in the main process. */
@@ -42,5 +45,6 @@ export function createElectronDesktopHandlers(host: DesktopHost): DesktopApi {
       return ok(path);
     },
     listRecentFiles: async () => ok(await host.recent.list()),
+    ...host.sharing,
   };
 }

@@ -1,5 +1,6 @@
 import type { IpcMainInvokeEvent } from 'electron';
-import { DESKTOP_CHANNELS, type DesktopApi } from '../../protocol/desktop-api';
+import { DESKTOP_CHANNELS, type DesktopApi, type ShareOptions } from '../../protocol/desktop-api';
+import { type GuestRole, isGuestRole } from '../../protocol/roles';
 import { type Result, err } from '../../protocol/errors';
 import { isAppUrl } from './app-url';
 
@@ -25,6 +26,9 @@ export interface SenderEvent {
 export type ArgumentCheck<A extends unknown[]> = (args: unknown[]) => args is A;
 
 const noArguments = (args: unknown[]): args is [] => args.length === 0;
+const isShortString = (v: unknown): v is string => typeof v === 'string' && v.length <= 128;
+const isRole = (v: unknown): v is GuestRole => isGuestRole(v);
+const onePeer = (args: unknown[]): args is [string] => args.length === 1 && isShortString(args[0]);
 
 /** The argument check of every DesktopApi method; the type makes a missing method an error. */
 export const DESKTOP_API_ARGUMENTS: {
@@ -36,6 +40,28 @@ export const DESKTOP_API_ARGUMENTS: {
   showOpenDialog: noArguments,
   showSaveAsDialog: noArguments,
   listRecentFiles: noArguments,
+  createInvite: (args): args is [ShareOptions] => {
+    const o = args[0] as Partial<ShareOptions> | null;
+    return (
+      args.length === 1 &&
+      typeof o === 'object' &&
+      o !== null &&
+      isRole(o.role) &&
+      (o.expiresInMinutes === null ||
+        (typeof o.expiresInMinutes === 'number' && Number.isFinite(o.expiresInMinutes)))
+    );
+  },
+  revokeInvite: onePeer,
+  listInvites: noArguments,
+  getSharingState: noArguments,
+  setAskBeforeJoining: (args): args is [boolean] =>
+    args.length === 1 && typeof args[0] === 'boolean',
+  answerKnock: (args): args is [string, boolean] =>
+    args.length === 2 && isShortString(args[0]) && typeof args[1] === 'boolean',
+  setGuestRole: (args): args is [string, GuestRole] =>
+    args.length === 2 && isShortString(args[0]) && isRole(args[1]),
+  removeGuest: onePeer,
+  stopSharing: noArguments,
 };
 
 /**

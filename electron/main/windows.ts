@@ -6,6 +6,7 @@ import {
   type WebPreferences,
   dialog,
 } from 'electron';
+import { SharingController } from '../../host/browser-shell/sharing-controller';
 import { writeFileAtomic } from '../../host/document/notebook-file';
 import { startLocalKernel } from '../../host/session/kernel-choice';
 import { NotebookSession } from '../../host/session/notebook-session';
@@ -55,6 +56,8 @@ const NOTEBOOK_FILTERS = [{ name: 'Jupyter notebooks', extensions: ['ipynb'] }];
 export class NotebookWindow {
   /** The page's DesktopApi, answered here. */
   readonly desktop: DesktopApi;
+  /** Sharing of this window's notebook, from its Share dialog. */
+  readonly sharing: SharingController;
   private fileState: FileState;
   private readonly transports = new Set<MessagePortMainTransport>();
   private readonly pendingLinks: JoinLink[] = [];
@@ -73,7 +76,17 @@ export class NotebookWindow {
       version: options.version,
       notebookPath: session.path,
       notebookName: session.name,
+      userName: hostUserName(),
     };
+    // Electron serves no /join page: links are pairbook:// only. Signaling listens on loopback
+    // (as `pairbook host` does by default); LAN sharing needs a setting for the interface.
+    this.sharing = new SharingController(session, {
+      listenHost: '127.0.0.1',
+      webBase: () => null,
+      push: (state) => {
+        if (!window.isDestroyed()) window.webContents.send(DESKTOP_EVENT_CHANNELS.sharing, state);
+      },
+    });
     this.desktop = createElectronDesktopHandlers({
       info,
       recent: options.recent,
@@ -84,6 +97,7 @@ export class NotebookWindow {
       },
       chooseCopyPath: () => this.chooseCopyPath(),
       writeCopy: (path) => writeFileAtomic(path, serializeNotebook(session.doc)),
+      sharing: this.sharing.api(),
     });
     session.on('dirty', this.onDirty);
     session.on('saved', this.onSaved);
@@ -165,6 +179,7 @@ export class NotebookWindow {
       this.session.off('save-failed', this.onSaveFailed);
       for (const t of this.transports) t.close('the window closed');
       try {
+        await this.sharing.stop();
         await this.session.close();
       } catch (e) {
         // The edits stay in the journal and are recovered the next time this notebook opens.

@@ -17,6 +17,7 @@ import type { PairbookError } from '../../protocol/errors';
 import type { NotebookSession } from '../session/notebook-session';
 import { contentSecurityPolicy } from './content-security-policy';
 import { createBrowserDesktopHandlers } from './desktop-handlers';
+import { SharingController } from './sharing-controller';
 import { WebSocketTransport } from './websocket-transport';
 import { hostUserName } from '../session/host-user-name';
 
@@ -36,6 +37,10 @@ export interface BrowserShellOptions {
 
 /** Path of the WebSocket endpoint that carries hub messages. */
 export const HUB_PATH = '/hub';
+/** Path of the page a browser guest opens: the browser form of invite links. */
+export const JOIN_PATH = '/join';
+/** Bundle files anyone may fetch (the guest page needs them; they hold no notebook data). */
+const PUBLIC_ASSET = /^\/(app\.(js|css)(\.map)?|chunks\/[\w.-]+\.(js|css)(\.map)?|fonts\/[\w.-]+)$/;
 /** Largest DesktopApi call body accepted, in bytes. */
 const MAX_CALL_BODY_BYTES = 64 * 1024;
 
@@ -68,6 +73,8 @@ export class BrowserShellServer {
   private stopped: Promise<void> | null = null;
   private origin = '';
   private readonly unsubscribe: (() => void)[] = [];
+  /** Sharing of this session, started by the page's Share dialog. */
+  readonly sharing: SharingController;
 
   constructor(
     private readonly session: NotebookSession,
@@ -79,8 +86,18 @@ export class BrowserShellServer {
       version: options.version,
       notebookPath: session.path,
       notebookName: session.name,
+      userName: hostUserName(),
     };
-    this.handlers = createBrowserDesktopHandlers(info);
+    this.sharing = new SharingController(session, {
+      listenHost: options.host ?? '127.0.0.1',
+      webBase: () => this.origin || null,
+      push: (state) => {
+        for (const t of this.transports) {
+          t.sendShellMessage({ channel: DESKTOP_EVENT_CHANNELS.sharing, value: state });
+        }
+      },
+    });
+    this.handlers = createBrowserDesktopHandlers(info, this.sharing.api());
     this.fileState = { dirty: session.dirty, savedAt: null, error: null };
     this.http = createServer((req, res) => {
       this.handle(req, res).catch((e: unknown) => {
@@ -116,6 +133,7 @@ export class BrowserShellServer {
   stop(): Promise<void> {
     this.stopped ??= new Promise<void>((resolve) => {
       this.unsubscribe.forEach((off) => off());
+      void this.sharing.stop();
       for (const t of this.transports) t.close('the host stopped serving this notebook');
       this.wss.close();
       this.http.closeAllConnections();
@@ -174,6 +192,15 @@ export class BrowserShellServer {
     res.setHeader('X-Content-Type-Options', 'nosniff');
     res.setHeader('Referrer-Policy', 'no-referrer');
     res.setHeader('Cache-Control', 'no-store');
+    const { pathname: path } = new URL(req.url ?? '/', 'http://localhost');
+    // A browser guest has no token: the invite secret in the link's fragment (never sent here)
+    // authenticates it over WebRTC. Only the page and the bundle are public, never the notebook.
+    if ((req.method === 'GET' || req.method === 'HEAD') && path === JOIN_PATH) {
+      return this.sendFile(req, res, 'index.html', 'guest');
+    }
+    if ((req.method === 'GET' || req.method === 'HEAD') && PUBLIC_ASSET.test(path)) {
+      return this.sendFile(req, res, path.slice(1), 'public');
+    }
     if (!this.hasToken(req)) {
       res.writeHead(403, { 'Content-Type': 'text/plain; charset=utf-8' });
       res.end('403: open the address `pairbook serve` printed, with its ?token=\n');
@@ -186,6 +213,15 @@ export class BrowserShellServer {
       return;
     }
     const file = pathname === '/' ? 'index.html' : decodeURIComponent(pathname.slice(1));
+    return this.sendFile(req, res, file, 'host');
+  }
+
+  private async sendFile(
+    req: IncomingMessage,
+    res: ServerResponse,
+    file: string,
+    page: 'host' | 'guest' | 'public',
+  ): Promise<void> {
     const full = normalize(join(this.options.distDir, file));
     if (!full.startsWith(normalize(this.options.distDir + sep)) || file.startsWith('.')) {
       res.writeHead(404).end();
@@ -199,7 +235,11 @@ export class BrowserShellServer {
     const headers: Record<string, string> = {
       'Content-Type': CONTENT_TYPES[extname(full)] ?? 'application/octet-stream',
     };
-    if (file === 'index.html') {
+    if (file === 'index.html' && page === 'guest') {
+      // The guest reaches whatever signaling servers its link names (the fragment, unseen here).
+      headers['Content-Security-Policy'] = contentSecurityPolicy(this.origin, ['ws:', 'wss:']);
+      headers['X-Frame-Options'] = 'DENY';
+    } else if (file === 'index.html') {
       headers['Content-Security-Policy'] = contentSecurityPolicy(this.origin);
       headers['X-Frame-Options'] = 'DENY';
       headers['Set-Cookie'] =
@@ -257,6 +297,10 @@ export class BrowserShellServer {
       this.transports.add(transport);
       transport.onClose(() => this.transports.delete(transport));
       this.sendFileState(transport);
+      transport.sendShellMessage({
+        channel: DESKTOP_EVENT_CHANNELS.sharing,
+        value: this.sharing.state(),
+      });
       // The browser shell is the host's own window: its runs are the host user's.
       this.session.attach(transport, { name: hostUserName() });
     });

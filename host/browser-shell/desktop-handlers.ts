@@ -1,11 +1,12 @@
 import type { AppInfo, DesktopApi } from '../../protocol/desktop-api';
 import { err, ok } from '../../protocol/errors';
+import type { SharingApi } from './sharing-controller';
 
 /**
  * The DesktopApi as the browser shell answers it over HTTP. A browser tab shows one notebook and
  * has no native dialogs, so the dialogs say what to run instead.
  */
-export function createBrowserDesktopHandlers(info: AppInfo): DesktopApi {
+export function createBrowserDesktopHandlers(info: AppInfo, sharing: SharingApi): DesktopApi {
   const oneNotebook =
     'the browser shell shows one notebook — run `npx pairbook serve OTHER.ipynb` to open another';
   return {
@@ -16,5 +17,6 @@ export function createBrowserDesktopHandlers(info: AppInfo): DesktopApi {
     showSaveAsDialog: async () =>
       err('the browser shell saves in place — copy the file to keep another version'),
     listRecentFiles: async () => ok([]),
+    ...sharing,
   };
 }

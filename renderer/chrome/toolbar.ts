@@ -12,13 +12,16 @@ const ICONS = {
   add: '<svg viewBox="0 0 16 16"><path d="M8 3v10M3 8h10" stroke="currentColor" stroke-width="1.6" stroke-linecap="round"/></svg>',
   save: '<svg viewBox="0 0 16 16"><path d="M3 2.5h8l2.5 2.5v8.5h-11v-11z M5 2.5v3.5h5v-3.5 M5 13.5v-4h6v4" fill="none" stroke="currentColor" stroke-width="1.3" stroke-linejoin="round"/></svg>',
   find: '<svg viewBox="0 0 16 16"><circle cx="7" cy="7" r="4" fill="none" stroke="currentColor" stroke-width="1.5"/><path d="M10 10l3.5 3.5" stroke="currentColor" stroke-width="1.5" stroke-linecap="round"/></svg>',
+  share:
+    '<svg viewBox="0 0 16 16"><circle cx="5.5" cy="6" r="2.3" fill="none" stroke="currentColor" stroke-width="1.4"/><path d="M1.8 13.5c.5-2.2 2-3.4 3.7-3.4s3.2 1.2 3.7 3.4" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round"/><path d="M11.5 4.5v5M9 7h5" stroke="currentColor" stroke-width="1.4" stroke-linecap="round"/></svg>',
+  join: '<svg viewBox="0 0 16 16"><path d="M9.5 2.5h3a1 1 0 0 1 1 1v9a1 1 0 0 1-1 1h-3M2.5 8h8M7.5 5l3 3-3 3" fill="none" stroke="currentColor" stroke-width="1.4" stroke-linecap="round" stroke-linejoin="round"/></svg>',
   theme:
     '<svg viewBox="0 0 16 16"><circle cx="8" cy="8" r="5.5" fill="none" stroke="currentColor" stroke-width="1.4"/><path d="M8 2.5a5.5 5.5 0 0 1 0 11z" fill="currentColor"/></svg>',
 };
 
 /** The toolbar's buttons, by what they do. */
 export type ToolbarAction =
-  'run' | 'interrupt' | 'restart' | 'insert' | 'save' | 'find' | 'toggle-theme';
+  'run' | 'interrupt' | 'restart' | 'insert' | 'save' | 'find' | 'toggle-theme' | 'share' | 'join';
 
 /**
  * The bar above the notebook: file name and saved state, cell and kernel buttons, kernel status
@@ -31,6 +34,9 @@ export class Toolbar {
   private readonly kernel = document.createElement('span');
   private readonly queue = document.createElement('span');
   private readonly connection = document.createElement('span');
+  private readonly sharingGroup = document.createElement('div');
+  private readonly roleBadge = document.createElement('span');
+  private readonly button: (a: ToolbarAction, l: string, i: string, t?: string) => HTMLElement;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -47,6 +53,7 @@ export class Toolbar {
       b.addEventListener('click', () => onAction(action));
       return b;
     };
+    this.button = button;
     const group = (...children: HTMLElement[]) => {
       const g = document.createElement('div');
       g.className = 'tool-group';
@@ -70,6 +77,10 @@ export class Toolbar {
     this.connection.dataset.testid = 'connection-status';
     const spacer = document.createElement('div');
     spacer.className = 'spacer';
+    this.sharingGroup.className = 'tool-group sharing-group';
+    this.roleBadge.className = 'role-badge';
+    this.roleBadge.dataset.testid = 'my-role';
+    this.roleBadge.hidden = true;
     this.element.append(
       brand,
       group(
@@ -82,6 +93,8 @@ export class Toolbar {
       this.connection,
       this.queue,
       this.kernel,
+      this.roleBadge,
+      this.sharingGroup,
       group(
         button('find', 'Find in notebook (Ctrl-F)', ICONS.find),
         button('save', 'Save (Ctrl-S)', ICONS.save),
@@ -91,6 +104,22 @@ export class Toolbar {
     runtimeOf(doc).observeDeep(() => this.paintRuntime());
     this.paintRuntime();
     this.setFileState({ dirty: false, savedAt: null, error: null });
+  }
+
+  /** Shows the host's sharing buttons (Share session, Join). */
+  showHostSharing(): void {
+    this.sharingGroup.replaceChildren(
+      this.button('join', 'Join someone else’s session', ICONS.join),
+      this.button('share', 'Share this notebook with others', ICONS.share, 'Share'),
+    );
+  }
+
+  /** Shows a guest's role ("Editor"), with what it allows as the tooltip. */
+  setRole(role: string, explanation: string): void {
+    this.roleBadge.hidden = false;
+    this.roleBadge.textContent = role[0]?.toUpperCase() + role.slice(1);
+    this.roleBadge.className = `role-badge role-${role}`;
+    this.roleBadge.title = explanation;
   }
 
   /** Shows the notebook's file name. */
@@ -123,7 +152,7 @@ export class Toolbar {
   setConnection(status: ConnectionStatus, reason: string | null): void {
     this.connection.dataset.state = status;
     this.connection.textContent =
-      status === 'offline' ? 'Offline — reconnecting' : status === 'synced' ? '' : 'Connecting…';
+      status === 'offline' ? 'Reconnecting…' : status === 'synced' ? '' : 'Connecting…';
     this.connection.title = reason ?? '';
   }
 

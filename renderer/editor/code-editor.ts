@@ -4,7 +4,7 @@ import { markdown } from '@codemirror/lang-markdown';
 import { python } from '@codemirror/lang-python';
 import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
 import { highlightSelectionMatches } from '@codemirror/search';
-import { type Extension, Prec } from '@codemirror/state';
+import { Compartment, EditorState, type Extension, Prec } from '@codemirror/state';
 import { EditorView, type KeyBinding, drawSelection, dropCursor, keymap } from '@codemirror/view';
 import { classHighlighter } from '@lezer/highlight';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
@@ -23,6 +23,16 @@ export interface CodeEditorOptions {
   /** Notebook keys (Shift-Enter, Escape, ...) that take precedence over editing keys. */
   keys: readonly KeyBinding[];
   onFocus: () => void;
+  /** True for a viewer (or a guest whose session ended): the text cannot be changed. */
+  readOnly?: boolean;
+}
+
+/** The compartment holding an editor's read-only state; reconfigure it with `editability`. */
+export const editabilityCompartment = new Compartment();
+
+/** The extension making an editor read-only (`readOnly` true) or editable. */
+export function editability(readOnly: boolean): Extension {
+  return EditorState.readOnly.of(readOnly);
 }
 
 const languages: Record<CodeEditorOptions['language'], () => Extension> = {
@@ -49,6 +59,7 @@ export function createCodeEditor(o: CodeEditorOptions): EditorView {
       keymap.of([...closeBracketsKeymap, ...yUndoManagerKeymap, indentWithTab, ...defaultKeymap]),
       languages[o.language](),
       yCollab(o.ytext, o.awareness, { undoManager: o.undoManager }),
+      editabilityCompartment.of(editability(o.readOnly ?? false)),
       EditorView.domEventHandlers({
         focus: () => {
           o.onFocus();

@@ -44,13 +44,23 @@ export function deleteCells(doc: Y.Doc, index: number, count: number): Cell[] {
   return removed;
 }
 
-/** Moves the cell at `from` to `to` (an index in the array without it), keeping its id. */
-export function moveCell(doc: Y.Doc, from: number, to: number): void {
+/**
+ * Moves the cell at `from` to `to` (an index in the array without it), keeping its id. With
+ * `withOutputs` false (guests), the moved copy has no outputs or execution count: outputs come
+ * only from the host's kernel, and the hub refuses a guest's update that writes them
+ * (host/hub/role-guard.ts), so a guest's move of an executed cell would be dropped whole.
+ */
+export function moveCell(doc: Y.Doc, from: number, to: number, withOutputs = true): void {
   const cells = cellsOf(doc);
   const cell = cells.get(from);
   if (!cell || from === to) return;
   // A Y.Map cannot be reinserted once deleted: move a copy with the same id.
-  const copy = createCellMap(cellFromMap(cell), cell.get('id') as string);
+  const file = cellFromMap(cell);
+  if (!withOutputs && file.cell_type === 'code') {
+    file.outputs = [];
+    file.execution_count = null;
+  }
+  const copy = createCellMap(file, cell.get('id') as string);
   doc.transact(() => {
     cells.delete(from, 1);
     cells.insert(Math.max(0, Math.min(to, cells.length)), [copy]);

@@ -2,7 +2,7 @@ import type { EditorView, KeyBinding } from '@codemirror/view';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { CellRun } from '../../protocol/runtime-state';
-import { createCodeEditor } from '../editor/code-editor';
+import { createCodeEditor, editability, editabilityCompartment } from '../editor/code-editor';
 import { renderHighlighted } from '../editor/static-highlight';
 import { type Attachments, renderMarkdown } from '../outputs/markdown';
 import { renderOutput } from '../outputs/output-view';
@@ -31,6 +31,8 @@ export interface CellContext {
   onActivate(cell: CellView, mode: 'command' | 'edit'): void;
   /** Outputs or markdown were rendered (for the test hook and find). */
   onRendered(cell: CellView): void;
+  /** True when this person may not change the notebook (a viewer). */
+  readOnly(): boolean;
 }
 
 const el = (tag: string, className: string, testId?: string): HTMLElement => {
@@ -227,6 +229,11 @@ export class CellView {
     this.editor?.dispatch({ selection: { anchor: from, head: to }, scrollIntoView: true });
   }
 
+  /** Makes the live editor read-only or editable again (a role changed). */
+  setReadOnly(readOnly: boolean): void {
+    this.editor?.dispatch({ effects: editabilityCompartment.reconfigure(editability(readOnly)) });
+  }
+
   /** Updates the prompt and last-run line from the runtime map. */
   setRunState(state: CellRunState): void {
     const was = this.runState;
@@ -302,6 +309,7 @@ export class CellView {
         language,
         keys: this.ctx.editKeys(this),
         onFocus: () => this.ctx.onActivate(this, 'edit'),
+        readOnly: this.ctx.readOnly(),
       });
     } else if (!wantsEditor && this.editor) {
       this.editor.destroy();

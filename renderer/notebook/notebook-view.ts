@@ -32,7 +32,39 @@ export interface NotebookActions {
   find(): void;
   /** Something was rendered (outputs, markdown); for the test hook. */
   rendered(cellId: string): void;
+  /** The active cell changed (for presence); optional. */
+  activeCell?(cellId: string | null): void;
+  /** This person tried to change the notebook while read-only; optional. */
+  readOnlyRefused?(): void;
 }
+
+/** What this person may do to the notebook, as their role allows. */
+export interface NotebookPermissions {
+  /** Change sources and the cell list. False for viewers. */
+  edit: boolean;
+  /** Moved cells keep their outputs. False for guests: only the host's kernel writes outputs. */
+  moveOutputs: boolean;
+}
+
+/** Commands that change the notebook, refused while read-only. */
+const EDITING_COMMANDS: ReadonlySet<NotebookCommand> = new Set<NotebookCommand>([
+  'run-and-insert',
+  'insert-above',
+  'insert-below',
+  'delete-cells',
+  'to-code',
+  'to-markdown',
+  'to-raw',
+  'undo',
+  'redo',
+  'cut-cells',
+  'paste-below',
+  'paste-above',
+  'merge-cells',
+  'split-cell',
+  'move-up',
+  'move-down',
+]);
 
 /** Distance beyond the viewport within which cells are built and keep a live editor. */
 const NEAR_MARGIN_PX = 600;
@@ -67,6 +99,8 @@ export class NotebookView {
   private dragFrom: number | null = null;
   private dropMark: [HTMLElement, string] | null = null;
   private destroyed = false;
+  private permissions: NotebookPermissions = { edit: true, moveOutputs: true };
+  private reportedActive: string | null = null;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -132,8 +166,22 @@ export class NotebookView {
     return this.mode;
   }
 
+  /** Applies what this person may do, at once (a role changed). */
+  setPermissions(permissions: NotebookPermissions): void {
+    const wasReadOnly = !this.permissions.edit;
+    this.permissions = { ...permissions };
+    this.element.dataset.readOnly = String(!permissions.edit);
+    if (wasReadOnly !== !permissions.edit) {
+      for (const v of this.views) v.setReadOnly(!permissions.edit);
+    }
+  }
+
   /** Runs one notebook command (from a key, a button or a menu). */
   execute(command: NotebookCommand): void {
+    if (!this.permissions.edit && EDITING_COMMANDS.has(command)) {
+      this.actions.readOnlyRefused?.();
+      return;
+    }
     // Each structural edit is its own undo step, never merged with typing or another edit.
     if (command !== 'undo' && command !== 'redo') this.undoManager.stopCapturing();
     const cell = this.views[this.active];
@@ -226,7 +274,7 @@ export class NotebookView {
       }
       case 'move-up':
         if (lo > 0) {
-          moveCell(this.doc, lo - 1, hi);
+          moveCell(this.doc, lo - 1, hi, this.permissions.moveOutputs);
           this.anchor = lo - 1;
           this.active = this.active - 1;
           this.paintSelection();
@@ -234,7 +282,7 @@ export class NotebookView {
         return;
       case 'move-down':
         if (hi < this.views.length - 1) {
-          moveCell(this.doc, hi + 1, lo);
+          moveCell(this.doc, hi + 1, lo, this.permissions.moveOutputs);
           this.anchor = this.anchor + 1;
           this.active = this.active + 1;
           this.paintSelection();
@@ -324,6 +372,11 @@ export class NotebookView {
       this.painted.add(v);
     }
     this.element.dataset.mode = this.mode;
+    const activeId = this.views[this.active]?.id ?? null;
+    if (activeId !== this.reportedActive) {
+      this.reportedActive = activeId;
+      this.actions.activeCell?.(activeId);
+    }
   }
 
   private clipboardKeep(cells: Cell[], replace = true): void {
@@ -338,6 +391,7 @@ export class NotebookView {
       editKeys: (cell) => this.editKeys(cell),
       onActivate: (cell, mode) => this.activate(cell, mode),
       onRendered: (cell) => this.actions.rendered(cell.id),
+      readOnly: () => !this.permissions.edit,
     });
     this.viewOf.set(view.element, view);
     this.nearObserver.observe(view.element);
@@ -485,6 +539,10 @@ export class NotebookView {
   };
 
   private onDragStart = (e: DragEvent): void => {
+    if (!this.permissions.edit) {
+      e.preventDefault();
+      return;
+    }
     const handle = (e.target as HTMLElement).closest('.cell-drag-handle');
     const view = this.viewFor(handle?.closest('.cell') ?? null);
     if (!view) return;
@@ -540,7 +598,7 @@ export class NotebookView {
     this.onDragEnd();
     const target = to > from ? to - 1 : to;
     if (target !== from) {
-      moveCell(this.doc, from, target);
+      moveCell(this.doc, from, target, this.permissions.moveOutputs);
       this.select(target);
     }
   };

@@ -1,4 +1,5 @@
 import {
+  DESKTOP_CHANNELS,
   DESKTOP_EVENT_CHANNELS,
   type DesktopApi,
   type DesktopEvents,
@@ -84,13 +85,14 @@ export function createElectronPlatform(bridge: ElectronBridge, win: Window): Pla
     };
   };
 
-  const desktop: DesktopApi = {
-    getAppInfo: () => bridge.getAppInfo(),
-    setWindowTitle: (title) => bridge.setWindowTitle(title),
-    showOpenDialog: () => bridge.showOpenDialog(),
-    showSaveAsDialog: () => bridge.showSaveAsDialog(),
-    listRecentFiles: () => bridge.listRecentFiles(),
-  };
+  // Every DesktopApi method, and nothing else of the bridge.
+  const desktop = Object.fromEntries(
+    (Object.keys(DESKTOP_CHANNELS) as (keyof DesktopApi)[]).map((method) => [
+      method,
+      (...args: unknown[]) =>
+        (bridge[method] as (...a: unknown[]) => Promise<Result<unknown, string>>)(...args),
+    ]),
+  ) as unknown as DesktopApi;
   // One bridge subscription per channel; its last value is replayed to late listeners.
   const listeners = new Map<string, Set<(value: unknown) => void>>();
   const latest = new Map<string, unknown>();

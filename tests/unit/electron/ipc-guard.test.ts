@@ -1,7 +1,7 @@
 import type { IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { DESKTOP_CHANNELS, type DesktopApi } from '../../../protocol/desktop-api';
-import { ok } from '../../../protocol/errors';
+import { err, ok } from '../../../protocol/errors';
 import {
   DESKTOP_API_ARGUMENTS,
   IpcGuard,
@@ -73,6 +73,15 @@ describe('IpcGuard', () => {
     },
     showSaveAsDialog: async () => ok(null),
     listRecentFiles: async () => ok([]),
+    createInvite: async () => err('not sharing'),
+    revokeInvite: async () => ok(null),
+    listInvites: async () => ok([]),
+    getSharingState: async () => err('not sharing'),
+    setAskBeforeJoining: async () => ok(null),
+    answerKnock: async () => ok(null),
+    setGuestRole: async () => ok(null),
+    removeGuest: async () => ok(null),
+    stopSharing: async () => ok(null),
   };
 
   it('registers every DesktopApi channel', () => {

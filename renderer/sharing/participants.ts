@@ -1,0 +1,257 @@
+// The participants list: everyone in the session from awareness (name, colour, role, the cell
+// they are in, connection state), plus, for the host, knocks to admit or deny and each guest's
+// role and Remove. It also marks the cells others are in and says out loud what changed
+// ("Ada is now a viewer") to guests; the host hears it from its shell's SharingState.
+import type { Awareness } from 'y-protocols/awareness';
+import type { DesktopApi, GuestSummary, SharingState } from '../../protocol/desktop-api';
+import { GUEST_ROLES, type Role, isGuestRole } from '../../protocol/roles';
+import { h } from '../chrome/modal';
+
+/** One participant as awareness describes them. */
+export interface Participant {
+  clientId: number;
+  name: string;
+  color: string;
+  role: Role | null;
+  activeCell: string | null;
+  self: boolean;
+}
+
+/** What the list needs from the app. */
+export interface ParticipantsOptions {
+  awareness: Awareness;
+  /** The host's DesktopApi; null for a guest (no management). */
+  desktop: DesktopApi | null;
+  /** 1-based position of cell `id` for "in cell 3"; null when it is not in the notebook. */
+  cellNumber(id: string): number | null;
+  /** The cell element of `id`, when built or boxed. */
+  cellElement(id: string): HTMLElement | null;
+  say(message: string, level?: 'info' | 'warning' | 'error'): void;
+}
+
+const capital = (s: string) => s[0]?.toUpperCase() + s.slice(1);
+const article = (role: string) => (role === 'editor' ? 'an' : 'a');
+
+/** Reads the participants out of `awareness`, this person first. */
+export function participantsOf(awareness: Awareness): Participant[] {
+  const out: Participant[] = [];
+  for (const [clientId, state] of awareness.getStates()) {
+    const user = state.user as { name?: unknown; color?: unknown } | undefined;
+    if (!user || typeof user.name !== 'string') continue;
+    out.push({
+      clientId,
+      name: user.name,
+      color: typeof user.color === 'string' ? user.color : '#888888',
+      role: typeof state.role === 'string' ? (state.role as Role) : null,
+      activeCell: typeof state.activeCell === 'string' ? state.activeCell : null,
+      self: clientId === awareness.clientID,
+    });
+  }
+  return out.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
+}
+
+/** The People panel beside the notebook. */
+export class ParticipantsPanel {
+  readonly element = h('aside', 'participants', 'participants');
+  private readonly list = h('ul', 'participant-list');
+  private readonly knocks = h('div', 'knocks', 'knocks');
+  private readonly count = h('span', 'participants-count', 'participants-count');
+  private sharing: SharingState | null = null;
+  private selfState: 'connected' | 'reconnecting' | 'ended' = 'connected';
+  private readonly roles = new Map<number, { name: string; role: Role | null }>();
+  private marked = new Set<HTMLElement>();
+  private queued = false;
+
+  constructor(private readonly o: ParticipantsOptions) {
+    const head = h('div', 'participants-head');
+    head.append(h('h2', 'participants-title', undefined, 'People'), this.count);
+    this.element.append(head, this.knocks, this.list);
+    o.awareness.on('change', this.onChange);
+    this.render();
+  }
+
+  /** The host's latest sharing state (guests, knocks). */
+  setSharing(state: SharingState): void {
+    this.sharing = state;
+    this.render();
+  }
+
+  /** This person's own connection, shown on their row. */
+  setSelfState(state: 'connected' | 'reconnecting' | 'ended'): void {
+    this.selfState = state;
+    this.render();
+  }
+
+  /** Repaints the cell markers (the notebook rebuilt cells). */
+  refresh(): void {
+    this.render();
+  }
+
+  destroy(): void {
+    this.o.awareness.off('change', this.onChange);
+  }
+
+  private onChange = (): void => {
+    if (!this.o.desktop) this.announce();
+    if (this.queued) return;
+    this.queued = true;
+    requestAnimationFrame(() => {
+      this.queued = false;
+      this.render();
+    });
+  };
+
+  // Guests learn of joins, leaves and role changes from awareness (the hub stamps real roles).
+  private announce(): void {
+    const now = new Map<number, { name: string; role: Role | null }>();
+    for (const p of participantsOf(this.o.awareness)) {
+      if (p.self) continue;
+      now.set(p.clientId, { name: p.name, role: p.role });
+      const was = this.roles.get(p.clientId);
+      if (was && was.role !== p.role && p.role) {
+        this.o.say(`${p.name} is now ${article(p.role)} ${p.role}`);
+      }
+    }
+    for (const [id, was] of this.roles) {
+      if (!now.has(id) && was.role !== 'host') this.o.say(`${was.name} left`);
+    }
+    this.roles.clear();
+    for (const [id, v] of now) this.roles.set(id, v);
+  }
+
+  private render(): void {
+    const people = participantsOf(this.o.awareness);
+    const guests = [...(this.sharing?.guests ?? [])];
+    const rows = people.map((p) => {
+      // The host matches awareness to hub guests by name (awareness carries no peer id).
+      const i = guests.findIndex((g) => g.name === p.name && !p.self);
+      const guest = i >= 0 ? (guests.splice(i, 1)[0] as GuestSummary) : null;
+      return this.row(p, guest);
+    });
+    // Guests the hub admitted whose presence has not arrived yet.
+    for (const g of guests) {
+      rows.push(
+        this.row(
+          {
+            clientId: -1,
+            name: g.name,
+            color: '#9ca3af',
+            role: g.role,
+            activeCell: null,
+            self: false,
+          },
+          g,
+          'joining',
+        ),
+      );
+    }
+    this.list.replaceChildren(...rows);
+    this.count.textContent = String(rows.length);
+    this.knocks.replaceChildren(...(this.sharing?.knocks ?? []).map((k) => this.knockRow(k)));
+    this.markCells(people);
+  }
+
+  private row(p: Participant, guest: GuestSummary | null, state?: string): HTMLElement {
+    const li = h('li', 'participant', 'participant');
+    li.dataset.name = p.name;
+    li.dataset.role = guest?.role ?? p.role ?? '';
+    const connection = state ?? (p.self ? this.selfState : 'connected');
+    li.dataset.connection = connection;
+    const dot = h('span', 'participant-colour');
+    dot.style.background = p.color;
+    const name = h(
+      'span',
+      'participant-name',
+      'participant-name',
+      p.self ? `${p.name} (you)` : p.name,
+    );
+    const n = p.activeCell ? this.o.cellNumber(p.activeCell) : null;
+    const where = h('span', 'participant-cell', 'participant-cell', n ? `cell ${n}` : '');
+    const conn = h('span', `connection-dot ${connection}`, 'participant-connection');
+    conn.title = capital(connection);
+    const info = h('div', 'participant-info');
+    const line = h('div', 'participant-line');
+    line.append(name, conn);
+    const sub = h('div', 'participant-sub');
+    const role = guest?.role ?? p.role;
+    if (this.o.desktop && guest) {
+      const select = h('select', 'role-select', 'participant-role');
+      select.setAttribute('aria-label', `${p.name}'s role`);
+      for (const r of GUEST_ROLES) {
+        const o = h('option', '', undefined, capital(r));
+        o.value = r;
+        select.append(o);
+      }
+      select.value = guest.role;
+      select.addEventListener('change', async () => {
+        if (!isGuestRole(select.value)) return;
+        const r = await this.o.desktop?.setGuestRole(guest.peerId, select.value);
+        if (r && !r.ok) this.o.say(r.error, 'warning');
+      });
+      const remove = h('button', 'link-button danger', 'participant-remove', 'Remove');
+      remove.type = 'button';
+      remove.addEventListener('click', async () => {
+        const r = await this.o.desktop?.removeGuest(guest.peerId);
+        if (r && !r.ok) this.o.say(r.error, 'warning');
+      });
+      sub.append(select, where, remove);
+    } else {
+      sub.append(
+        h(
+          'span',
+          `role-badge role-${role ?? 'none'}`,
+          'participant-role-badge',
+          capital(role ?? 'guest'),
+        ),
+        where,
+      );
+    }
+    info.append(line, sub);
+    li.append(dot, info);
+    return li;
+  }
+
+  private knockRow(k: { peerId: string; name: string; role: string }): HTMLElement {
+    const div = h('div', 'knock', 'knock');
+    div.dataset.name = k.name;
+    const text = h('span', 'knock-text', undefined, `${k.name} wants to join as ${k.role}`);
+    const admit = h('button', 'primary-button small', 'knock-admit', 'Admit');
+    const deny = h('button', 'secondary-button small', 'knock-deny', 'Deny');
+    const answer = (yes: boolean) => async () => {
+      admit.disabled = deny.disabled = true;
+      const r = await this.o.desktop?.answerKnock(k.peerId, yes);
+      if (r && !r.ok) this.o.say(r.error, 'warning');
+    };
+    admit.addEventListener('click', answer(true));
+    deny.addEventListener('click', answer(false));
+    const buttons = h('div', 'knock-buttons');
+    buttons.append(admit, deny);
+    div.append(text, buttons);
+    return div;
+  }
+
+  // A coloured edge on each cell someone else is in, with their names as its title.
+  private markCells(people: Participant[]): void {
+    const byCell = new Map<string, Participant[]>();
+    for (const p of people) {
+      if (p.self || !p.activeCell) continue;
+      byCell.set(p.activeCell, [...(byCell.get(p.activeCell) ?? []), p]);
+    }
+    const next = new Set<HTMLElement>();
+    for (const [id, ps] of byCell) {
+      const el = this.o.cellElement(id);
+      if (!el) continue;
+      next.add(el);
+      el.classList.add('has-presence');
+      el.style.setProperty('--presence', (ps[0] as Participant).color);
+      el.dataset.presence = ps.map((p) => p.name).join(', ');
+    }
+    for (const el of this.marked) {
+      if (next.has(el)) continue;
+      el.classList.remove('has-presence');
+      el.style.removeProperty('--presence');
+      delete el.dataset.presence;
+    }
+    this.marked = next;
+  }
+}

@@ -1,0 +1,181 @@
+// The host's Share dialog: choose a role and an expiry, make a link, copy it; see every link of
+// this sharing session with its state and revoke any of them; ask before anyone joins; stop
+// sharing. Everything goes through DesktopApi (the shell runs the hub).
+import type { DesktopApi, InviteSummary, SharingState } from '../../protocol/desktop-api';
+import { GUEST_ROLES, type GuestRole } from '../../protocol/roles';
+import { Modal, h } from '../chrome/modal';
+
+/** What each role allows, as the dialog explains it. */
+export const ROLE_HINTS: Record<GuestRole, string> = {
+  viewer: 'Sees the notebook and everyone’s cursors; cannot change or run anything.',
+  editor: 'Edits cells; cannot run them.',
+  runner: 'Edits and runs cells on your kernel.',
+};
+
+/** Expiry choices: label and minutes (null: until sharing stops). */
+const EXPIRIES: [string, number | null][] = [
+  ['30 minutes', 30],
+  ['1 hour', 60],
+  ['1 day', 24 * 60],
+  ['Until I stop sharing', null],
+];
+
+const capital = (s: string) => s[0]?.toUpperCase() + s.slice(1);
+
+/** Opens the Share dialog. `subscribe` feeds it each new SharingState; returns an unsubscribe. */
+export function openShareDialog(
+  desktop: DesktopApi,
+  initial: SharingState | null,
+  subscribe: (listener: (s: SharingState) => void) => () => void,
+  say: (message: string, level?: 'info' | 'warning' | 'error') => void,
+): Modal {
+  let off = () => {};
+  const modal = new Modal('Share session', 'share-dialog', () => off());
+
+  const roleGroup = h('div', 'segmented', 'share-role');
+  roleGroup.setAttribute('role', 'radiogroup');
+  const hint = h('p', 'field-hint', 'share-role-hint');
+  let role: GuestRole = 'editor';
+  const roleButtons = GUEST_ROLES.map((r) => {
+    const b = h('button', 'segment', `share-role-${r}`, capital(r));
+    b.type = 'button';
+    b.setAttribute('role', 'radio');
+    b.addEventListener('click', () => pick(r));
+    return b;
+  });
+  const pick = (r: GuestRole) => {
+    role = r;
+    roleButtons.forEach((b, i) => b.setAttribute('aria-checked', String(GUEST_ROLES[i] === r)));
+    hint.textContent = ROLE_HINTS[r];
+  };
+  roleGroup.append(...roleButtons);
+  pick(role);
+
+  const expiry = h('select', 'select', 'share-expiry');
+  for (const [label, minutes] of EXPIRIES) {
+    const o = h('option', '', undefined, label);
+    o.value = minutes === null ? '' : String(minutes);
+    expiry.append(o);
+  }
+  expiry.value = '60';
+
+  const askLabel = h('label', 'check');
+  const ask = h('input', '', 'share-ask');
+  ask.type = 'checkbox';
+  ask.checked = initial?.askBeforeJoining ?? false;
+  ask.addEventListener('change', async () => {
+    const r = await desktop.setAskBeforeJoining(ask.checked);
+    if (!r.ok) say(r.error, 'warning');
+  });
+  askLabel.append(ask, document.createTextNode(' Ask me before anyone joins'));
+
+  const create = h('button', 'primary-button', 'share-create', 'Create link');
+  create.type = 'button';
+  const linkBox = h('div', 'link-box', 'share-link-box');
+  linkBox.hidden = true;
+  const linkField = h('input', 'link-field', 'share-link');
+  linkField.readOnly = true;
+  const copy = h('button', 'secondary-button', 'share-copy', 'Copy');
+  copy.type = 'button';
+  copy.addEventListener('click', () => void copyText(linkField.value, copy));
+  linkBox.append(linkField, copy);
+
+  create.addEventListener('click', async () => {
+    create.disabled = true;
+    const r = await desktop.createInvite({
+      role,
+      expiresInMinutes: expiry.value === '' ? null : Number(expiry.value),
+    });
+    create.disabled = false;
+    if (!r.ok) return say(`Cannot share: ${r.error}`, 'error');
+    linkField.value = r.value.webLink ?? r.value.link;
+    linkBox.hidden = false;
+    linkField.select();
+    void copyText(linkField.value, copy);
+  });
+
+  const form = h('div', 'share-form');
+  form.append(
+    field('Role', roleGroup, hint),
+    field('Link expires', expiry),
+    askLabel,
+    h('div', 'share-actions'),
+  );
+  (form.lastElementChild as HTMLElement).append(create);
+  form.append(linkBox);
+
+  const listHead = h('h3', 'modal-subtitle', undefined, 'Live links');
+  const list = h('ul', 'invite-list', 'invite-list');
+  const stop = h('button', 'danger-button', 'stop-sharing', 'Stop sharing');
+  stop.type = 'button';
+  stop.addEventListener('click', async () => {
+    const r = await desktop.stopSharing();
+    if (!r.ok) say(r.error, 'error');
+  });
+  const done = h('button', 'secondary-button', 'share-done', 'Done');
+  done.type = 'button';
+  done.addEventListener('click', () => modal.close());
+  modal.body.append(form, listHead, list);
+  modal.footer.append(stop, h('div', 'spacer'), done);
+
+  const render = (state: SharingState | null) => {
+    const invites = state?.invites ?? [];
+    list.replaceChildren(...invites.map((i) => inviteRow(i, desktop, say)));
+    listHead.hidden = invites.length === 0;
+    stop.hidden = !state?.active;
+    if (state) ask.checked = state.askBeforeJoining;
+  };
+  render(initial);
+  off = subscribe(render);
+  modal.show();
+  return modal;
+}
+
+function field(label: string, ...controls: HTMLElement[]): HTMLElement {
+  const f = h('div', 'field');
+  f.append(h('span', 'field-label', undefined, label), ...controls);
+  return f;
+}
+
+function inviteRow(
+  i: InviteSummary,
+  desktop: DesktopApi,
+  say: (m: string, l?: 'info' | 'warning' | 'error') => void,
+): HTMLElement {
+  const row = h('li', `invite-row invite-${i.status}`, 'invite-row');
+  row.dataset.inviteId = i.id;
+  row.dataset.status = i.status;
+  const badge = h('span', `role-badge role-${i.role}`, undefined, capital(i.role));
+  const when =
+    i.status === 'revoked'
+      ? 'Revoked'
+      : i.status === 'expired'
+        ? 'Expired'
+        : i.expiresAt === null
+          ? 'Until you stop sharing'
+          : `Until ${new Date(i.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
+  const text = h('span', 'invite-when', undefined, when);
+  const copy = h('button', 'link-button', 'invite-copy', 'Copy');
+  copy.type = 'button';
+  copy.addEventListener('click', () => void copyText(i.webLink ?? i.link, copy));
+  const revoke = h('button', 'link-button danger', 'invite-revoke', 'Revoke');
+  revoke.type = 'button';
+  revoke.addEventListener('click', async () => {
+    const r = await desktop.revokeInvite(i.id);
+    if (!r.ok) say(r.error, 'warning');
+  });
+  copy.hidden = revoke.hidden = i.status !== 'live';
+  row.append(badge, text, h('span', 'spacer'), copy, revoke);
+  return row;
+}
+
+async function copyText(text: string, button: HTMLButtonElement): Promise<void> {
+  try {
+    await navigator.clipboard.writeText(text);
+    const was = button.textContent;
+    button.textContent = 'Copied';
+    setTimeout(() => (button.textContent = was), 1500);
+  } catch {
+    // No clipboard permission (an http page, a test): the link is selected for Ctrl-C instead.
+  }
+}
