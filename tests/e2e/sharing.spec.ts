@@ -64,3 +64,135 @@ test('a runner joins by link, sees the host in the right cell, and runs a cell f
   await expect(ada.nb.cell(0).getByTestId('output-stream')).toHaveText('hello from the host');
   await expect(host.cell(0).getByTestId('output-stream')).toHaveText('hello from the host');
 });
+
+test('an editor is told running is not allowed, and the host makes them a viewer live', async ({
+  notebook: host,
+  browser,
+}) => {
+  shell = await startShell(twoCells);
+  await host.open(shell.url);
+  const sharing = new HostSharing(host);
+  const editorLink = await sharing.createLink('editor');
+  const viewerLink = await sharing.createLink('viewer');
+  const ada = await Guest.open(browser);
+  const bob = await Guest.open(browser);
+  guests.push(ada, bob);
+  await ada.join(editorLink, 'Ada');
+  await bob.join(viewerLink, 'Bob');
+
+  // Bob, a viewer, has no Run at all and cannot type.
+  await expect(bob.page.getByTestId('my-role')).toHaveText('Viewer');
+  await expect(bob.page.getByTestId('run-button')).toBeHidden();
+  await bob.nb.editCodeCell(1);
+  await bob.page.keyboard.type('nope');
+  expect(await bob.nb.editorText(1)).toBe('x = 1');
+
+  // Ada, an editor, edits; her Run explains that the host has not allowed running.
+  await expect(ada.page.getByTestId('my-role')).toHaveText('Editor');
+  await ada.nb.editCodeCell(1);
+  await ada.page.keyboard.type(' + 1');
+  await expect.poll(() => host.editorText(1)).toBe('x = 1 + 1');
+  await ada.page.getByTestId('run-button').click();
+  await expect(ada.nb.toasts.last()).toContainText('The host has not allowed you to run cells');
+
+  // The host makes Ada a viewer: it applies at once, and everyone is told.
+  await sharing.participant('Ada').getByTestId('participant-role').selectOption('viewer');
+  await expect(ada.page.getByTestId('my-role')).toHaveText('Viewer');
+  await expect(ada.page.getByTestId('run-button')).toBeHidden();
+  await expect(bob.nb.toasts.filter({ hasText: 'Ada is now a viewer' })).toBeVisible();
+  await expect(host.toasts.filter({ hasText: 'Ada is now a viewer' })).toBeVisible();
+  await ada.nb.editCodeCell(0);
+  await ada.page.keyboard.type('nope');
+  expect(await ada.nb.editorText(0)).toBe("print('hello from the host')");
+
+  // And removes Bob, who is told why and keeps a read-only copy.
+  await sharing.participant('Bob').getByTestId('participant-remove').click();
+  await expect(bob.page.getByTestId('session-ended')).toContainText('The host removed you');
+  await expect(sharing.participant('Bob')).toHaveCount(0);
+});
+
+test('a knock is shown to the host, who denies one guest and admits another', async ({
+  notebook: host,
+  browser,
+}) => {
+  shell = await startShell(twoCells);
+  await host.open(shell.url);
+  const sharing = new HostSharing(host);
+  const link = await sharing.createLink('editor', { ask: true });
+  const mallory = await Guest.open(browser);
+  const ada = await Guest.open(browser);
+  guests.push(mallory, ada);
+
+  await mallory.startJoining(link, 'Mallory');
+  await expect(mallory.page.getByTestId('join-progress-title')).toHaveText(
+    'Waiting for the host to let you in…',
+  );
+  const knock = host.page.getByTestId('knock').filter({ hasText: 'Mallory' });
+  await expect(knock).toContainText('Mallory wants to join as editor');
+  await knock.getByTestId('knock-deny').click();
+  await expect(mallory.page.getByTestId('join-progress-title')).toHaveText(
+    'The host did not let you in',
+  );
+  await expect(host.page.getByTestId('knock')).toHaveCount(0);
+
+  await ada.startJoining(link, 'Ada');
+  await host.page
+    .getByTestId('knock')
+    .filter({ hasText: 'Ada' })
+    .getByTestId('knock-admit')
+    .click();
+  await expect(ada.nb.cells).toHaveCount(2);
+  await expect(sharing.participant('Ada')).toBeVisible();
+});
+
+test('when the host stops sharing, the guest keeps a read-only copy and can save it', async ({
+  notebook: host,
+  browser,
+}) => {
+  shell = await startShell(twoCells);
+  await host.open(shell.url);
+  const sharing = new HostSharing(host);
+  const link = await sharing.createLink('editor');
+  const ada = await Guest.open(browser);
+  guests.push(ada);
+  await ada.join(link, 'Ada');
+  await ada.nb.editCodeCell(1);
+  await ada.page.keyboard.type(' # mine');
+  await expect.poll(() => host.editorText(1)).toBe('x = 1 # mine');
+
+  await host.page.getByTestId('share-button').click();
+  await host.page.getByTestId('stop-sharing').click();
+  await host.page.getByTestId('share-done').click();
+  await expect(ada.page.getByTestId('session-ended')).toContainText('The host stopped sharing');
+  await expect(ada.page.getByTestId('my-role')).toHaveText('Read-only copy');
+  await ada.nb.editCodeCell(1);
+  await ada.page.keyboard.type('nope');
+  expect(await ada.nb.editorText(1)).toBe('x = 1 # mine');
+
+  const download = ada.page.waitForEvent('download');
+  await ada.page.getByTestId('save-copy').click();
+  const file = await (await download).path();
+  const { readFileSync } = await import('node:fs');
+  const saved = JSON.parse(readFileSync(file, 'utf8')) as { cells: { source: string[] }[] };
+  expect(saved.cells.map((c) => c.source.join(''))).toEqual([
+    "print('hello from the host')",
+    'x = 1 # mine',
+  ]);
+});
+
+test('a revoked link tells the guest why it cannot join', async ({ notebook: host, browser }) => {
+  shell = await startShell(twoCells);
+  await host.open(shell.url);
+  const link = await new HostSharing(host).createLink('viewer');
+  await host.page.getByTestId('share-button').click();
+  const row = host.page.getByTestId('invite-row').first();
+  await row.getByTestId('invite-revoke').click();
+  await expect(row).toHaveAttribute('data-status', 'revoked');
+  await host.page.getByTestId('share-done').click();
+
+  const ada = await Guest.open(browser);
+  guests.push(ada);
+  await ada.startJoining(link, 'Ada');
+  await expect(ada.page.getByTestId('join-progress-title')).toHaveText('This invite was revoked');
+  await expect(ada.page.getByTestId('join-progress-detail')).toContainText('ask for a new link');
+});
