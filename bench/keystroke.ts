@@ -70,10 +70,8 @@ async function typeAndMeasure(typist: Page, watchers: Page[], hubRelays: boolean
 }
 
 async function ours(browser: Browser, pages: Pages, watchers: number) {
-  const session = await NotebookSession.open(writeNotebook(NOTEBOOK), {
-    dataDir: tempDir(),
-    autosaveDelayMs: 0,
-  });
+  // The app's own autosave delay (the tests' 0 would save the file after every keystroke).
+  const session = await NotebookSession.open(writeNotebook(NOTEBOOK), { dataDir: tempDir() });
   const hub = new Hub(session);
   const opened: Page[] = [];
   try {
