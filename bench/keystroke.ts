@@ -70,7 +70,7 @@ async function typeAndMeasure(typist: Page, watchers: Page[], hubRelays: boolean
 }
 
 async function ours(browser: Browser, pages: Pages, watchers: number) {
-  // The app's own autosave delay (the tests' 0 would save the file after every keystroke).
+  // Autosave on, with the app's own delay, as in real use (the tests' 0 turns it off).
   const session = await NotebookSession.open(writeNotebook(NOTEBOOK), { dataDir: tempDir() });
   const hub = new Hub(session);
   const opened: Page[] = [];
