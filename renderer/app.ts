@@ -68,9 +68,22 @@ export async function startApp(
     toasts.show(message, level);
     testEvent({ type: 'toast', message, level });
   };
-  const colour = CURSOR_COLOURS[Math.floor(Math.random() * CURSOR_COLOURS.length)] as string;
+  let colour = CURSOR_COLOURS[Math.floor(Math.random() * CURSOR_COLOURS.length)] as string;
   const setUser = (name: string) =>
     client.awareness.setLocalStateField('user', { name, color: colour, colorLight: `${colour}33` });
+  // Once the others are known, take a colour none of them has (while one is free).
+  const pickFreeColour = () => {
+    const taken = new Set(
+      [...client.awareness.getStates()]
+        .filter(([id]) => id !== client.doc.clientID)
+        .map(([, s]) => (s.user as { color?: string } | undefined)?.color),
+    );
+    const free = CURSOR_COLOURS.find((c) => !taken.has(c));
+    if (!taken.has(colour) || !free) return;
+    colour = free;
+    const user = client.awareness.getLocalState()?.user as { name?: string } | undefined;
+    setUser(user?.name ?? guestName());
+  };
   setUser(guest ? rememberedName() || guestName() : guestName());
   let role: Role = guest ? (guest.role ?? 'viewer') : 'host';
   let ended = false;
@@ -248,7 +261,8 @@ export async function startApp(
   // Ask for the file name while the document syncs, not before.
   void platform.desktop.getAppInfo().then((info) => {
     const name = info.ok ? info.value.notebookName : 'Notebook';
-    if (info.ok && info.value.userName && !guest) setUser(info.value.userName);
+    // The name this person chose when joining others wins over their OS account name.
+    if (info.ok && info.value.userName && !guest) setUser(rememberedName() || info.value.userName);
     toolbar.setName(name);
     void platform.desktop.setWindowTitle(`${name} — Pairbook`);
   });
@@ -299,6 +313,7 @@ export async function startApp(
   });
   notebook = view;
   applyRole(role);
+  pickFreeColour();
   findBar = new FindBar(client.doc, view);
   loading.remove();
   const page = document.createElement('div');
