@@ -77,14 +77,23 @@ test('never runs a script or event handler from an HTML output, an SVG output or
   });
 });
 
-test('refuses every page, asset, API call and WebSocket without the token', async ({ request }) => {
+test('refuses the notebook page, API calls and the WebSocket without the token', async ({
+  request,
+}) => {
   shell = await startShell(notebook([codeCell('a', 'x = 1')]));
   const { origin } = shell;
-  for (const path of ['/', '/index.html', '/app.js', '/app.css', '/?token=wrong']) {
+  for (const path of ['/', '/index.html', '/?token=wrong', '/join/../index.html', '/data']) {
     const res = await request.get(`${origin}${path}`);
     expect(res.status(), path).toBe(403);
     expect(await res.text(), path).not.toContain('<script');
   }
+  // A browser guest has no token: the guest page and the bundle (no notebook data) are public,
+  // and the guest page sets no token cookie. The invite's secret authenticates over WebRTC.
+  const join = await request.get(`${origin}/join`);
+  expect(join.status()).toBe(200);
+  expect(join.headers()['set-cookie']).toBeUndefined();
+  expect(join.headers()['content-security-policy']).toContain("script-src 'self'");
+  expect((await request.get(`${origin}/app.js`)).status()).toBe(200);
   const api = await request.post(`${origin}/api/pairbook:get-app-info`, { data: [] });
   expect(api.status()).toBe(403);
 

@@ -2,7 +2,7 @@
 // own browser contexts over WebRTC (inside scripts/netns-run), and everyone sees the others.
 import { type Shell, startShell } from './support/shell';
 import { expect, test } from './support/test';
-import { codeCell, notebook } from './support/notebooks';
+import { codeCell, notebook, stream } from './support/notebooks';
 import { Guest, HostSharing } from './support/sharing';
 
 let shell: Shell | null = null;
@@ -195,4 +195,25 @@ test('a revoked link tells the guest why it cannot join', async ({ notebook: hos
   await ada.startJoining(link, 'Ada');
   await expect(ada.page.getByTestId('join-progress-title')).toHaveText('This invite was revoked');
   await expect(ada.page.getByTestId('join-progress-detail')).toContainText('ask for a new link');
+});
+
+test('a guest moves an executed cell and the host keeps the move', async ({
+  notebook: host,
+  browser,
+}) => {
+  shell = await startShell(
+    notebook([codeCell('ran', "print('old')", [stream('old\n')], 1), codeCell('next', 'y = 2')]),
+  );
+  await host.open(shell.url);
+  const link = await new HostSharing(host).createLink('editor');
+  const ada = await Guest.open(browser);
+  guests.push(ada);
+  await ada.join(link, 'Ada');
+  await ada.nb.cell(0).getByTestId('cell-prompt').click();
+  await ada.page.getByTestId('notebook').focus();
+  await ada.page.keyboard.press('ControlOrMeta+Shift+ArrowDown');
+  // Guests may not write outputs, so the moved copy carries none; the move itself is kept.
+  await expect(host.cell(1)).toHaveAttribute('data-cell-id', 'ran');
+  await expect(ada.nb.cell(1)).toHaveAttribute('data-cell-id', 'ran');
+  await expect(ada.nb.toasts.filter({ hasText: 'not kept' })).toHaveCount(0);
 });

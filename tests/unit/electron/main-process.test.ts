@@ -88,6 +88,7 @@ describe('the Electron main process', () => {
         version: '0.1.0-test',
         notebookPath,
         notebookName: 'Untitled.ipynb',
+        userName: expect.any(String),
       },
     });
     const foreign = { sender: { mainFrame: null }, senderFrame: { url: 'https://evil.example/' } };
