@@ -24,6 +24,9 @@ import type {
 } from '../messages';
 import { TypedEmitter } from '../typed-emitter';
 
+/** How long restart() waits for a restart the Jupyter server started on its own. */
+export const SERVER_RESTART_TIMEOUT_MS = 60_000;
+
 /** Options of a JupyterServerKernel. */
 export interface JupyterServerKernelOptions {
   /** The server's base URL, e.g. `http://127.0.0.1:8888/` (or a JupyterHub user server's). */
@@ -66,6 +69,8 @@ export class JupyterServerKernel implements Kernel {
   private starting: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
   private restarting = false;
+  /** True from the server's 'autorestarting' until the kernel is back. */
+  private serverAutorestarting = false;
   private stopped = false;
 
   constructor(private readonly options: JupyterServerKernelOptions) {
@@ -106,16 +111,42 @@ export class JupyterServerKernel implements Kernel {
   async restart(): Promise<void> {
     const connection = this.connection;
     if (!connection) return this.start();
+    const serverWasRestarting = this.serverAutorestarting;
     this.restarting = true;
     try {
       this.setStatus('restarting');
-      await connection.restart();
+      await Promise.race([
+        connection.restart(),
+        new Promise((_, reject) =>
+          setTimeout(() => reject(new Error('no answer')), SERVER_RESTART_TIMEOUT_MS),
+        ),
+      ]);
       this.kernelInfo = (await connection.info) as unknown as KernelInfoReplyContent;
     } catch (e) {
-      throw this.serverError('restart the kernel', e);
+      // The server refuses a restart while it is restarting a dead kernel itself: that restart
+      // is the one asked for, so wait for it instead of failing.
+      if (!serverWasRestarting) throw this.serverError('restart the kernel', e);
+      await this.untilServerRestarted(connection);
     } finally {
       this.restarting = false;
     }
+  }
+
+  // Resolves once the server's own restart brought the kernel back (idle), or throws after
+  // SERVER_RESTART_TIMEOUT_MS.
+  private async untilServerRestarted(connection: JupyterKernel.IKernelConnection): Promise<void> {
+    const deadline = Date.now() + SERVER_RESTART_TIMEOUT_MS;
+    while (connection.status !== 'idle' && connection.status !== 'busy') {
+      if (Date.now() > deadline) {
+        throw kernelError(
+          'kernel-timeout',
+          'the Jupyter server did not bring the kernel back — restart it from the server, or start a new one',
+        );
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+    this.kernelInfo = (await connection.info) as unknown as KernelInfoReplyContent;
+    this.setStatus('idle');
   }
 
   /** @inheritdoc */
@@ -227,6 +258,9 @@ export class JupyterServerKernel implements Kernel {
 
   private onStatus(status: JupyterKernel.Status): void {
     if (this.stopped) return;
+    this.serverAutorestarting =
+      status === 'autorestarting' ||
+      (this.serverAutorestarting && status !== 'idle' && status !== 'busy');
     if (status === 'autorestarting') this.die('the kernel died; the Jupyter server restarts it');
     else if (status === 'dead' && !this.restarting)
       this.die('the Jupyter server reports the kernel dead');
