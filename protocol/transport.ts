@@ -13,6 +13,56 @@ export interface Transport {
   close(reason?: string): void;
 }
 
+/**
+ * The listener bookkeeping every Transport needs, written once: subclasses move the bytes
+ * (`send`, `close`), hand what arrives to `deliver`, and call `markClosed` when the pipe ends.
+ * A close listener added after the end is still called, asynchronously.
+ */
+export abstract class TransportBase implements Transport {
+  private readonly messageListeners = new Set<(message: Uint8Array) => void>();
+  private readonly closeListeners = new Set<(reason: string) => void>();
+  private closedReason: string | null = null;
+
+  abstract send(message: Uint8Array): void;
+  abstract close(reason?: string): void;
+
+  /** True once the pipe has ended, from either side. */
+  protected get isClosed(): boolean {
+    return this.closedReason !== null;
+  }
+
+  onMessage(listener: (message: Uint8Array) => void): () => void {
+    this.messageListeners.add(listener);
+    return () => this.messageListeners.delete(listener);
+  }
+
+  onClose(listener: (reason: string) => void): () => void {
+    const reason = this.closedReason;
+    if (reason !== null) {
+      void Promise.resolve().then(() => listener(reason));
+      return () => undefined;
+    }
+    this.closeListeners.add(listener);
+    return () => this.closeListeners.delete(listener);
+  }
+
+  /** Hands one received message to the listeners; nothing is delivered after the end. */
+  protected deliver(message: Uint8Array): void {
+    if (this.closedReason !== null) return;
+    for (const l of this.messageListeners) l(message);
+  }
+
+  /** Ends the pipe and tells the close listeners, once. False when it had already ended. */
+  protected markClosed(reason: string): boolean {
+    if (this.closedReason !== null) return false;
+    this.closedReason = reason;
+    for (const l of this.closeListeners) l(reason);
+    this.closeListeners.clear();
+    this.messageListeners.clear();
+    return true;
+  }
+}
+
 /** Two Transports joined back to back in memory: what one sends, the other receives. */
 export function createTransportPair(): [Transport, Transport] {
   const make = () => ({

@@ -1,5 +1,5 @@
 import type { MessagePortMain } from 'electron';
-import type { Transport } from '../../protocol/transport';
+import { TransportBase } from '../../protocol/transport';
 
 /** The part of Electron's MessagePortMain a transport uses (a fake one in tests). */
 export type HubPort = Pick<MessagePortMain, 'on' | 'off' | 'postMessage' | 'start' | 'close'>;
@@ -9,55 +9,37 @@ export type HubPort = Pick<MessagePortMain, 'on' | 'off' | 'postMessage' | 'star
  * notebook's session. The renderer holds the other end. Each message is one Uint8Array; anything
  * else the page posts is dropped, since a hub message is always bytes.
  */
-export class MessagePortMainTransport implements Transport {
-  private closed = false;
-  private readonly messageListeners = new Set<(message: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(reason: string) => void>();
-
+export class MessagePortMainTransport extends TransportBase {
   constructor(private readonly port: HubPort) {
+    super();
     port.on('message', this.onPortMessage);
     port.on('close', this.onPortClose);
     port.start();
   }
 
   send(message: Uint8Array): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     this.port.postMessage(message);
   }
 
-  onMessage(listener: (message: Uint8Array) => void): () => void {
-    this.messageListeners.add(listener);
-    return () => this.messageListeners.delete(listener);
-  }
-
-  onClose(listener: (reason: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
-
   close(reason = 'closed'): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     this.port.close();
     this.finish(reason);
   }
 
   private readonly onPortMessage = (event: { data: unknown }): void => {
-    if (this.closed) return;
     const bytes = asBytes(event.data);
-    if (!bytes) return;
-    for (const l of this.messageListeners) l(bytes);
+    if (bytes) this.deliver(bytes);
   };
 
   private readonly onPortClose = (): void => this.finish('the window closed its connection');
 
   private finish(reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
+    if (this.isClosed) return;
     this.port.off('message', this.onPortMessage);
     this.port.off('close', this.onPortClose);
-    for (const l of this.closeListeners) l(reason);
-    this.closeListeners.clear();
-    this.messageListeners.clear();
+    this.markClosed(reason);
   }
 }
 

@@ -1,5 +1,5 @@
 import { FrameAssembler, splitFrames } from '../../protocol/framing';
-import type { Transport } from '../../protocol/transport';
+import { TransportBase } from '../../protocol/transport';
 
 /** Bytes queued in the channel past which sending waits for it to drain. */
 const SEND_HIGH_WATER_BYTES = 1024 * 1024;
@@ -10,12 +10,9 @@ const SEND_LOW_WATER_BYTES = 256 * 1024;
  * so a notebook of any size gets through), sent no faster than the channel drains. Messages for
  * which `intercept` returns true are consumed (the hub's control messages) and not delivered.
  */
-export class RtcTransport implements Transport {
-  private readonly messageListeners = new Set<(m: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(reason: string) => void>();
+export class RtcTransport extends TransportBase {
   private readonly assembler = new FrameAssembler();
   private queue: Uint8Array[] = [];
-  private closed = false;
   /** Why the hub said it is closing, if it did: the close reason then. */
   byeReason: string | null = null;
 
@@ -24,6 +21,7 @@ export class RtcTransport implements Transport {
     private readonly intercept: (message: Uint8Array) => boolean = () => false,
     private readonly onClosed: () => void = () => {},
   ) {
+    super();
     channel.binaryType = 'arraybuffer';
     channel.bufferedAmountLowThreshold = SEND_LOW_WATER_BYTES;
     channel.addEventListener('bufferedamountlow', () => this.pump());
@@ -35,19 +33,9 @@ export class RtcTransport implements Transport {
   }
 
   send(message: Uint8Array): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     for (const frame of splitFrames(message)) this.queue.push(frame);
     this.pump();
-  }
-
-  onMessage(listener: (message: Uint8Array) => void): () => void {
-    this.messageListeners.add(listener);
-    return () => this.messageListeners.delete(listener);
-  }
-
-  onClose(listener: (reason: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
   }
 
   close(reason = 'closed'): void {
@@ -56,7 +44,7 @@ export class RtcTransport implements Transport {
   }
 
   private pump(): void {
-    if (this.closed || this.channel.readyState !== 'open') return;
+    if (this.isClosed || this.channel.readyState !== 'open') return;
     let i = 0;
     try {
       while (i < this.queue.length && this.channel.bufferedAmount < SEND_HIGH_WATER_BYTES) {
@@ -71,7 +59,7 @@ export class RtcTransport implements Transport {
   }
 
   private receive(data: unknown): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     if (!(data instanceof ArrayBuffer)) {
       // Node polyfills may hand over a Buffer (a Uint8Array); text frames are not the protocol.
       if (!(data instanceof Uint8Array)) return this.close('the host sent a text frame');
@@ -80,15 +68,11 @@ export class RtcTransport implements Transport {
     const r = this.assembler.push(frame);
     if (!r.ok) return this.close(r.error.message);
     if (!r.value || this.intercept(r.value)) return;
-    for (const l of this.messageListeners) l(r.value);
+    this.deliver(r.value);
   }
 
   private finish(reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
     this.queue = [];
-    for (const l of this.closeListeners) l(reason);
-    this.closeListeners.clear();
-    this.onClosed();
+    if (this.markClosed(reason)) this.onClosed();
   }
 }

@@ -1,6 +1,6 @@
 import type { DataChannel } from 'node-datachannel';
 import { FRAME_BYTES, FrameAssembler, splitFrames } from '../../../protocol/framing';
-import type { Transport } from '../../../protocol/transport';
+import { TransportBase } from '../../../protocol/transport';
 
 /** Bytes queued in the channel past which sending waits for it to drain. */
 export const SEND_HIGH_WATER_BYTES = 1024 * 1024;
@@ -11,17 +11,15 @@ const SEND_LOW_WATER_BYTES = 256 * 1024;
  * messages are framed (protocol/framing) and sent no faster than the channel drains. A
  * malformed frame closes the channel with the reason.
  */
-export class DataChannelTransport implements Transport {
-  private readonly messageListeners = new Set<(m: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(reason: string) => void>();
+export class DataChannelTransport extends TransportBase {
   private readonly assembler: FrameAssembler;
   private queue: Uint8Array[] = [];
-  private closed = false;
 
   constructor(
     private readonly channel: DataChannel,
     options: { maxMessageBytes?: number } = {},
   ) {
+    super();
     this.assembler = new FrameAssembler(options.maxMessageBytes);
     channel.setBufferedAmountLowThreshold(SEND_LOW_WATER_BYTES);
     channel.onBufferedAmountLow(() => this.pump());
@@ -31,27 +29,13 @@ export class DataChannelTransport implements Transport {
   }
 
   send(message: Uint8Array): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     for (const frame of splitFrames(message, FRAME_BYTES)) this.queue.push(frame);
     this.pump();
   }
 
-  onMessage(listener: (message: Uint8Array) => void): () => void {
-    this.messageListeners.add(listener);
-    return () => this.messageListeners.delete(listener);
-  }
-
-  onClose(listener: (reason: string) => void): () => void {
-    if (this.closed) {
-      queueMicrotask(() => listener('closed'));
-      return () => {};
-    }
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
-
   close(reason = 'closed'): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     // Let what is queued (e.g. a "bye" with the reason) go out before the channel closes.
     const channel = this.channel;
     this.finish(reason);
@@ -65,7 +49,7 @@ export class DataChannelTransport implements Transport {
   }
 
   private pump(): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     let i = 0;
     try {
       while (i < this.queue.length && this.channel.bufferedAmount() < SEND_HIGH_WATER_BYTES) {
@@ -80,7 +64,7 @@ export class DataChannelTransport implements Transport {
   }
 
   private receive(data: string | Buffer | ArrayBuffer): void {
-    if (this.closed) return;
+    if (this.isClosed) return;
     if (typeof data === 'string') return this.close('text frames are not part of the protocol');
     const frame =
       data instanceof ArrayBuffer
@@ -88,15 +72,11 @@ export class DataChannelTransport implements Transport {
         : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
     const r = this.assembler.push(frame);
     if (!r.ok) return this.close(r.error.message);
-    if (r.value) for (const l of this.messageListeners) l(r.value);
+    if (r.value) this.deliver(r.value);
   }
 
   private finish(reason: string): void {
-    if (this.closed) return;
-    this.closed = true;
     this.queue = [];
-    for (const l of this.closeListeners) l(reason);
-    this.closeListeners.clear();
-    this.messageListeners.clear();
+    this.markClosed(reason);
   }
 }
