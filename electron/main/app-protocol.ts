@@ -1,20 +1,9 @@
 import { readFile } from 'node:fs/promises';
-import { extname, join } from 'node:path';
+import { join } from 'node:path';
 import { type Session, protocol } from 'electron';
 import { APP_SCHEME, appAssetPath } from './app-url';
 import { APP_CONTENT_SECURITY_POLICY } from './security-policy';
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
+import { contentTypeOf } from '../../host/browser-shell/renderer-bundle';
 
 /**
  * Declares `app://` a standard, secure scheme, so its pages have a real origin (`app://pairbook`)
@@ -41,7 +30,7 @@ export function serveAppScheme(session: Session, rendererDir: string): void {
     if (!body) return new Response(null, { status: 404 });
     return new Response(body, {
       headers: {
-        'Content-Type': CONTENT_TYPES[extname(relative)] ?? 'application/octet-stream',
+        'Content-Type': contentTypeOf(relative),
         'Content-Security-Policy': APP_CONTENT_SECURITY_POLICY,
         'X-Content-Type-Options': 'nosniff',
         'Cache-Control': 'no-store',

@@ -2,7 +2,7 @@ import { randomBytes, timingSafeEqual } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { type IncomingMessage, type Server, type ServerResponse, createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { extname, join, normalize, sep } from 'node:path';
+import { join, normalize, sep } from 'node:path';
 import type { Duplex } from 'node:stream';
 import { WebSocketServer } from 'ws';
 import {
@@ -20,6 +20,7 @@ import { createBrowserDesktopHandlers } from './desktop-handlers';
 import { SharingController } from './sharing-controller';
 import { WebSocketTransport } from './websocket-transport';
 import { hostUserName } from '../session/host-user-name';
+import { contentTypeOf } from './renderer-bundle';
 
 /** Options of a BrowserShellServer. */
 export interface BrowserShellOptions {
@@ -43,18 +44,6 @@ export const JOIN_PATH = '/join';
 const PUBLIC_ASSET = /^\/(app\.(js|css)(\.map)?|chunks\/[\w.-]+\.(js|css)(\.map)?|fonts\/[\w.-]+)$/;
 /** Largest DesktopApi call body accepted, in bytes. */
 const MAX_CALL_BODY_BYTES = 64 * 1024;
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
 
 /**
  * Serves one NotebookSession to a browser: the bundled renderer, the DesktopApi over HTTP and the
@@ -233,7 +222,7 @@ export class BrowserShellServer {
       return;
     }
     const headers: Record<string, string> = {
-      'Content-Type': CONTENT_TYPES[extname(full)] ?? 'application/octet-stream',
+      'Content-Type': contentTypeOf(full),
     };
     if (file === 'index.html' && page === 'guest') {
       // The guest reaches whatever signaling servers its link names (the fragment, unseen here).
