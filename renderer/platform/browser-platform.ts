@@ -5,7 +5,7 @@ import {
   type DesktopEvents,
 } from '../../protocol/desktop-api';
 import { err } from '../../protocol/errors';
-import type { Transport } from '../../protocol/transport';
+import { type Transport, TransportBase } from '../../protocol/transport';
 import type { Platform } from './platform';
 
 /** Path of the browser shell's hub WebSocket (host/browser-shell/browser-shell-server.ts). */
@@ -47,51 +47,11 @@ export function createBrowserPlatform(location: Location): Platform {
 
   const openHubTransport = (): Transport => {
     const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const ws = new WebSocket(
-      `${scheme}://${location.host}${HUB_PATH}?token=${encodeURIComponent(token)}`,
-    );
-    ws.binaryType = 'arraybuffer';
-    const pending: Uint8Array[] = [];
-    const messageListeners = new Set<(m: Uint8Array) => void>();
-    const closeListeners = new Set<(r: string) => void>();
-    let closed = false;
-    const finish = (reason: string) => {
-      if (closed) return;
-      closed = true;
-      for (const l of closeListeners) l(reason);
-    };
-    ws.onopen = () => {
-      for (const m of pending.splice(0)) ws.send(m);
-    };
-    ws.onmessage = (e: MessageEvent) => {
-      if (typeof e.data === 'string') {
-        const { channel, value } = JSON.parse(e.data) as { channel: string; value: unknown };
-        for (const l of listeners.get(channel) ?? []) l(value);
-      } else {
-        const bytes = new Uint8Array(e.data as ArrayBuffer);
-        for (const l of messageListeners) l(bytes);
-      }
-    };
-    ws.onclose = (e) => finish(e.reason || `connection closed (code ${e.code})`);
-    return {
-      send(message) {
-        if (closed) return;
-        if (ws.readyState === WebSocket.OPEN) ws.send(message);
-        else pending.push(message);
-      },
-      onMessage(listener) {
-        messageListeners.add(listener);
-        return () => messageListeners.delete(listener);
-      },
-      onClose(listener) {
-        closeListeners.add(listener);
-        return () => closeListeners.delete(listener);
-      },
-      close(reason = 'closed') {
-        ws.close(1000, reason.slice(0, 120));
-        finish(reason);
-      },
-    };
+    const url = `${scheme}://${location.host}${HUB_PATH}?token=${encodeURIComponent(token)}`;
+    return new HubSocketTransport(new WebSocket(url), (text) => {
+      const { channel, value } = JSON.parse(text) as { channel: string; value: unknown };
+      for (const l of listeners.get(channel) ?? []) l(value);
+    });
   };
 
   return {
@@ -109,4 +69,39 @@ export function createBrowserPlatform(location: Location): Platform {
       return () => set.delete(l);
     },
   };
+}
+
+/**
+ * The hub WebSocket: binary frames are hub messages; text frames are the shell's desktop events,
+ * handed to `onShellMessage`. Messages sent before the socket opens wait for it.
+ */
+class HubSocketTransport extends TransportBase {
+  private pending: Uint8Array[] = [];
+
+  constructor(
+    private readonly ws: WebSocket,
+    onShellMessage: (text: string) => void,
+  ) {
+    super();
+    ws.binaryType = 'arraybuffer';
+    ws.onopen = () => {
+      for (const m of this.pending.splice(0)) ws.send(m);
+    };
+    ws.onmessage = (e: MessageEvent) => {
+      if (typeof e.data === 'string') onShellMessage(e.data);
+      else this.deliver(new Uint8Array(e.data as ArrayBuffer));
+    };
+    ws.onclose = (e) => this.markClosed(e.reason || `connection closed (code ${e.code})`);
+  }
+
+  send(message: Uint8Array): void {
+    if (this.isClosed) return;
+    if (this.ws.readyState === WebSocket.OPEN) this.ws.send(message);
+    else this.pending.push(message);
+  }
+
+  close(reason = 'closed'): void {
+    this.ws.close(1000, reason.slice(0, 120));
+    this.markClosed(reason);
+  }
 }

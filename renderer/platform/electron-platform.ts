@@ -5,7 +5,7 @@ import {
   type DesktopEvents,
 } from '../../protocol/desktop-api';
 import type { Result } from '../../protocol/errors';
-import type { Transport } from '../../protocol/transport';
+import { type Transport, TransportBase } from '../../protocol/transport';
 import type { Platform } from './platform';
 
 /** The `data` of the window message in which the preload hands over a hub MessagePort. */
@@ -35,54 +35,15 @@ export function createElectronPlatform(bridge: ElectronBridge, win: Window): Pla
   });
 
   const openHubTransport = (): Transport => {
-    let port: MessagePort | null = null;
-    let closed = false;
-    const pending: Uint8Array[] = [];
-    const messageListeners = new Set<(m: Uint8Array) => void>();
-    const closeListeners = new Set<(r: string) => void>();
-    const finish = (reason: string) => {
-      if (closed) return;
-      closed = true;
-      port?.close();
-      for (const l of closeListeners) l(reason);
-    };
-    const take = (p: MessagePort) => {
-      if (closed) return p.close();
-      port = p;
-      p.onmessage = (e: MessageEvent) => {
-        const d: unknown = e.data;
-        const bytes =
-          d instanceof Uint8Array ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : null;
-        if (bytes) for (const l of messageListeners) l(bytes);
-      };
-      // Chromium fires `close` on a port whose other end went away (the session closed).
-      p.addEventListener('close', () => finish('the app closed the connection'));
-      for (const m of pending.splice(0)) p.postMessage(m);
-    };
+    const transport = new HubPortTransport();
+    const take = (port: MessagePort) => transport.attach(port);
     waiting.push(take);
     void bridge.openHubPort().then((r) => {
       if (r.ok) return;
       waiting.splice(waiting.indexOf(take), 1);
-      finish(r.error);
+      transport.close(r.error);
     });
-    return {
-      send(message) {
-        if (closed) return;
-        if (port) port.postMessage(message);
-        else pending.push(message);
-      },
-      onMessage(listener) {
-        messageListeners.add(listener);
-        return () => messageListeners.delete(listener);
-      },
-      onClose(listener) {
-        closeListeners.add(listener);
-        return () => closeListeners.delete(listener);
-      },
-      close(reason = 'closed') {
-        finish(reason);
-      },
-    };
+    return transport;
   };
 
   // Every DesktopApi method, and nothing else of the bridge.
@@ -120,4 +81,37 @@ export function createElectronPlatform(bridge: ElectronBridge, win: Window): Pla
       return () => set.delete(l);
     },
   };
+}
+
+/** A hub pipe over a MessagePort that arrives later; messages sent before then wait for it. */
+class HubPortTransport extends TransportBase {
+  private port: MessagePort | null = null;
+  private pending: Uint8Array[] = [];
+
+  /** Takes the port main sent for this transport. */
+  attach(port: MessagePort): void {
+    if (this.isClosed) return port.close();
+    this.port = port;
+    port.onmessage = (e: MessageEvent) => {
+      const d: unknown = e.data;
+      const bytes =
+        d instanceof Uint8Array ? d : d instanceof ArrayBuffer ? new Uint8Array(d) : null;
+      if (bytes) this.deliver(bytes);
+    };
+    // Chromium fires `close` on a port whose other end went away (the session closed).
+    port.addEventListener('close', () => this.close('the app closed the connection'));
+    for (const m of this.pending.splice(0)) port.postMessage(m);
+  }
+
+  send(message: Uint8Array): void {
+    if (this.isClosed) return;
+    if (this.port) this.port.postMessage(message);
+    else this.pending.push(message);
+  }
+
+  close(reason = 'closed'): void {
+    if (this.isClosed) return;
+    this.port?.close();
+    this.markClosed(reason);
+  }
 }
