@@ -95,6 +95,8 @@ export interface GuestSummary {
   role: GuestRole;
   inviteId: string;
   joinedAt: number;
+  /** The code host and guest read aloud to check they reached each other ("482 913"). */
+  code: string;
 }
 
 /** Someone asking to join ("Ada wants to join as editor"). */
@@ -102,6 +104,8 @@ export interface KnockSummary {
   peerId: string;
   name: string;
   role: GuestRole;
+  /** The verification code the knocking guest sees too. */
+  code: string;
 }
 
 /** The host's sharing, as pushed to its window. */

@@ -5,7 +5,7 @@
 import type { DesktopApi, InviteSummary, SharingState } from '../../protocol/desktop-api';
 import { err, ok } from '../../protocol/errors';
 import { type GuestRole, isGuestRole } from '../../protocol/roles';
-import { Hub, type HubOptions, type HubSession, type Knock } from '../hub/hub';
+import { Hub, type HubSession, type Knock } from '../hub/hub';
 import { InviteBook, type InviteRecord } from '../hub/invites';
 
 /** Options of a SharingController. */
@@ -38,9 +38,6 @@ export type SharingApi = Pick<
 /** Sharing of one session, as its host window drives it. */
 export class SharingController {
   private hub: Hub | null = null;
-  // The Hub reads `knock` from its options object at each admission, so toggling it here
-  // applies to the next guest (Hub has no setter yet).
-  private hubOptions: HubOptions = {};
   private askBeforeJoining = false;
   private readonly knocks = new Map<string, Knock>();
   private readonly created = new Map<string, number>();
@@ -59,7 +56,12 @@ export class SharingController {
       askBeforeJoining: this.askBeforeJoining,
       invites: this.invites(),
       guests: this.hub?.guests() ?? [],
-      knocks: [...this.knocks.values()].map(({ peerId, name, role }) => ({ peerId, name, role })),
+      knocks: [...this.knocks.values()].map(({ peerId, name, role, code }) => ({
+        peerId,
+        name,
+        role,
+        code,
+      })),
       change: this.change,
     };
   }
@@ -91,7 +93,7 @@ export class SharingController {
       getSharingState: async () => ok(this.state()),
       setAskBeforeJoining: async (ask) => {
         this.askBeforeJoining = ask === true;
-        this.hubOptions.knock = this.askBeforeJoining;
+        this.hub?.setKnock(this.askBeforeJoining);
         this.changed(null);
         return ok(null);
       },
@@ -141,12 +143,11 @@ export class SharingController {
   private async startHub(): Promise<Hub> {
     if (this.hub) return this.hub;
     const webBase = this.options.webBase();
-    this.hubOptions = {
+    const hub = new Hub(this.session, {
       knock: this.askBeforeJoining,
       listen: { host: this.options.listenHost },
       ...(webBase ? { webBase } : {}),
-    };
-    const hub = new Hub(this.session, this.hubOptions);
+    });
     this.hub = hub;
     hub.on('knock', (k) => {
       this.knocks.set(k.peerId, k);

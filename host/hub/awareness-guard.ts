@@ -1,7 +1,7 @@
 // Awareness (presence) from a guest is rendered by everyone, so it is validated and rebuilt
 // here, field by field, before the session sees it: only the guest's own client ids, a name of
 // sensible length, a colour in #rrggbb(aa) form, a cursor that is two relative positions, and
-// the role the hub gave it (never the one it claims).
+// the role and peer id the hub gave it (never the ones it claims).
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { PairbookError, type Result, err, ok } from '../../protocol/errors';
@@ -19,7 +19,7 @@ const CELL_ID = /^[A-Za-z0-9_.:-]{1,64}$/;
 /** Reads a guest's awareness update and writes a clean one; an error when none of it is acceptable. */
 export function sanitizeAwarenessUpdate(
   update: Uint8Array,
-  guest: { role: Role; owns(client: number): boolean },
+  guest: { role: Role; peerId: string; owns(client: number): boolean },
 ): Result<{ update: Uint8Array; clients: number[] }> {
   const bad = (why: string) => err(new PairbookError('invalid-message', why));
   const entries: { client: number; clock: number; state: unknown }[] = [];
@@ -43,16 +43,16 @@ export function sanitizeAwarenessUpdate(
     if (!guest.owns(client)) return bad(`awareness of client ${client} belongs to someone else`);
     encoding.writeVarUint(enc, client);
     encoding.writeVarUint(enc, clock);
-    encoding.writeVarString(enc, JSON.stringify(cleanState(state, guest.role)));
+    encoding.writeVarString(enc, JSON.stringify(cleanState(state, guest.role, guest.peerId)));
   }
   return ok({ update: encoding.toUint8Array(enc), clients: entries.map((e) => e.client) });
 }
 
 /** The accepted fields of one state; null (the guest left) stays null. */
-function cleanState(state: unknown, role: Role): Record<string, unknown> | null {
+function cleanState(state: unknown, role: Role, peerId: string): Record<string, unknown> | null {
   if (state === null || typeof state !== 'object' || Array.isArray(state)) return null;
   const s = state as Record<string, unknown>;
-  const out: Record<string, unknown> = { role };
+  const out: Record<string, unknown> = { role, peer: peerId };
   if (typeof s.user === 'object' && s.user !== null) {
     const u = s.user as Record<string, unknown>;
     const user: Record<string, string> = {

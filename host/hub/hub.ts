@@ -25,6 +25,7 @@ import {
   decodeOffer,
 } from '../../protocol/signaling-messages';
 import type { Transport } from '../../protocol/transport';
+import { verificationCode } from '../../protocol/verification-code';
 import { ClientIdRegistry } from './client-ids';
 import { type InviteRecord, InviteBook } from './invites';
 import { GuardedTransport } from './role-guard';
@@ -64,6 +65,8 @@ export interface GuestInfo {
   role: GuestRole;
   inviteId: string;
   joinedAt: number;
+  /** The code host and guest read aloud to check they reached each other ("482 913"). */
+  code: string;
 }
 
 /** A guest asking to be admitted. */
@@ -72,6 +75,8 @@ export interface Knock {
   name: string;
   role: GuestRole;
   inviteId: string;
+  /** The verification code the knocking guest sees too. */
+  code: string;
   admit(): void;
   deny(reason?: string): void;
 }
@@ -122,7 +127,7 @@ export class Hub extends ObservableV2<HubEvents> {
 
   constructor(
     private readonly session: HubSession,
-    private readonly options: HubOptions = {},
+    private options: HubOptions = {},
   ) {
     super();
     this.registry = new ClientIdRegistry(session.doc);
@@ -158,6 +163,11 @@ export class Hub extends ObservableV2<HubEvents> {
   /** The host key's fingerprint, as links pin it. */
   get fingerprint(): string {
     return this.identity.fingerprint;
+  }
+
+  /** Turns "ask me before anyone joins" on or off; it applies from the next guest on. */
+  setKnock(on: boolean): void {
+    this.options = { ...this.options, knock: on };
   }
 
   /** The embedded signaling server (null when external servers are used). */
@@ -285,9 +295,10 @@ export class Hub extends ObservableV2<HubEvents> {
       );
     }
     const role = this.roles.get(o.guest) ?? invite.role;
+    const code = await verificationCode(this.identity.fingerprint, o.guest, o.sdp);
     if (this.options.knock) {
       await reply({ type: 'waiting', to: o.from, nonce: o.nonce });
-      const verdict = await this.knock(o, role, invite);
+      const verdict = await this.knock(o, role, invite, code);
       if (verdict !== true) return refuse(verdict);
       if (this.stopped) return;
     }
@@ -295,7 +306,14 @@ export class Hub extends ObservableV2<HubEvents> {
       iceServers: this.options.iceServers ?? [],
     });
     const peer: Peer = {
-      info: { peerId: o.from, name: o.name, role, inviteId: invite.id, joinedAt: Date.now() },
+      info: {
+        peerId: o.from,
+        name: o.name,
+        role,
+        inviteId: invite.id,
+        joinedAt: Date.now(),
+        code,
+      },
       guestKey: o.guest,
       pc,
       transport: null,
@@ -340,7 +358,12 @@ export class Hub extends ObservableV2<HubEvents> {
     });
   }
 
-  private knock(o: Offer, role: GuestRole, invite: InviteRecord): Promise<true | string> {
+  private knock(
+    o: Offer,
+    role: GuestRole,
+    invite: InviteRecord,
+    code: string,
+  ): Promise<true | string> {
     return new Promise((resolve) => {
       let done = false;
       const settle = (v: true | string) => {
@@ -359,6 +382,7 @@ export class Hub extends ObservableV2<HubEvents> {
           name: o.name,
           role,
           inviteId: invite.id,
+          code,
           admit: () => settle(true),
           deny: (reason = 'the host did not let you in') => settle(reason),
         },
@@ -385,6 +409,7 @@ export class Hub extends ObservableV2<HubEvents> {
       awareness: this.session.awareness,
       registry: this.registry,
       guestKey: peer.guestKey,
+      peerId: peer.info.peerId,
       role: () => peer.info.role,
       onDropped: (reason) => this.emit('dropped', [{ ...peer.info }, reason]),
     });

@@ -25,6 +25,7 @@ import {
   decodeSignedReply,
 } from '../../protocol/signaling-messages';
 import type { Transport } from '../../protocol/transport';
+import { verificationCode } from '../../protocol/verification-code';
 import { RtcTransport } from './rtc-transport';
 
 /** Options of a GuestConnection. */
@@ -54,6 +55,8 @@ export interface GuestEvents {
   welcome: (info: { peerId: string; role: GuestRole; epoch: string }) => void;
   /** The host changed this guest's role. */
   role: (role: GuestRole) => void;
+  /** The code to read aloud with the host for this connection (see verification-code.ts). */
+  code: (code: string) => void;
   /**
    * The hub dropped edits of this guest: its replica no longer matches. The renderer should
    * start a fresh HubClient (its edits listed in `message` were not kept).
@@ -75,7 +78,11 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
   epoch: string | null = null;
   role: GuestRole | null = null;
   status: GuestStatus = 'offline';
+  /** The verification code of the current connection attempt; null before the first offer. */
+  code: string | null = null;
   private keys: Promise<InviteKeys>;
+  // One DTLS certificate for every attempt, so the code read aloud stays the same on reconnect.
+  private certificate: Promise<RTCCertificate | null> | null = null;
   private refusedReason: string | null = null;
   private current: { close(reason: string): void } | null = null;
   private destroyed = false;
@@ -128,13 +135,23 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
     this.setStatus('connecting', null);
     const keys = await this.keys;
     const RTC = this.options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
-    const pc = new RTC({ iceServers: this.options.iceServers ?? [] });
+    this.certificate ??= makeCertificate(RTC);
+    const certificate = await this.certificate;
+    const pc = new RTC({
+      iceServers: this.options.iceServers ?? [],
+      ...(certificate ? { certificates: [certificate] } : {}),
+    });
     pending.onAbort(() => pc.close());
     const channel = pc.createDataChannel('pairbook', { ordered: true });
     await pc.setLocalDescription(await pc.createOffer());
     await gathered(pc);
     const sdp = pc.localDescription?.sdp;
     if (!sdp) throw new Error('could not make a WebRTC offer');
+    const code = await verificationCode(this.invite.fingerprint, this.guestKey, sdp);
+    if (code !== this.code) {
+      this.code = code;
+      this.emit('code', [code]);
+    }
     const offer: Offer = {
       type: 'offer',
       from: randomToken(12),
@@ -287,6 +304,17 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
     if (!reply.ok || reply.value.to !== offer.from || reply.value.nonce !== offer.nonce)
       return null;
     return reply.value;
+  }
+}
+
+/** A DTLS certificate to keep across attempts; null where the implementation cannot make one. */
+async function makeCertificate(RTC: typeof RTCPeerConnection): Promise<RTCCertificate | null> {
+  try {
+    return typeof RTC.generateCertificate === 'function'
+      ? await RTC.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams)
+      : null;
+  } catch {
+    return null; // node-datachannel's polyfill: a new certificate (and code) per attempt
   }
 }
 

@@ -36,6 +36,13 @@ describe('sharing a session over WebRTC', () => {
     await until(() => text(host.session.doc, 0).toString().startsWith('Ada was here. '));
     expect(joined.map((g) => [g.name, g.role])).toEqual([['Ada', 'editor']]);
     expect(ada.connection.role).toBe('editor');
+    // The code both read aloud: the same on both sides of this connection.
+    expect(ada.connection.code).toMatch(/^\d{3} \d{3}$/);
+    expect(joined[0]?.code).toBe(ada.connection.code);
+    // Ada's presence reaches the host stamped with the peer id the hub gave her.
+    ada.client.awareness.setLocalStateField('user', { name: 'Ada', color: '#2563eb' });
+    await until(() => host.session.awareness.getStates().get(ada.doc.clientID)?.peer !== undefined);
+    expect(host.session.awareness.getStates().get(ada.doc.clientID)?.peer).toBe(joined[0]?.peerId);
     host.hub.off('join', off as never);
     ada.client.destroy();
   });
@@ -120,9 +127,16 @@ describe('sharing a session over WebRTC', () => {
     try {
       const invite = await knocking.hub.createInvite('editor');
       let n = 0;
-      knocking.hub.on('knock', (k) => (n++ === 0 ? k.admit() : k.deny('not today')));
+      const codes: string[] = [];
+      knocking.hub.on('knock', (k) => {
+        codes.push(k.code);
+        if (n++ === 0) k.admit();
+        else k.deny('not today');
+      });
       const ada = await joinGuest(invite.link, { name: 'Ada' });
       expect(cellsOf(ada.doc).length).toBe(3);
+      // The host saw, while deciding, the code Ada sees.
+      expect(codes[0]).toBe(ada.connection.code);
       const denied = await rawTransport(invite.link, { name: 'Eve' });
       expect(denied.closed()).toMatch(/not today/);
       ada.client.destroy();

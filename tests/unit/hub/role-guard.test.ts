@@ -30,6 +30,7 @@ async function setup(role: GuestRole) {
       awareness,
       registry,
       guestKey,
+      peerId: `peer-${guestKey}`,
       role: () => state.role,
     });
     attachSyncClient(doc, awareness, guarded, async (r) => {
@@ -195,7 +196,7 @@ describe('the role guard', () => {
     expect(source(doc, 1).toString().startsWith('x')).toBe(false);
   });
 
-  it('keeps only validated awareness fields of the guest itself, with the role the hub gave', async () => {
+  it('keeps only validated awareness fields of the guest itself, with the role and peer id the hub gave', async () => {
     const { awareness, guest } = await setup('editor');
     const me = guest.doc.clientID;
     guest.sendAwareness([
@@ -205,13 +206,19 @@ describe('the role guard', () => {
         state: {
           user: { name: 'A\u0000da'.padEnd(500, '!'), color: 'red;background:url(x)' },
           role: 'host',
+          peer: 'someone-else',
           evil: '<script>',
         },
       },
     ]);
     await settle();
     const state = awareness.getStates().get(me) as Record<string, unknown>;
-    expect(state).toEqual({ role: 'editor', user: { name: expect.stringMatching(/^Ada!+$/) } });
+    expect(state).toEqual({
+      role: 'editor',
+      peer: expect.stringMatching(/^peer-/),
+      user: { name: expect.stringMatching(/^Ada!+$/) },
+    });
+    expect(state.peer).not.toBe('someone-else');
     expect((state.user as { name: string }).name.length).toBe(64);
     guest.sendAwareness([{ client: 424242, clock: 1, state: { user: { name: 'x' } } }]);
     guest.sendAwareness([
