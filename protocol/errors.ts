@@ -18,6 +18,7 @@ export type ErrorCode =
   | 'kernel-restarted'
   | 'kernel-timeout'
   | 'kernel-server-error'
+  | 'no-kernel'
   | 'not-allowed'
   | 'invalid-invite'
   | 'invite-expired'

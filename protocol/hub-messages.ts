@@ -24,22 +24,49 @@ export type ClientRequest =
   | { id: number; type: 'run'; cellIds: string[] }
   | { id: number; type: 'interrupt' }
   | { id: number; type: 'restart' }
-  | { id: number; type: 'save' }
+  /** Writes the document to its file; `force` overwrites a file that changed on disk (host only). */
+  | { id: number; type: 'save'; force?: boolean }
+  /** Replaces the document with the file as it is on disk now, for everyone (host only). */
+  | { id: number; type: 'reload' }
+  /** Shuts the kernel down and starts kernelspec `name` instead (roles that may run). */
+  | { id: number; type: 'change-kernel'; name: string }
   | { id: number; type: 'input-reply'; inputId: string; value: string };
 
 /** What the host tells one client. */
 export type HostNotice =
-  /** The outcome of request `id`; `message` says why when it was refused or failed. */
-  | { type: 'reply'; id: number; ok: boolean; message?: string }
+  /**
+   * The outcome of request `id`; `message` says why when it was refused or failed, and `code`
+   * is the machine-readable reason (an ErrorCode such as 'file-changed' or 'not-allowed').
+   */
+  | { type: 'reply'; id: number; ok: boolean; message?: string; code?: string }
   /** The kernel asks the person who ran the cell for input (`input()`, `getpass()`). */
   | { type: 'input-request'; inputId: string; cellId: string; prompt: string; password: boolean }
-  /** Something the person should read: a save failed, a role changed, an update was dropped. */
-  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string };
+  /**
+   * Something the person should read: a save failed, a role changed, an update was dropped.
+   * `code` is set when the app can act on it (e.g. 'file-changed': autosave found the file
+   * changed on disk, and the host chooses what to do).
+   */
+  | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string; code?: string };
 
 /** Longest JSON body of a request or notice accepted. */
 export const MAX_JSON_MESSAGE_CHARS = 64 * 1024;
 /** Most cells one run request may name. */
 export const MAX_RUN_CELLS = 10_000;
+/** Longest kernelspec name a change-kernel request may carry. */
+export const MAX_KERNEL_NAME_CHARS = 128;
+
+/**
+ * True when `name` can be a kernelspec name: Jupyter's own rule (letters, digits, `.`, `_`, `-`),
+ * at most MAX_KERNEL_NAME_CHARS long.
+ */
+export function isKernelName(name: unknown): name is string {
+  return (
+    typeof name === 'string' &&
+    name.length > 0 &&
+    name.length <= MAX_KERNEL_NAME_CHARS &&
+    /^[A-Za-z0-9._-]+$/.test(name)
+  );
+}
 
 /** A decoded message: its tag and a decoder positioned at its body. */
 export interface HubMessage {
@@ -110,8 +137,20 @@ export function decodeRequest(body: decoding.Decoder): Result<ClientRequest> {
       return ok({ id, type: 'run', cellIds: r.cellIds as string[] });
     case 'interrupt':
     case 'restart':
-    case 'save':
+    case 'reload':
       return ok({ id, type: r.type });
+    case 'save':
+      if (r.force === undefined) return ok({ id, type: 'save' });
+      if (typeof r.force !== 'boolean') return bad('save force must be true or false');
+      return ok({ id, type: 'save', force: r.force });
+    case 'change-kernel':
+      if (!isKernelName(r.name)) {
+        return bad(
+          `change-kernel needs name, a kernelspec name of letters, digits, ".", "_" or "-" ` +
+            `(at most ${MAX_KERNEL_NAME_CHARS})`,
+        );
+      }
+      return ok({ id, type: 'change-kernel', name: r.name });
     case 'input-reply':
       if (typeof r.inputId !== 'string' || typeof r.value !== 'string') {
         return bad('input-reply needs inputId and value strings');

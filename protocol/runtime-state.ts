@@ -16,6 +16,16 @@ export interface KernelInfo {
   message?: string;
 }
 
+/** A kernel the host can start for this notebook (one of its kernelspecs). */
+export interface KernelChoice {
+  /** Kernelspec name, e.g. "python3": what a change-kernel request names. */
+  name: string;
+  /** e.g. "Python 3 (ipykernel)". */
+  displayName: string;
+  /** e.g. "python"; empty when the kernelspec does not say. */
+  language: string;
+}
+
 /** One run of a cell: who asked, when (ms since epoch), and when it ended (null while queued or running). */
 export interface CellRun {
   cellId: string;
@@ -33,6 +43,8 @@ export const RUNTIME = {
   queue: 'queue',
   /** Y.Map<CellRun>: the last run of each cell, by cell id. */
   lastRuns: 'lastRuns',
+  /** KernelChoice[]: the kernels the host can start, by name; absent when it cannot start any. */
+  kernels: 'kernels',
 } as const;
 
 /** The runtime map of a notebook document. */

@@ -3,7 +3,7 @@ import { Hub } from '../hub/hub';
 import { PairbookError } from '../../protocol/errors';
 import { type GuestRole, isGuestRole } from '../../protocol/roles';
 import { isSignalingUrl } from '../../protocol/invite';
-import { startLocalKernel } from '../session/kernel-choice';
+import { offerLocalKernels, startLocalKernel } from '../session/kernel-choice';
 import { NotebookSession } from '../session/notebook-session';
 import { dataDir } from './serve';
 
@@ -98,8 +98,9 @@ export async function host(args: string[]): Promise<number> {
     await session.close();
     return 1;
   }
-  if (!v['no-kernel'] && role === 'runner') {
-    startLocalKernel(session).catch((e: unknown) =>
+  // Only runners can use a kernel, or choose one: with --no-kernel they start one from the picker.
+  if (role === 'runner') {
+    (v['no-kernel'] ? offerLocalKernels(session) : startLocalKernel(session)).catch((e: unknown) =>
       process.stderr.write(`pairbook: no kernel: ${(e as Error).message}\n`),
     );
   }

@@ -5,7 +5,7 @@ import { parseArgs } from 'node:util';
 import { PairbookError } from '../../protocol/errors';
 import { BrowserShellServer } from '../browser-shell/browser-shell-server';
 import { ensureRendererBundle } from '../browser-shell/renderer-bundle';
-import { startLocalKernel } from '../session/kernel-choice';
+import { offerLocalKernels, startLocalKernel } from '../session/kernel-choice';
 import { NotebookSession } from '../session/notebook-session';
 
 /** The app's data folder: `$PAIRBOOK_DATA_DIR`, else `~/.local/share/pairbook`. */
@@ -19,9 +19,10 @@ function version(): string {
 }
 
 /**
- * `pairbook serve FILE [--port N] [--host ADDR] [--no-kernel]`: opens FILE, starts its kernel and
- * serves the notebook editor to a browser at the printed address (with its access token) until
- * Ctrl-C, which saves, shuts the kernel down and exits.
+ * `pairbook serve FILE [--port N] [--host ADDR] [--no-kernel]`: opens FILE, starts its kernel
+ * (with --no-kernel, none until one is chosen in the page) and serves the notebook editor to a
+ * browser at the printed address (with its access token) until Ctrl-C, which saves, shuts the
+ * kernel down and exits.
  */
 export async function serve(args: string[]): Promise<number> {
   let parsed;
@@ -84,12 +85,14 @@ export async function serve(args: string[]): Promise<number> {
     );
   }
   process.stdout.write(`pairbook: serving ${session.name} at ${url}\n`);
-  // The page is usable while the kernel starts; run requests wait in the queue meanwhile.
-  if (!parsed.values['no-kernel']) {
-    startLocalKernel(session).catch((e: unknown) => {
-      process.stderr.write(`pairbook: no kernel: ${(e as Error).message}\n`);
-    });
-  }
+  // The page is usable while the kernel starts; run requests wait in the queue meanwhile. With
+  // --no-kernel none starts, but the kernel picker still offers this machine's kernels.
+  const kernel = parsed.values['no-kernel']
+    ? offerLocalKernels(session)
+    : startLocalKernel(session);
+  kernel.catch((e: unknown) => {
+    process.stderr.write(`pairbook: no kernel: ${(e as Error).message}\n`);
+  });
 
   return new Promise<number>((resolve) => {
     let stopping = false;

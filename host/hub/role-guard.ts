@@ -1,8 +1,9 @@
 // The hub's filter between one guest's channel and the session: every message a guest sends
 // passes through here before NotebookSession sees it. Document updates are checked against the
 // guest's role and the fields a guest may write (inspectUpdate reads them without applying
-// anything); run/interrupt/restart need the runner role; awareness is limited to the guest's own
-// client ids and to validated fields. What is refused is dropped and the guest is told why.
+// anything); run/interrupt/restart/change-kernel need the runner role, and overwriting or
+// reloading the file the host's; awareness is limited to the guest's own client ids and to
+// validated fields. What is refused is dropped and the guest is told why.
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -10,14 +11,16 @@ import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { encodeControl } from '../../protocol/hub-control';
 import {
+  type ClientRequest,
   Tag,
   decodeHubMessage,
   decodeRequest,
   encodeHubMessage,
   encodeNotice,
 } from '../../protocol/hub-messages';
-import { type GuestRole, can, describeRole } from '../../protocol/roles';
+import { type Action, type GuestRole, can, describeRole } from '../../protocol/roles';
 import type { Transport } from '../../protocol/transport';
+import type { RoleBearingTransport } from '../session/client-role';
 import { sanitizeAwarenessUpdate } from './awareness-guard';
 import type { ClientIdRegistry } from './client-ids';
 import { type Touch, inspectUpdate } from './update-inspector';
@@ -73,6 +76,44 @@ function isNullOrDeleted(content: unknown): boolean {
   return content instanceof Y.ContentAny && content.arr.length === 1 && content.arr[0] === null;
 }
 
+/**
+ * What a role must allow for `request`, or null when anyone may send it. Running, interrupting,
+ * restarting and changing the kernel need 'run'; overwriting a file that changed on disk and
+ * reloading it need 'manage' (the host decides what happens to the file).
+ */
+export function requiredAction(request: ClientRequest): Action | null {
+  switch (request.type) {
+    case 'run':
+    case 'interrupt':
+    case 'restart':
+    case 'change-kernel':
+      return 'run';
+    case 'save':
+      return request.force ? 'manage' : 'save';
+    case 'reload':
+      return 'manage';
+    case 'input-reply':
+      return null;
+  }
+}
+
+/** Why `role` may not send `request`, in words that say whom to ask. */
+export function refusal(request: ClientRequest, role: GuestRole): string {
+  const you = `You are ${describeRole(role)}`;
+  switch (requiredAction(request)) {
+    case 'manage':
+      return request.type === 'reload'
+        ? `${you}; only the host can load the file from disk`
+        : `${you}; only the host can overwrite the file on disk`;
+    case 'run':
+      return request.type === 'change-kernel'
+        ? `${you}; ask the host for the runner role to change the kernel`
+        : `${you}; ask the host for the runner role`;
+    default:
+      return `${you}; ask the host for the editor role`;
+  }
+}
+
 /** What a guard needs to know about its guest and the session. */
 export interface GuardContext {
   doc: Y.Doc;
@@ -91,7 +132,7 @@ export interface GuardContext {
  * guest's role allows. Sends go straight through; the guest's channel closes on anything
  * unreadable, with the reason.
  */
-export class GuardedTransport implements Transport {
+export class GuardedTransport implements RoleBearingTransport {
   private readonly listeners = new Set<(m: Uint8Array) => void>();
   private lastDropNotice = -Infinity;
   private readonly offMessage: () => void;
@@ -119,6 +160,11 @@ export class GuardedTransport implements Transport {
 
   close(reason?: string): void {
     this.inner.close(reason);
+  }
+
+  /** The guest's role now: the session reads it to word its replies (see client-role.ts). */
+  participantRole(): GuestRole {
+    return this.ctx.role();
   }
 
   private pass(message: Uint8Array): void {
@@ -187,16 +233,13 @@ export class GuardedTransport implements Transport {
     if (!request.ok) return this.inner.close(request.error.message);
     const { id, type } = request.value;
     const role = this.ctx.role();
-    const needs =
-      type === 'run' || type === 'interrupt' || type === 'restart'
-        ? 'run'
-        : type === 'save'
-          ? 'save'
-          : null;
+    const needs = requiredAction(request.value);
     if (needs && !can(role, needs)) {
-      const message = `You are ${describeRole(role)}; ask the host for the ${needs === 'run' ? 'runner' : 'editor'} role`;
+      const message = refusal(request.value, role);
       this.ctx.onDropped?.(`${type} refused: ${role}`);
-      return this.inner.send(encodeNotice({ type: 'reply', id, ok: false, message }));
+      return this.inner.send(
+        encodeNotice({ type: 'reply', id, ok: false, message, code: 'not-allowed' }),
+      );
     }
     this.pass(bytes);
   }

@@ -104,14 +104,42 @@ export class ExecutionQueue {
     await this.kernel.restart();
   }
 
-  /** Stops the kernel and writes nothing more. Idempotent. */
-  async destroy(): Promise<void> {
+  /**
+   * Stops the kernel and writes nothing more. Queued runs are dropped; the outputs the running
+   * cell printed so far are kept, and with a `reason` ("the kernel was changed to R") the cell
+   * says it did not finish and why. Idempotent.
+   */
+  async destroy(reason?: string): Promise<void> {
     if (this.destroyed) return;
-    this.destroyed = true;
     this.offs.forEach((off) => off());
+    this.flush();
+    const running = this.running;
+    this.queue = [];
+    this.transact(() => {
+      if (running) {
+        const cell = cellsOf(this.doc)
+          .toArray()
+          .find((c) => c.get('id') === running.run.cellId);
+        if (cell && reason) {
+          const text = `Pairbook: the cell did not finish: ${reason}\n`;
+          (cell.get('outputs') as Y.Array<Y.Map<unknown>>).push([
+            createOutputMap({ output_type: 'stream', name: 'stderr', text }),
+          ]);
+        }
+        cell?.set('execution_state', 'idle');
+        running.run.endedAt = Date.now();
+        this.lastRuns().set(running.run.cellId, publicRun(running.run));
+      }
+      runtimeOf(this.doc).set(RUNTIME.queue, []);
+    });
+    this.destroyed = true;
     if (this.flushTimer) clearTimeout(this.flushTimer);
-    this.cancelQueued();
     await this.kernel.shutdown();
+  }
+
+  /** Shows the kernel as dead with `message` (what went wrong and what to do). */
+  reportDead(message: string): void {
+    this.setKernel('dead', message);
   }
 
   private async next(): Promise<void> {

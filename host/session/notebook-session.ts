@@ -5,26 +5,33 @@ import { ObservableV2 } from 'lib0/observable';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { PairbookError } from '../../protocol/errors';
-import type { ClientRequest } from '../../protocol/hub-messages';
+import { type ClientRequest, type HostNotice, encodeNotice } from '../../protocol/hub-messages';
+import { type Role, can } from '../../protocol/roles';
 import type { Transport } from '../../protocol/transport';
 import {
   LOAD_ORIGIN,
   type SaveHint,
+  cellsOf,
   changesFile,
   loadNotebookIntoDoc,
+  metaOf,
   readSaveHint,
   serializeNotebook,
 } from '../../protocol/ydoc-nbformat';
 import type { Kernel } from '../../kernel-bridge';
 import { readNotebookFile, sha256, writeFileAtomic } from '../document/notebook-file';
-import { ExecutionQueue, type Requester } from './execution-queue';
-import { type RequestHandler, attachSyncClient } from './sync-client';
+import { roleOf } from './client-role';
+import type { ExecutionQueue, Requester } from './execution-queue';
+import { NotebookKernel } from './notebook-kernel';
+import { type RequestHandler, type RequestOutcome, attachSyncClient } from './sync-client';
 import { Journal } from './journal';
 
 /** Default quiet time after the last edit before an autosave. */
 export const AUTOSAVE_DELAY_MS = 1000;
 /** Journal size past which a save starts it over from the saved state. */
 export const JOURNAL_COMPACT_BYTES = 4 * 1024 * 1024;
+/** Transaction origin of reload(): the document replaced by the file on disk. */
+export const RELOAD_ORIGIN = 'pairbook:reload';
 
 /** Options for NotebookSession.open. */
 export interface SessionOptions {
@@ -43,7 +50,7 @@ export type Recovery =
 export interface SessionEvents {
   /** The document has edits that are not in the file yet. */
   dirty: () => void;
-  /** The file on disk now holds the document. */
+  /** The file on disk now holds the document: it was saved, or reloaded from the file. */
   saved: (info: { path: string; bytes: number }) => void;
   /** A save could not happen: the file changed on disk, or writing failed. Edits are kept. */
   'save-failed': (error: PairbookError) => void;
@@ -63,17 +70,24 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   warnings: string[] = [];
   /** Set when the journal of an earlier run was recovered on open. */
   recovery: Recovery | null = null;
+  /** The notebook's kernel: runs, the kernels offered, changing kernel. */
+  readonly kernels = new NotebookKernel(this.doc);
 
   /** The file as last read or written: its exact text (for save hints) and hash. */
   private file!: { text: string; sha256: string };
   private ids: string[] = [];
   private hint: SaveHint | null = null;
+  /** The hash of the file on disk when a save last found it changed; null when it was not. */
+  private changedOnDisk: string | null = null;
   private journal: Journal;
   private isDirty = false;
   private autosaveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> | null = null;
   private closed = false;
-  private queue: ExecutionQueue | null = null;
+  /** Attached clients, to tell the host's windows what only the host decides. */
+  private clients = new Set<Client>();
+  /** The hash of the changed file the host's windows were last told about. */
+  private toldHostsAbout: string | null = null;
   /** input() prompts waiting for an answer, by id, with the client that may answer them. */
   private pendingInputs = new Map<string, { transport: Transport; resolve: (v: string) => void }>();
 
@@ -113,29 +127,46 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
    * Returns a function that detaches it.
    */
   attach(transport: Transport, who: { name: string } = { name: 'Host' }): () => void {
-    const handler: RequestHandler = (request, client) =>
-      this.handleRequest(request, client, who.name);
-    return attachSyncClient(this.doc, this.awareness, transport, handler);
+    const client: Client = { transport, notify: (n) => transport.send(encodeNotice(n)) };
+    this.clients.add(client);
+    const handler: RequestHandler = (request, c) => this.handleRequest(request, c, who.name);
+    const detach = attachSyncClient(this.doc, this.awareness, transport, handler);
+    const offClose = transport.onClose(() => this.clients.delete(client));
+    return () => {
+      this.clients.delete(client);
+      offClose();
+      detach();
+    };
   }
 
   /** The queue running cells on this notebook's kernel; null until a kernel is attached. */
   get execution(): ExecutionQueue | null {
-    return this.queue;
+    return this.kernels.execution;
   }
 
   /** Attaches a kernel: from now on run, interrupt and restart requests use it. */
   attachKernel(kernel: Kernel, spec: { name: string; displayName: string }): void {
-    void this.queue?.destroy();
-    this.queue = new ExecutionQueue(this.doc, kernel, spec);
+    this.kernels.attach(kernel, spec);
   }
 
   private async handleRequest(
     request: ClientRequest,
-    client: Parameters<RequestHandler>[1],
+    client: Client,
     name: string,
-  ): Promise<{ ok: boolean; message?: string }> {
-    if (request.type === 'save') {
-      await this.save();
+  ): Promise<RequestOutcome> {
+    // The hub's guard refuses guests first; this is the second line, and words the replies.
+    const role = roleOf(client.transport);
+    if (request.type === 'save') return this.saveFor(role, request.force ?? false);
+    if (request.type === 'reload') {
+      if (!can(role, 'manage')) return onlyTheHost('load the file from disk');
+      await this.reload();
+      return { ok: true };
+    }
+    if (request.type === 'change-kernel') {
+      if (!can(role, 'run')) {
+        return { ok: false, code: 'not-allowed', message: 'you may not change the kernel' };
+      }
+      await this.kernels.change(request.name);
       return { ok: true };
     }
     if (request.type === 'input-reply') {
@@ -146,8 +177,8 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       pending.resolve(request.value);
       return { ok: true };
     }
-    const queue = this.queue;
-    if (!queue) return { ok: false, message: 'no kernel is attached to this notebook' };
+    const queue = this.kernels.execution;
+    if (!queue) return { ok: false, code: 'no-kernel', message: this.kernels.unavailable };
     if (request.type === 'run') {
       queue.enqueue(request.cellIds, this.requester(name, client));
     } else if (request.type === 'interrupt') await queue.interrupt();
@@ -155,8 +186,41 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     return { ok: true };
   }
 
+  // A guest's save that finds the file changed gets told the host decides; the host is asked.
+  private async saveFor(role: Role, force: boolean): Promise<RequestOutcome> {
+    if (force && !can(role, 'manage')) return onlyTheHost('overwrite the file on disk');
+    try {
+      await this.save({ force });
+      return { ok: true };
+    } catch (e) {
+      if (!(e instanceof PairbookError) || e.code !== 'file-changed' || role === 'host') throw e;
+      this.askHostsAboutChangedFile(e);
+      return {
+        ok: false,
+        code: 'file-changed',
+        message:
+          `${this.name} changed on disk since the host opened it; your edits are kept — the ` +
+          'host decides whether to overwrite the file or load it from disk',
+      };
+    }
+  }
+
+  // Tells the host's own windows, once per version of the changed file, so they can choose.
+  private askHostsAboutChangedFile(error: PairbookError): void {
+    const onDisk = this.changedOnDisk;
+    if (onDisk === null || onDisk === this.toldHostsAbout) return;
+    this.toldHostsAbout = onDisk;
+    const notice: HostNotice = {
+      type: 'notice',
+      level: 'warning',
+      message: error.message,
+      code: 'file-changed',
+    };
+    for (const c of this.clients) if (roleOf(c.transport) === 'host') c.notify(notice);
+  }
+
   // A requester whose input() prompts go to the client that asked for the run, and only to it.
-  private requester(name: string, client: Parameters<RequestHandler>[1]): Requester {
+  private requester(name: string, client: Client): Requester {
     return {
       name,
       askInput: (prompt, signal) =>
@@ -181,7 +245,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
               resolve(v);
             },
           });
-          const cellId = this.queue?.runningCellId ?? '';
+          const cellId = this.kernels.execution?.runningCellId ?? '';
           client.notify({
             type: 'input-request',
             inputId,
@@ -199,9 +263,24 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
    * changed on disk since it was read or last saved, unless `force`.
    */
   async save(options: { force?: boolean } = {}): Promise<void> {
-    while (this.saving) await this.saving;
+    // Another save's or a reload's failure is theirs to report; this save tries for itself.
+    while (this.saving) await this.saving.catch(() => undefined);
     if (!this.isDirty) return;
     this.saving = this.write(options.force ?? false).finally(() => {
+      this.saving = null;
+    });
+    return this.saving;
+  }
+
+  /**
+   * Replaces the document with the file as it is on disk now, in one transaction that every
+   * client receives ("Reload from disk": edits since the last save are dropped for everyone).
+   * The journal starts over from the file. If the file cannot be opened faithfully (invalid
+   * JSON, not a notebook, ...) rejects with that PairbookError and changes nothing.
+   */
+  async reload(): Promise<void> {
+    while (this.saving) await this.saving.catch(() => undefined);
+    this.saving = this.replaceFromDisk().finally(() => {
       this.saving = null;
     });
     return this.saving;
@@ -212,7 +291,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     if (this.closed) return;
     if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
     try {
-      await this.queue?.destroy();
+      await this.kernels.destroy();
       await this.save();
     } finally {
       this.closed = true;
@@ -260,7 +339,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     _doc: Y.Doc,
     tr: Y.Transaction,
   ): void => {
-    if (origin === LOAD_ORIGIN) return;
+    if (origin === LOAD_ORIGIN || origin === RELOAD_ORIGIN) return;
     if (this.journal.isOpen) this.journal.appendUpdate(update);
     else this.journal.begin(this.file.sha256, Y.encodeStateAsUpdate(this.doc));
     if (!changesFile(tr)) return;
@@ -278,19 +357,56 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.autosaveTimer = setTimeout(() => {
       this.autosaveTimer = null;
       this.save().catch((e: unknown) => {
-        // save() reports through 'save-failed'; anything else is a bug worth seeing.
+        // save() reports through 'save-failed'; anything else is a bug worth seeing. Autosave
+        // never forces: a file changed on disk waits for the host's choice.
         if (!(e instanceof PairbookError)) console.error('pairbook: autosave failed', e);
+        else if (e.code === 'file-changed') this.askHostsAboutChangedFile(e);
       });
     }, delay);
   }
 
+  private async replaceFromDisk(): Promise<void> {
+    let file: Awaited<ReturnType<typeof readNotebookFile>>;
+    try {
+      file = await readNotebookFile(this.path);
+    } catch (e) {
+      if (!(e instanceof PairbookError)) throw e;
+      throw new PairbookError(
+        e.code,
+        `${e.message} — nothing was loaded; the notebook is as it was, and saving it ` +
+          'overwrites the file',
+      );
+    }
+    if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
+    this.autosaveTimer = null;
+    let ids: string[] = [];
+    this.doc.transact(() => {
+      const meta = metaOf(this.doc);
+      for (const key of [...meta.keys()]) meta.delete(key);
+      cellsOf(this.doc).delete(0, cellsOf(this.doc).length);
+      // Nested: it joins this transaction, so clients get one update with origin RELOAD_ORIGIN.
+      ids = loadNotebookIntoDoc(file.notebook, this.doc);
+    }, RELOAD_ORIGIN);
+    this.file = { text: file.text, sha256: file.sha256 };
+    this.ids = ids;
+    this.hint = null;
+    this.warnings = file.warnings;
+    this.changedOnDisk = null;
+    this.toldHostsAbout = null;
+    this.isDirty = false;
+    this.journal.begin(file.sha256, Y.encodeStateAsUpdate(this.doc));
+    this.emit('saved', [{ path: this.path, bytes: Buffer.byteLength(file.text) }]);
+  }
+
   private async write(force: boolean): Promise<void> {
     const onDisk = await readFile(this.path).catch(() => null);
-    if (!force && onDisk !== null && sha256(onDisk) !== this.file.sha256) {
+    const diskHash = onDisk === null ? null : sha256(onDisk);
+    if (!force && diskHash !== null && diskHash !== this.file.sha256) {
+      this.changedOnDisk = diskHash;
       const error = new PairbookError(
         'file-changed',
         `${this.name} changed on disk since Pairbook read it; your edits are kept — ` +
-          'reload to take the new file, or save anyway to overwrite it',
+          'overwrite the file with your version, or load the file from disk',
       );
       this.emit('save-failed', [error]);
       throw error;
@@ -312,6 +428,8 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     }
     const hash = sha256(text);
     this.file = { ...this.file, text, sha256: hash };
+    this.changedOnDisk = null;
+    this.toldHostsAbout = null;
     // Past a size, start the journal over from the saved state instead of appending forever.
     if (this.journal.size > JOURNAL_COMPACT_BYTES) {
       this.journal.begin(hash, Y.encodeStateAsUpdate(this.doc));
@@ -347,4 +465,15 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
         `session were not merged into it; they are in ${basename(target)} beside it`,
     };
   }
+}
+
+/** An attached client: its pipe, and how to send it a notice. */
+interface Client {
+  transport: Transport;
+  notify: (notice: HostNotice) => void;
+}
+
+/** The reply refusing a guest what only the host decides. */
+function onlyTheHost(what: string): RequestOutcome {
+  return { ok: false, code: 'not-allowed', message: `only the host can ${what}` };
 }

@@ -12,13 +12,24 @@ import {
   encodeHubMessage,
   encodeNotice,
 } from '../../protocol/hub-messages';
+import { PairbookError } from '../../protocol/errors';
 import type { Transport } from '../../protocol/transport';
 
-/** Handles one request of an attached client; resolves to the reply's outcome. */
+/** The outcome of a request, as its reply carries it; `code` is an ErrorCode when it failed. */
+export interface RequestOutcome {
+  ok: boolean;
+  message?: string;
+  code?: string;
+}
+
+/**
+ * Handles one request of an attached client; resolves to the reply's outcome. A rejection with a
+ * PairbookError becomes a failed reply with its message and code.
+ */
 export type RequestHandler = (
   request: ClientRequest,
   client: { transport: Transport; notify: (notice: HostNotice) => void },
-) => Promise<{ ok: boolean; message?: string }>;
+) => Promise<RequestOutcome>;
 
 /**
  * Serves one client over `transport`: y-protocols sync of `doc` and awareness, and its requests,
@@ -72,7 +83,14 @@ export function attachSyncClient(
         const { id } = request.value;
         onRequest(request.value, { transport, notify }).then(
           (r) => notify({ type: 'reply', id, ...r }),
-          (e: unknown) => notify({ type: 'reply', id, ok: false, message: (e as Error).message }),
+          (e: unknown) =>
+            notify({
+              type: 'reply',
+              id,
+              ok: false,
+              message: (e as Error).message,
+              ...(e instanceof PairbookError ? { code: e.code } : {}),
+            }),
         );
       } else {
         return transport.close('clients do not send notices');

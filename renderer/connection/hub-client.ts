@@ -25,6 +25,8 @@ export type ConnectionStatus = 'connecting' | 'syncing' | 'synced' | 'offline';
 export interface RequestOutcome {
   ok: boolean;
   message?: string;
+  /** Why it failed, for code to act on (an ErrorCode such as 'file-changed' or 'not-allowed'). */
+  code?: string;
 }
 
 /** A request without its id (the client numbers them). */
@@ -159,8 +161,12 @@ export class HubClient extends ObservableV2<HubClientEvents> {
       if (notice.value.type === 'reply') {
         const resolve = this.pending.get(notice.value.id);
         this.pending.delete(notice.value.id);
-        const { ok, message } = notice.value;
-        resolve?.(message === undefined ? { ok } : { ok, message });
+        const { ok, message, code } = notice.value;
+        resolve?.({
+          ok,
+          ...(message === undefined ? {} : { message }),
+          ...(typeof code === 'string' ? { code } : {}),
+        });
       }
       this.emit('notice', [notice.value]);
     }

@@ -82,7 +82,8 @@ describe('NotebookSession', () => {
     expect(readFileSync(path, 'utf8')).toContain('"x# Title\\n"');
     expect(await c.request({ type: 'run', cellIds: ['code1'] })).toEqual({
       ok: false,
-      message: expect.stringMatching(/no kernel/),
+      code: 'no-kernel',
+      message: expect.stringMatching(/no kernel .* choose one/),
     });
     await s.close();
   });

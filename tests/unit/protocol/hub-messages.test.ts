@@ -23,6 +23,11 @@ describe('client requests are validated at the boundary', () => {
     [{ id: 3, type: 'restart' }],
     [{ id: 4, type: 'save' }],
     [{ id: 5, type: 'input-reply', inputId: 'i', value: 'v' }],
+    [{ id: 6, type: 'save', force: true }],
+    [{ id: 7, type: 'save', force: false }],
+    [{ id: 8, type: 'reload' }],
+    [{ id: 9, type: 'change-kernel', name: 'python3' }],
+    [{ id: 10, type: 'change-kernel', name: 'ir-4.3_conda.env' }],
   ])('accepts %j', (request) => {
     expect(roundTrip(request)).toEqual({ ok: true, value: request });
   });
@@ -35,10 +40,28 @@ describe('client requests are validated at the boundary', () => {
     [{ id: 1, type: 'exec', code: 'import os' }, /unknown type "exec"/],
     [{ id: 1, type: 'input-reply', inputId: 'i' }, /value strings/],
     [null, /not an object/],
+    [{ id: 1, type: 'save', force: 'yes' }, /force must be true or false/],
+    [{ id: 1, type: 'change-kernel' }, /change-kernel needs name/],
+    [{ id: 1, type: 'change-kernel', name: '' }, /change-kernel needs name/],
+    [{ id: 1, type: 'change-kernel', name: 42 }, /change-kernel needs name/],
+    [{ id: 1, type: 'change-kernel', name: 'k'.repeat(129) }, /at most 128/],
+    [{ id: 1, type: 'change-kernel', name: '../../bin/sh' }, /change-kernel needs name/],
+    [{ id: 1, type: 'change-kernel', name: 'python3\n' }, /change-kernel needs name/],
   ])('refuses %j', (request, why) => {
     const r = roundTrip(request);
     expect(r.ok).toBe(false);
     expect(!r.ok && r.error.message).toMatch(why);
+  });
+
+  it('keeps only the fields a request has, dropping extras a peer adds', () => {
+    expect(roundTrip({ id: 1, type: 'reload', path: '/etc/passwd' })).toEqual({
+      ok: true,
+      value: { id: 1, type: 'reload' },
+    });
+    expect(roundTrip({ id: 2, type: 'change-kernel', name: 'python3', argv: ['sh'] })).toEqual({
+      ok: true,
+      value: { id: 2, type: 'change-kernel', name: 'python3' },
+    });
   });
 
   it('never throws on random bytes', () => {
