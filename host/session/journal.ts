@@ -1,5 +1,6 @@
 import {
   closeSync,
+  fdatasync,
   fdatasyncSync,
   mkdirSync,
   openSync,
@@ -157,7 +158,13 @@ export class Journal {
     for (let off = 0; off < record.length;) off += writeSync(this.fd, record, off);
     this.syncTimer ??= setTimeout(() => {
       this.syncTimer = null;
-      if (this.fd !== null) fdatasyncSync(this.fd);
+      const fd = this.fd;
+      if (fd === null) return;
+      // In libuv's thread pool, not on the event loop: on a busy disk one fdatasync took 28 ms
+      // here, a stall of every guest's relay (BENCHMARKS.md, keystroke). close() syncs anyway.
+      fdatasync(fd, (e) => {
+        if (e && this.fd === fd) console.warn(`pairbook: syncing the journal failed: ${e.message}`);
+      });
     }, JOURNAL_SYNC_INTERVAL_MS);
   }
 }
