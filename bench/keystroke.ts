@@ -1,12 +1,12 @@
 // `npm run bench -- keystroke`: propagation latency of a keystroke from a typing guest to 1 and to
 // 10 watching guests, through the host's hub (star), side by side with y-webrtc's WebrtcProvider
 // (direct mesh) with the same pages, in one run inside scripts/netns-run (the bench re-runs
-// itself there); also payload bytes per keystroke on the wire. Every guest is a Chromium page
+// itself there); also payload bytes per keystroke on the wire, and where slow keys lost their
+// time (the host runs in a process of its own and traces itself: sharing-pages/stalls.ts). Every guest is a Chromium page
 // (its own browser context) in one Chromium. Ends with one JSON line.
 import type { Browser, Page } from '@playwright/test';
-import { Hub } from '../host/hub/hub';
-import { NotebookSession } from '../host/session/notebook-session';
-import { codeCell, notebook, tempDir, writeNotebook } from '../tests/helpers/notebooks';
+import { codeCell, notebook } from '../tests/helpers/notebooks';
+import { startHost } from './sharing-pages/host';
 import {
   ensureNetns,
   inPage,
@@ -16,10 +16,12 @@ import {
   startPageServer,
   startYWebrtcSignaling,
 } from './sharing-pages/pages';
+import { explainStalls } from './sharing-pages/stalls';
 
 ensureNetns();
 
-const WATCHERS = [1, 10];
+/** Watching guests per round: `BENCH_WATCHERS=1,10` (default). */
+const WATCHERS = (process.env.BENCH_WATCHERS ?? '1,10').split(',').map(Number);
 const KEYS = Number(process.env.BENCH_KEYS ?? 200);
 const WARMUP = 20;
 /** Time between keystrokes: a fast typist. */
@@ -70,29 +72,29 @@ async function typeAndMeasure(typist: Page, watchers: Page[], hubRelays: boolean
 }
 
 async function ours(browser: Browser, pages: Pages, watchers: number) {
-  // Autosave on, with the app's own delay, as in real use (the tests' 0 turns it off).
-  const session = await NotebookSession.open(writeNotebook(NOTEBOOK), { dataDir: tempDir() });
-  const hub = new Hub(session);
+  const host = await startHost(NOTEBOOK, false);
   const opened: Page[] = [];
   try {
-    await hub.start();
-    const invite = await hub.createInvite('editor');
     for (let i = 0; i <= watchers; i++) {
       const page = await openPage(browser, pages.url);
       opened.push(page);
       await inPage(page, (pb, a) => pb.joinHub(a.link, a.name, 1), {
-        link: invite.link,
+        link: host.link,
         name: `g${i}`,
       });
       if ((await inPage(page, (pb) => pb.reached(30_000))) === null) {
         throw new Error(`guest ${i} never synced`);
       }
     }
-    return await typeAndMeasure(opened[0]!, opened.slice(1), true);
+    host.traceStart();
+    const result = await typeAndMeasure(opened[0]!, opened.slice(1), true);
+    const trace = await host.traceStop();
+    const sent = await inPage(opened[0]!, (pb) => pb.times());
+    const arrived = await Promise.all(opened.slice(1).map((p) => inPage(p, (pb) => pb.times())));
+    return { ...result, stalls: explainStalls(sent, arrived, trace, WARMUP) };
   } finally {
     for (const p of opened) await p.context().close();
-    await hub.stop();
-    await session.close();
+    await host.stop();
   }
 }
 
@@ -129,7 +131,7 @@ async function main(): Promise<void> {
   const signaling = await startYWebrtcSignaling();
   const browser = await launchChromium();
   const pairbook: Record<string, Awaited<ReturnType<typeof ours>>> = {};
-  const theirs: Record<string, Awaited<ReturnType<typeof ours>>> = {};
+  const theirs: Record<string, Awaited<ReturnType<typeof baseline>>> = {};
   try {
     for (const n of WATCHERS) {
       pairbook[`watchers_${n}`] = await ours(browser, pages, n);

@@ -145,10 +145,22 @@ export async function startYWebrtcSignaling(): Promise<{ url: string; stop: () =
   return { url: `ws://127.0.0.1:${port}`, stop: () => child.kill() };
 }
 
-/** p50, p99 (nearest rank) and count of `values`, rounded to 0.01 ms. */
-export function percentiles(values: number[]): { p50_ms: number; p99_ms: number; n: number } {
+/** p50, p95, p99 (nearest rank), max and count of `values`, rounded to 0.01 ms. */
+export function percentiles(values: number[]): {
+  p50_ms: number;
+  p95_ms: number;
+  p99_ms: number;
+  max_ms: number;
+  n: number;
+} {
   const s = [...values].sort((a, b) => a - b);
   const at = (q: number) => s[Math.min(s.length - 1, Math.max(0, Math.ceil(q * s.length) - 1))]!;
   const r = (v: number) => Math.round(v * 100) / 100;
-  return { p50_ms: r(at(0.5)), p99_ms: r(at(0.99)), n: s.length };
+  return {
+    p50_ms: r(at(0.5)),
+    p95_ms: r(at(0.95)),
+    p99_ms: r(at(0.99)),
+    max_ms: r(at(1)),
+    n: s.length,
+  };
 }

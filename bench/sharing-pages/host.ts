@@ -1,0 +1,89 @@
+// The bench's handle on the host process (host-process.ts): starts it with a notebook, gets the
+// invite link, and reads back what it traced while the guests typed.
+import { type ChildProcess, fork } from 'node:child_process';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { tempDir, writeNotebook } from '../../tests/helpers/notebooks';
+import type { JsonObject } from '../../protocol/python-json';
+
+const here = dirname(fileURLToPath(import.meta.url));
+
+/** What the host process recorded between traceStart and traceStop; times on the shared clock. */
+export interface HostTrace {
+  /** When each document update reached the host's Y.Doc. */
+  updates: number[];
+  /** Event-loop gaps longer than 10 ms. */
+  gaps: { at: number; ms: number }[];
+  /** Garbage collections (kind: perf_hooks' NODE_PERFORMANCE_GC_* flag). */
+  gcs: { at: number; ms: number; kind: number }[];
+  /** Synchronous file-system calls longer than 3 ms (the journal's). */
+  slowIo: { at: number; ms: number; call: string }[];
+  /** perf_hooks.monitorEventLoopDelay over the traced time, ms. */
+  loopDelayP99Ms: number;
+  loopDelayMaxMs: number;
+}
+
+/** Messages to the host process. */
+export type HostCommand =
+  | { type: 'start'; notebookPath: string; dataDir: string; shell: boolean }
+  | { type: 'trace-start' }
+  | { type: 'trace-stop' }
+  | { type: 'stop' };
+
+/** Messages from the host process. */
+export type HostReply =
+  | { type: 'ready'; link: string }
+  | { type: 'failed'; message: string }
+  | { type: 'trace'; trace: HostTrace };
+
+/** A running host process. */
+export interface BenchHost {
+  /** The editor invite: `pairbook://` (hub only) or the browser shell's `http://…/join#…`. */
+  link: string;
+  traceStart(): void;
+  traceStop(): Promise<HostTrace>;
+  stop(): Promise<void>;
+}
+
+/**
+ * Starts a host process for `notebook` (autosave on with the app's delay, as in real use);
+ * `shell`: serve the renderer's /join page too and give its web link.
+ */
+export async function startHost(notebook: JsonObject, shell: boolean): Promise<BenchHost> {
+  const child: ChildProcess = fork(join(here, 'host-process.ts'), [], {
+    execArgv: ['--import', 'tsx'],
+    stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
+  });
+  const next = <T extends HostReply['type']>(type: T) =>
+    new Promise<Extract<HostReply, { type: T }>>((resolve, reject) => {
+      const onMessage = (m: HostReply) => {
+        if (m.type === 'failed') reject(new Error(`bench host: ${m.message}`));
+        else if (m.type === type) resolve(m as Extract<HostReply, { type: T }>);
+        else return;
+        child.off('message', onMessage);
+        child.off('exit', onExit);
+      };
+      const onExit = (code: number | null) => reject(new Error(`bench host exited (${code})`));
+      child.on('message', onMessage);
+      child.once('exit', onExit);
+    });
+  const command = (c: HostCommand) => child.send(c);
+  const ready = next('ready');
+  command({ type: 'start', notebookPath: writeNotebook(notebook), dataDir: tempDir(), shell });
+  const { link } = await ready;
+  const exited = new Promise<void>((r) => child.once('exit', () => r()));
+  return {
+    link,
+    traceStart: () => command({ type: 'trace-start' }),
+    async traceStop() {
+      const reply = next('trace');
+      command({ type: 'trace-stop' });
+      return (await reply).trace;
+    },
+    async stop() {
+      if (child.exitCode !== null) return;
+      command({ type: 'stop' });
+      await exited;
+    },
+  };
+}
