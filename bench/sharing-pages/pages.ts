@@ -10,20 +10,16 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { type Browser, type Page, chromium } from '@playwright/test';
 import { build } from 'esbuild';
+import { CHROMIUM_ARGS, CHROMIUM_PATH } from '../../chromium.config';
 import type { PageApi } from './page';
 
 const here = dirname(fileURLToPath(import.meta.url));
 const root = join(here, '..', '..');
 
-/** Chromium flags: no sandbox (namespaced, no setuid helper), nothing that phones home. */
-export const CHROMIUM_ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-  '--no-first-run',
-  // Offer host candidates as IP addresses, not mDNS names a Node peer cannot resolve.
+/** The tests' Chromium flags, and host candidates as IP addresses, not mDNS names. */
+export const CHROMIUM_BENCH_ARGS = [
+  ...CHROMIUM_ARGS,
+  // A Node peer (node-datachannel) cannot resolve a browser's mDNS host candidates.
   '--disable-features=WebRtcHideLocalIpsWithMdns',
 ];
 
@@ -83,8 +79,8 @@ export async function startPageServer(files: Record<string, string | Uint8Array>
 /** Debian's Chromium, headless. */
 export function launchChromium(): Promise<Browser> {
   return chromium.launch({
-    executablePath: process.env.PAIRBOOK_CHROMIUM ?? '/usr/bin/chromium',
-    args: CHROMIUM_ARGS,
+    executablePath: CHROMIUM_PATH,
+    args: CHROMIUM_BENCH_ARGS,
   });
 }
 
