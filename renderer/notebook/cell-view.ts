@@ -33,6 +33,8 @@ export interface CellContext {
   onRendered(cell: CellView): void;
   /** True when this person may not change the notebook (a viewer). */
   readOnly(): boolean;
+  /** The cell's parts were built (`true`) or dropped back to a box (`false`). */
+  onBuilt?(cell: CellView, built: boolean): void;
 }
 
 const el = (tag: string, className: string, testId?: string): HTMLElement => {
@@ -182,6 +184,10 @@ export class CellView {
     this.renderInput();
     this.renderOutputs();
     this.renderPrompt();
+    // Built cells are usually on screen (built because near, or selected and scrolled to): never
+    // drop one before the notebook's far observer has said where it is.
+    this.far = false;
+    this.ctx.onBuilt?.(this, true);
   }
 
   /** Marks the cell as the active one and/or part of the selection. */
@@ -339,6 +345,7 @@ export class CellView {
     this.element.classList.remove('materialized', 'has-editor');
     this.element.textContent = '';
     this.element.style.height = `${Math.max(1, Math.round(height))}px`;
+    this.ctx.onBuilt?.(this, false);
   }
 
   private paintType(): void {
