@@ -373,8 +373,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       if (!(e instanceof PairbookError)) throw e;
       throw new PairbookError(
         e.code,
-        `${e.message} — nothing was loaded; the notebook is as it was, and saving it ` +
-          'overwrites the file',
+        `${e.message} — nothing was loaded; everyone keeps the notebook as it is`,
       );
     }
     if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
