@@ -67,6 +67,11 @@ export class FrameAssembler {
     return this.received;
   }
 
+  /** Bytes the message being assembled announced; 0 when none is pending. */
+  get expectedBytes(): number {
+    return this.expected;
+  }
+
   /** Takes one frame. */
   push(frame: Uint8Array): Result<Uint8Array | null> {
     if (frame.length === 0) return this.fail('empty frame');

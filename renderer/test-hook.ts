@@ -14,7 +14,11 @@ export interface TestEvent {
     | 'role'
     | 'guest-status'
     | 'ended'
-    | 'refused-locally';
+    | 'refused-locally'
+    | 'follow'
+    | 'code'
+    | 'sync-progress'
+    | 'restarted';
   [key: string]: unknown;
 }
 

@@ -57,6 +57,8 @@ export interface GuestEvents {
   role: (role: GuestRole) => void;
   /** The code to read aloud with the host for this connection (see verification-code.ts). */
   code: (code: string) => void;
+  /** Part of a large message (the notebook, when first syncing) arrived: bytes so far, in all. */
+  progress: (received: number, total: number) => void;
   /**
    * The hub dropped edits of this guest: its replica no longer matches. The renderer should
    * start a fresh HubClient (its edits listed in `message` were not kept).
@@ -188,6 +190,7 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
       channel,
       (m): boolean => this.control(m, transport),
       () => pc.close(),
+      (received, total) => this.emit('progress', [received, total]),
     );
     transport.onClose((reason) => {
       if (!this.destroyed && this.status !== 'refused') this.setStatus('offline', reason);

@@ -5,6 +5,8 @@
 import type { DesktopApi } from '../../protocol/desktop-api';
 import { DESKTOP_CHANNELS } from '../../protocol/desktop-api';
 import { err, ok } from '../../protocol/errors';
+import { serializeNotebook } from '../../protocol/ydoc-nbformat';
+import type { AppOptions } from '../app';
 import { HubClient } from '../connection/hub-client';
 import type { Platform } from '../platform/platform';
 import { GuestConnection } from './guest-connection';
@@ -25,10 +27,48 @@ export async function startGuest(root: HTMLElement, location: Location): Promise
     ...(stored ? { guestKey: stored } : {}),
   });
   sessionStorage.setItem(GUEST_KEY, connection.guestKey);
-  const client = new HubClient(() => connection.openTransport());
-  client.connect();
+  // A closed tab should leave the host's People list now, not when the connection times out.
+  window.addEventListener('pagehide', () => connection.destroy(), { once: true });
   const { startApp } = await import('../app');
-  await startApp(root, guestPlatform(connection), client, connection);
+  const platform = guestPlatform(connection);
+  let current: { client: HubClient; ended: AbortController } | null = null;
+  const run = (startedOver?: AppOptions['startedOver']) => {
+    const client = new HubClient(() => connection.openTransport());
+    const ended = new AbortController();
+    current = { client, ended };
+    client.connect();
+    return startApp(root, platform, client, connection, {
+      signal: ended.signal,
+      ...(startedOver ? { startedOver } : {}),
+    });
+  };
+  // The host no longer matches this replica (it dropped some of this guest's edits, or it
+  // restarted): merging it would bring back what the host refused, so start over from the
+  // host's copy, and keep the old one to save.
+  const startOver = (message: string, keepCopy: boolean) => {
+    if (!current) return;
+    const { client, ended } = current;
+    const copy = keepCopy ? serializeNotebook(client.doc) : null;
+    current = null;
+    client.destroy();
+    ended.abort();
+    root.replaceChildren();
+    connection.reset();
+    void run({ message, copy });
+  };
+  connection.on('resync', (message) =>
+    startOver(
+      `The host did not keep some of your edits: ${message}. You now have the host's copy.`,
+      true,
+    ),
+  );
+  connection.on('host-restarted', () =>
+    startOver(
+      "The host's Pairbook restarted while you were away: your changes since then could not be merged. You now have the host's copy.",
+      true,
+    ),
+  );
+  await run();
 }
 
 /** A guest's Platform: no shell of its own; the hub is the host's, over WebRTC. */

@@ -1,11 +1,16 @@
 // The participants list: everyone in the session from awareness (name, colour, role, the cell
-// they are in, connection state), plus, for the host, knocks to admit or deny and each guest's
-// role and Remove. It also marks the cells others are in and says out loud what changed
-// ("Ada is now a viewer") to guests; the host hears it from its shell's SharingState.
+// they are in, the cell they are running, connection state, Follow), plus, for the host, knocks
+// to admit or deny and each guest's role, verification code and Remove. It also marks the cells
+// others are in and says out loud what changed ("Ada is now a viewer") to guests; the host hears
+// it from its shell's SharingState.
 import type { Awareness } from 'y-protocols/awareness';
+import type * as Y from 'yjs';
 import type { DesktopApi, GuestSummary, SharingState } from '../../protocol/desktop-api';
 import { GUEST_ROLES, type Role, isGuestRole } from '../../protocol/roles';
+import { type CellRun, RUNTIME, runtimeOf } from '../../protocol/runtime-state';
 import { h } from '../chrome/modal';
+import { Follow } from '../presence/follow';
+import { testEvent } from '../test-hook';
 
 /** One participant as awareness describes them. */
 export interface Participant {
@@ -14,12 +19,18 @@ export interface Participant {
   color: string;
   role: Role | null;
   activeCell: string | null;
+  /** The hub's peer id for a guest (stamped by the host on their presence); null otherwise. */
+  peerId: string | null;
   self: boolean;
 }
 
 /** What the list needs from the app. */
 export interface ParticipantsOptions {
   awareness: Awareness;
+  /** The shared document (its runtime map says who is running what). */
+  doc: Y.Doc;
+  /** The notebook's scrolling element (following scrolls it). */
+  scroller: HTMLElement;
   /** The host's DesktopApi; null for a guest (no management). */
   desktop: DesktopApi | null;
   /** 1-based position of cell `id` for "in cell 3"; null when it is not in the notebook. */
@@ -44,6 +55,7 @@ export function participantsOf(awareness: Awareness): Participant[] {
       color: typeof user.color === 'string' ? user.color : '#888888',
       role: typeof state.role === 'string' ? (state.role as Role) : null,
       activeCell: typeof state.activeCell === 'string' ? state.activeCell : null,
+      peerId: typeof state.peer === 'string' ? state.peer : null,
       self: clientId === awareness.clientID,
     });
   }
@@ -56,8 +68,11 @@ export class ParticipantsPanel {
   private readonly list = h('ul', 'participant-list');
   private readonly knocks = h('div', 'knocks', 'knocks');
   private readonly count = h('span', 'participants-count', 'participants-count');
+  /** Follow mode; its banner goes above the notebook. */
+  readonly follow: Follow;
   private sharing: SharingState | null = null;
   private selfState: 'connected' | 'reconnecting' | 'ended' = 'connected';
+  private selfCode: string | null = null;
   private readonly roles = new Map<number, { name: string; role: Role | null }>();
   private marked = new Set<HTMLElement>();
   private queued = false;
@@ -66,7 +81,24 @@ export class ParticipantsPanel {
     const head = h('div', 'participants-head');
     head.append(h('h2', 'participants-title', undefined, 'People'), this.count);
     this.element.append(head, this.knocks, this.list);
+    this.follow = new Follow({
+      awareness: o.awareness,
+      scroller: o.scroller,
+      cellElement: o.cellElement,
+      changed: (name, reason) => {
+        if (name === null && reason) o.say(`Stopped following: ${reason}`);
+        testEvent({ type: 'follow', following: name, reason });
+        this.render();
+      },
+    });
     o.awareness.on('change', this.onChange);
+    runtimeOf(o.doc).observe(this.onChange);
+    this.render();
+  }
+
+  /** This guest's verification code, shown on their own row to read aloud with the host. */
+  setSelfCode(code: string): void {
+    this.selfCode = code;
     this.render();
   }
 
@@ -89,6 +121,8 @@ export class ParticipantsPanel {
 
   destroy(): void {
     this.o.awareness.off('change', this.onChange);
+    runtimeOf(this.o.doc).unobserve(this.onChange);
+    this.follow.destroy();
   }
 
   private onChange = (): void => {
@@ -123,8 +157,8 @@ export class ParticipantsPanel {
     const people = participantsOf(this.o.awareness);
     const guests = [...(this.sharing?.guests ?? [])];
     const rows = people.map((p) => {
-      // The host matches awareness to hub guests by name (awareness carries no peer id).
-      const i = guests.findIndex((g) => g.name === p.name && !p.self);
+      // The hub stamps each guest's presence with its peer id, so even two Adas are told apart.
+      const i = p.self ? -1 : guests.findIndex((g) => g.peerId === p.peerId);
       const guest = i >= 0 ? (guests.splice(i, 1)[0] as GuestSummary) : null;
       return this.row(p, guest);
     });
@@ -138,6 +172,7 @@ export class ParticipantsPanel {
             color: '#9ca3af',
             role: g.role,
             activeCell: null,
+            peerId: g.peerId,
             self: false,
           },
           g,
@@ -167,11 +202,20 @@ export class ParticipantsPanel {
     );
     const n = p.activeCell ? this.o.cellNumber(p.activeCell) : null;
     const where = h('span', 'participant-cell', 'participant-cell', n ? `cell ${n}` : '');
+    const runningCell = this.runningBy(p.name);
+    const running = h(
+      'span',
+      'participant-running',
+      'participant-running',
+      runningCell ? `running cell ${runningCell}` : '',
+    );
+    running.hidden = runningCell === null;
     const conn = h('span', `connection-dot ${connection}`, 'participant-connection');
     conn.title = capital(connection);
     const info = h('div', 'participant-info');
     const line = h('div', 'participant-line');
     line.append(name, conn);
+    if (!p.self && p.clientId >= 0 && !state) line.append(this.followButton(p));
     const sub = h('div', 'participant-sub');
     const role = guest?.role ?? p.role;
     if (this.o.desktop && guest) {
@@ -194,7 +238,7 @@ export class ParticipantsPanel {
         const r = await this.o.desktop?.removeGuest(guest.peerId);
         if (r && !r.ok) this.o.say(r.error, 'warning');
       });
-      sub.append(select, where, remove);
+      sub.append(select, where, running, remove);
     } else {
       sub.append(
         h(
@@ -204,14 +248,45 @@ export class ParticipantsPanel {
           capital(role ?? 'guest'),
         ),
         where,
+        running,
       );
     }
     info.append(line, sub);
+    const code = p.self ? this.selfCode : this.o.desktop ? (guest?.code ?? null) : null;
+    if (code) info.append(codeLine(code, p.self ? 'the host' : p.name));
     li.append(dot, info);
     return li;
   }
 
-  private knockRow(k: { peerId: string; name: string; role: string }): HTMLElement {
+  private followButton(p: Participant): HTMLElement {
+    const on = this.follow.following === p.clientId;
+    const b = h(
+      'button',
+      `follow-button${on ? ' on' : ''}`,
+      'participant-follow',
+      on ? 'Following' : 'Follow',
+    );
+    b.type = 'button';
+    b.setAttribute('aria-pressed', String(on));
+    b.title = on ? `Stop following ${p.name}` : `Keep ${p.name}'s cell in view`;
+    // The click itself must not count as taking over the view.
+    b.addEventListener('pointerdown', (e) => e.stopPropagation());
+    b.addEventListener('click', () => {
+      if (on) this.follow.stop('you stopped following');
+      else this.follow.start(p.clientId, p.name);
+    });
+    return b;
+  }
+
+  // The number of the cell `name` is running now, from the host's run queue; null when none.
+  private runningBy(name: string): number | null {
+    const queue = (runtimeOf(this.o.doc).get(RUNTIME.queue) as CellRun[] | undefined) ?? [];
+    const run = queue[0];
+    if (!run || run.by !== name || run.startedAt === null || run.endedAt !== null) return null;
+    return this.o.cellNumber(run.cellId);
+  }
+
+  private knockRow(k: { peerId: string; name: string; role: string; code: string }): HTMLElement {
     const div = h('div', 'knock', 'knock');
     div.dataset.name = k.name;
     const text = h('span', 'knock-text', undefined, `${k.name} wants to join as ${k.role}`);
@@ -226,7 +301,7 @@ export class ParticipantsPanel {
     deny.addEventListener('click', answer(false));
     const buttons = h('div', 'knock-buttons');
     buttons.append(admit, deny);
-    div.append(text, buttons);
+    div.append(text, codeLine(k.code, k.name), buttons);
     return div;
   }
 
@@ -254,4 +329,12 @@ export class ParticipantsPanel {
     }
     this.marked = next;
   }
+}
+
+/** "Code 482 913", with how to use it. */
+function codeLine(code: string, other: string): HTMLElement {
+  const line = h('div', 'verification-code', 'verification-code');
+  line.append('Code ', h('b', '', 'verification-code-digits', code));
+  line.title = `Read this code aloud with ${other}: if theirs differs, you are not connected to each other`;
+  return line;
 }

@@ -129,6 +129,12 @@ test('a knock is shown to the host, who denies one guest and admits another', as
   );
   const knock = host.page.getByTestId('knock').filter({ hasText: 'Mallory' });
   await expect(knock).toContainText('Mallory wants to join as editor');
+  // Before deciding, the host can ask Mallory to read her code aloud: both see the same one.
+  const code = mallory.page.getByTestId('join-code-digits');
+  await expect(code).toHaveText(/^\d{3} \d{3}$/);
+  await expect(knock.getByTestId('verification-code-digits')).toHaveText(
+    (await code.textContent()) ?? '',
+  );
   await knock.getByTestId('knock-deny').click();
   await expect(mallory.page.getByTestId('join-progress-title')).toHaveText(
     'The host did not let you in',

@@ -42,12 +42,28 @@ export class NotebookPage {
     return this.page.getByTestId('save-state');
   }
 
+  /** The kernel picker's button in the toolbar: the kernel and its status ("… · Idle"). */
+  get kernelPicker(): Locator {
+    return this.page.getByTestId('kernel-picker');
+  }
+
+  /** The kernels in the open kernel picker menu. */
+  get kernelChoices(): Locator {
+    return this.page.getByTestId('kernel-menu').getByTestId('kernel-choice');
+  }
+
+  /** The dialog asking the host what to do about a file changed on disk. */
+  get fileChangedDialog(): Locator {
+    return this.page.getByTestId('file-changed');
+  }
+
   /** Clicks into a code cell's text and puts the cursor at its end. */
   async editCodeCell(index: number): Promise<void> {
     const cell = this.cell(index);
     await cell.scrollIntoViewIfNeeded();
     const editor = this.editor(index);
-    if ((await editor.count()) === 0) await cell.getByTestId('cell-placeholder').click();
+    // A cell coming into view shows a placeholder until its editor mounts, a few ms later.
+    await expect(editor).toBeVisible();
     await editor.click();
     await this.page.keyboard.press('ControlOrMeta+End');
   }
