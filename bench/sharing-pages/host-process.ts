@@ -10,6 +10,7 @@ import { PerformanceObserver, monitorEventLoopDelay, performance } from 'node:pe
 import { BrowserShellServer } from '../../host/browser-shell/browser-shell-server';
 import { ensureRendererBundle } from '../../host/browser-shell/renderer-bundle';
 import { Hub } from '../../host/hub/hub';
+import { DataChannelTransport } from '../../host/hub/transports/data-channel-transport';
 import { NotebookSession } from '../../host/session/notebook-session';
 import type { HostCommand, HostReply, HostTrace } from './host';
 
@@ -42,12 +43,32 @@ for (const name of ['writeSync', 'fdatasyncSync', 'openSync', 'closeSync']) {
 }
 syncBuiltinESMExports();
 
+// node-datachannel sends synchronously on the calling thread (SCTP, DTLS and the UDP send):
+// time DataChannelTransport's pump, which makes those calls (the binding's own methods are
+// read-only).
+const transportProto = DataChannelTransport.prototype as unknown as { pump: () => void };
+const pump = transportProto.pump;
+transportProto.pump = function (this: unknown) {
+  const start = clock();
+  try {
+    pump.call(this);
+  } finally {
+    if (trace) {
+      const ms = clock() - start;
+      trace.sends++;
+      trace.sendMs += ms;
+      trace.sendMaxMs = Math.max(trace.sendMaxMs, ms);
+    }
+  }
+};
+
 let last = clock();
 setInterval(() => {
   const now = clock();
   if (trace && now - last > GAP_MS) trace.gaps.push({ at: last, ms: now - last });
   last = now;
-}, 1);
+}, 2);
+let cpuAtStart = process.cpuUsage();
 const delay = monitorEventLoopDelay({ resolution: 1 });
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
@@ -87,7 +108,19 @@ process.on('message', (command: HostCommand) => {
       (e: unknown) => send({ type: 'failed', message: String((e as Error).stack ?? e) }),
     );
   } else if (command.type === 'trace-start') {
-    trace = { updates: [], gaps: [], gcs: [], slowIo: [], loopDelayP99Ms: 0, loopDelayMaxMs: 0 };
+    trace = {
+      updates: [],
+      gaps: [],
+      gcs: [],
+      slowIo: [],
+      loopDelayP99Ms: 0,
+      loopDelayMaxMs: 0,
+      cpuMs: 0,
+      sends: 0,
+      sendMs: 0,
+      sendMaxMs: 0,
+    };
+    cpuAtStart = process.cpuUsage();
     delay.reset();
     delay.enable();
   } else if (command.type === 'trace-stop') {
@@ -95,6 +128,8 @@ process.on('message', (command: HostCommand) => {
     const t = trace as HostTrace;
     t.loopDelayP99Ms = delay.percentile(99) / 1e6;
     t.loopDelayMaxMs = delay.max / 1e6;
+    const cpu = process.cpuUsage(cpuAtStart);
+    t.cpuMs = (cpu.user + cpu.system) / 1000;
     trace = null;
     send({ type: 'trace', trace: t });
   } else if (command.type === 'stop') {

@@ -21,6 +21,12 @@ export interface HostTrace {
   /** perf_hooks.monitorEventLoopDelay over the traced time, ms. */
   loopDelayP99Ms: number;
   loopDelayMaxMs: number;
+  /** CPU time of the host process (user + system, all threads), ms. */
+  cpuMs: number;
+  /** Data-channel sends (node-datachannel's sendMessageBinary, on the event loop): count, ms. */
+  sends: number;
+  sendMs: number;
+  sendMaxMs: number;
 }
 
 /** Messages to the host process. */
@@ -51,7 +57,14 @@ export interface BenchHost {
  */
 export async function startHost(notebook: JsonObject, shell: boolean): Promise<BenchHost> {
   const child: ChildProcess = fork(join(here, 'host-process.ts'), [], {
-    execArgv: ['--import', 'tsx'],
+    // BENCH_HOST_PROF=DIR: a CPU profile of the host process in DIR (node --cpu-prof).
+    execArgv: [
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_HOST_PROF
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HOST_PROF}`]
+        : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const next = <T extends HostReply['type']>(type: T) =>

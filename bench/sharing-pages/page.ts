@@ -9,6 +9,7 @@ import { parseInvite } from '../../protocol/invite';
 import type { Notebook } from '../../protocol/nbformat';
 import { cellsOf, loadNotebookIntoDoc } from '../../protocol/ydoc-nbformat';
 import { HubClient } from '../../renderer/connection/hub-client';
+import { createCodeEditor } from '../../renderer/editor/code-editor';
 import { GuestConnection } from '../../renderer/sharing/guest-connection';
 
 /** What a bench page offers to Playwright's page.evaluate. */
@@ -42,6 +43,11 @@ export interface PageApi {
   hubStatus(): string;
   /** Runs `f` on the guest's document (tests). */
   doc(): Y.Doc;
+  /**
+   * y-webrtc peers: shows cell 0 in the renderer's own CodeMirror editor (y-codemirror.next,
+   * bound to the provider's awareness as `name`), as Pairbook's cells are.
+   */
+  mountEditor(name: string): void;
 }
 
 /** Milliseconds on a clock shared by every page of the machine. */
@@ -148,6 +154,24 @@ const api: PageApi = {
   closePeers: () => peerConnections.forEach((pc) => pc.close()),
   hubStatus: () => client?.status ?? 'none',
   doc: () => doc as Y.Doc,
+  mountEditor(name) {
+    if (!provider) throw new Error('mountEditor is for y-webrtc peers: joinYWebrtc first');
+    provider.awareness.setLocalStateField('user', {
+      name,
+      color: '#1f77b4',
+      colorLight: '#1f77b433',
+    });
+    const ytext = source();
+    createCodeEditor({
+      parent: document.body.appendChild(document.createElement('div')),
+      ytext,
+      awareness: provider.awareness,
+      undoManager: new Y.UndoManager(ytext),
+      language: 'python',
+      keys: [],
+      onFocus: () => {},
+    });
+  },
 };
 
 (globalThis as unknown as { pb: PageApi }).pb = api;

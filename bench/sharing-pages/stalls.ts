@@ -27,6 +27,12 @@ export interface StallReport {
   hostSlowIo: number;
   hostLongestIoMs: number;
   hostLoopDelayP99Ms: number;
+  /** Host CPU time per key (all threads), ms. */
+  hostCpuMsPerKey: number;
+  /** Data-channel sends per key, their mean and longest time on the host's event loop, ms. */
+  hostSendsPerKey: number;
+  hostSendMeanMs: number;
+  hostSendMaxMs: number;
 }
 
 const r1 = (v: number) => Math.round(v * 10) / 10;
@@ -73,5 +79,9 @@ export function explainStalls(
     hostSlowIo: io.length,
     hostLongestIoMs: longest(io),
     hostLoopDelayP99Ms: r1(trace.loopDelayP99Ms),
+    hostCpuMsPerKey: Math.round((trace.cpuMs / sent.length) * 100) / 100,
+    hostSendsPerKey: r1(trace.sends / sent.length),
+    hostSendMeanMs: Math.round((trace.sendMs / Math.max(1, trace.sends)) * 1000) / 1000,
+    hostSendMaxMs: r1(trace.sendMaxMs),
   };
 }
