@@ -1,8 +1,8 @@
 // Screenshots of the notebook view, light and dark, from the real app: starts the browser shell
 // on a temp copy of a fixture notebook, opens it in Debian's Chromium and writes
 // docs/screenshots/notebook-{light,dark}.png; then, sharing over WebRTC inside the private network
-// namespace (it re-runs itself in scripts/netns-run): share-dialog.png, join-dialog.png and
-// three-person-session.png.
+// namespace (it re-runs itself in scripts/netns-run): share-dialog.png, join-dialog.png,
+// three-person-session.png and follow-and-code.png.
 //   node scripts/screenshots.mjs [NOTEBOOK.ipynb]
 import { chromium } from '@playwright/test';
 import { spawn, spawnSync } from 'node:child_process';
@@ -214,5 +214,16 @@ async function sharingShots(browser, url) {
   await host.waitForTimeout(300); // the participants list repaints on the next frame
   await host.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.remove()));
   await shot(host, 'three-person-session');
+
+  // Linus follows Ada: her cell stays in his view; his code is beside his name.
+  await linus
+    .getByTestId('participant')
+    .filter({ hasText: 'Ada' })
+    .getByTestId('participant-follow')
+    .click();
+  await linus.getByTestId('follow-banner').waitFor();
+  await linus.waitForTimeout(300);
+  await linus.evaluate(() => document.querySelectorAll('.toast').forEach((t) => t.remove()));
+  await shot(linus, 'follow-and-code');
   for (const p of [ada, linus, host]) await p.context().close();
 }
