@@ -121,6 +121,8 @@ export interface GuardContext {
   registry: ClientIdRegistry;
   /** The guest's stable identity (owns its Yjs client ids across reconnects). */
   guestKey: string;
+  /** The guest's peer id in this session, stamped on its presence so everyone can tell who is who. */
+  peerId: string;
   /** The guest's current role (read on every message: role changes apply at once). */
   role(): GuestRole;
   /** Called when an update is dropped, with the reason (for the hub's events and logs). */
@@ -219,6 +221,7 @@ export class GuardedTransport implements RoleBearingTransport {
     const update = decoding.readVarUint8Array(body);
     const clean = sanitizeAwarenessUpdate(update, {
       role: this.ctx.role(),
+      peerId: this.ctx.peerId,
       owns: (client) => this.ctx.registry.mayWrite(client, this.ctx.guestKey, this.ctx.awareness),
     });
     if (!clean.ok) return this.ctx.onDropped?.(`awareness: ${clean.error.message}`);
