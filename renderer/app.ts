@@ -3,6 +3,7 @@ import type { FileState, SharingState } from '../protocol/desktop-api';
 import { type Role, can, describeRole } from '../protocol/roles';
 import { serializeNotebook } from '../protocol/ydoc-nbformat';
 import { h } from './chrome/modal';
+import { openFileChangedDialog } from './chrome/file-changed-dialog';
 import { applyTheme, effectiveTheme, storedTheme } from './chrome/theme';
 import { Toasts } from './chrome/toasts';
 import { Toolbar } from './chrome/toolbar';
@@ -50,6 +51,17 @@ function guestPageUrl(link: string): string {
   return `${location.origin}/join#${link.slice(link.indexOf('?') + 1)}`;
 }
 
+/** Options of startApp. */
+export interface AppOptions {
+  /** Ends this app (a guest starting over with a fresh copy): its listeners and views go. */
+  signal?: AbortSignal;
+  /**
+   * Why a guest started over, shown in a banner; `copy` is their replica from before, as an
+   * .ipynb to save (null when there is nothing worth keeping).
+   */
+  startedOver?: { message: string; copy: string | null };
+}
+
 /**
  * The notebook editor around `client` (already connecting to the host): shows the toolbar, waits
  * for the first sync, then shows the notebook and the find bar, and wires requests, notices and
@@ -61,7 +73,9 @@ export async function startApp(
   platform: Platform,
   client: HubClient,
   guest: GuestConnection | null = null,
+  options: AppOptions = {},
 ): Promise<void> {
+  const signal = options.signal ?? new AbortController().signal;
   applyTheme(storedTheme());
   const toasts = new Toasts();
   const say = (message: string, level: 'info' | 'warning' | 'error' = 'info') => {
@@ -91,6 +105,8 @@ export async function startApp(
   const sharingListeners = new Set<(s: SharingState) => void>();
 
   let notebook: NotebookView | null = null;
+  let syncBytes: { received: number; total: number } | null = null;
+  let syncFrame = 0;
   let fileState: FileState = { dirty: false, savedAt: null, error: null };
   const request = async (
     what: string,
@@ -101,11 +117,28 @@ export async function startApp(
     if (!reply.ok) toasts.show(`${what}: ${reply.message ?? 'refused by the host'}`, 'warning');
     return reply.ok;
   };
-  const save = async () => {
+  // A save that finds the file changed on disk asks the host what to do; a guest is told the
+  // host decides. `force` overwrites (the host's choice).
+  const save = async (force = false) => {
     toolbar.setFileState('saving');
-    const ok = await request('Cannot save', { type: 'save' });
+    const reply = await client.request({ type: 'save', ...(force ? { force } : {}) });
+    const { ok, message = null, code = null } = reply;
+    testEvent({ type: 'reply', request: 'save', ok, message, code, force });
     if (ok) fileState = { ...fileState, dirty: false, error: null, savedAt: Date.now() };
-    toolbar.setFileState(fileState);
+    else if (code === 'file-changed' && !guest) void decideChangedFile();
+    else toasts.show(`Cannot save: ${message ?? 'refused by the host'}`, 'warning');
+    toolbar.setFileState(code === 'file-changed' ? { ...fileState, error: message } : fileState);
+  };
+  // The host's choice for a file changed on disk: overwrite it, load it for everyone, or later.
+  const decideChangedFile = async () => {
+    const name = toolbar.element.querySelector('[data-testid="notebook-name"]')?.textContent;
+    const choice = await openFileChangedDialog(name || 'The notebook');
+    if (choice === 'overwrite') await save(true);
+    else if (choice === 'reload' && (await request('Cannot load the file', { type: 'reload' }))) {
+      fileState = { ...fileState, dirty: false, error: null, savedAt: Date.now() };
+      toolbar.setFileState(fileState);
+      say(`Loaded ${name || 'the notebook'} from disk`);
+    }
   };
 
   const toolbar = new Toolbar(client.doc, (action) => {
@@ -138,6 +171,9 @@ export async function startApp(
       applyTheme(effectiveTheme(storedTheme()) === 'dark' ? 'light' : 'dark');
     }
   });
+  toolbar.onKernelChosen(
+    (name) => void request('Cannot change the kernel', { type: 'change-kernel', name }),
+  );
   const scroller = document.createElement('main');
   scroller.className = 'notebook-scroll';
   scroller.dataset.testid = 'notebook-scroll';
@@ -151,6 +187,8 @@ export async function startApp(
   const workspace = h('div', 'workspace');
   const participants = new ParticipantsPanel({
     awareness: client.awareness,
+    doc: client.doc,
+    scroller,
     desktop: guest ? null : platform.desktop,
     cellNumber: (id) => {
       const i = notebook?.cellViews.findIndex((v) => v.id === id) ?? -1;
@@ -161,7 +199,8 @@ export async function startApp(
   });
   participants.element.hidden = !guest;
   workspace.append(scroller, participants.element);
-  root.append(toolbar.element, ended_banner, workspace, toasts.element);
+  root.append(toolbar.element, ended_banner, participants.follow.banner, workspace, toasts.element);
+  if (options.startedOver) showStartedOver(options.startedOver);
   let findBar: FindBar | null = null;
 
   // What this person may do follows their role, at once: editors read-only for viewers, Run
@@ -194,6 +233,13 @@ export async function startApp(
   if (guest) {
     guest.on('welcome', (w) => applyRole(w.role));
     guest.on('role', (r) => applyRole(r));
+    const showCode = (code: string) => {
+      participants.setSelfCode(code);
+      loading.querySelector('[data-testid="join-code"]')?.replaceChildren(codeText(code));
+      testEvent({ type: 'code', code });
+    };
+    guest.on('code', showCode);
+    if (guest.code) showCode(guest.code);
   } else {
     toolbar.showHostSharing();
     platform.onDesktopEvent('sharing', (state) => {
@@ -223,7 +269,7 @@ export async function startApp(
     participants.setSelfState('ended');
     const text = h('span', '', undefined, `${joinFailure(reason)}. You have a read-only copy.`);
     const save = h('button', 'primary-button small', 'save-copy', 'Save a copy as…');
-    save.addEventListener('click', () => downloadCopy(client, toolbar));
+    save.addEventListener('click', () => downloadCopy(serializeNotebook(client.doc), toolbar));
     ended_banner.replaceChildren(text, save);
     ended_banner.hidden = false;
     testEvent({ type: 'ended', reason });
@@ -244,7 +290,9 @@ export async function startApp(
     testEvent({ type: 'connection', status, reason });
   });
   client.on('notice', (notice) => {
-    if (notice.type === 'notice') toasts.show(notice.message, notice.level);
+    if (notice.type === 'notice' && notice.code === 'file-changed' && !guest) {
+      void decideChangedFile();
+    } else if (notice.type === 'notice') toasts.show(notice.message, notice.level);
     if (notice.type === 'input-request') {
       const cell = notebook?.cellById(notice.cellId) ?? notebook?.cellViews[notebook.activeIndex];
       if (!cell) return;
@@ -287,6 +335,9 @@ export async function startApp(
           resolve(false);
         }
       });
+      guest?.on('progress', (received, total) => {
+        if (client.status !== 'synced') showSyncProgress(received, total);
+      });
       if (guest) showJoinProgress(guest.status === 'offline' ? 'connecting' : guest.status, null);
     });
     if (!synced) return;
@@ -310,6 +361,7 @@ export async function startApp(
           : 'You are a viewer: ask the host for the editor role to change the notebook',
         'warning',
       ),
+    notify: say,
   });
   notebook = view;
   applyRole(role);
@@ -322,22 +374,47 @@ export async function startApp(
   scroller.append(page);
   root.insertBefore(findBar.element, workspace);
   view.showFirstScreen(scroller.clientHeight);
-  // Find and save work from anywhere in the page, as in JupyterLab.
-  window.addEventListener('keydown', (e) => {
-    if (e.defaultPrevented) return;
-    const mod = navigator.platform.includes('Mac') ? e.metaKey : e.ctrlKey;
-    if (mod && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f') {
-      e.preventDefault();
-      findBar?.open();
-    } else if (mod && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 's') {
-      e.preventDefault();
-      void save();
-    }
+  signal.addEventListener('abort', () => {
+    view.destroy();
+    participants.destroy();
   });
+  // Find and save work from anywhere in the page, as in JupyterLab.
+  window.addEventListener(
+    'keydown',
+    (e) => {
+      if (e.defaultPrevented) return;
+      const mod = navigator.platform.includes('Mac') ? e.metaKey : e.ctrlKey;
+      if (mod && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 'f') {
+        e.preventDefault();
+        findBar?.open();
+      } else if (mod && !e.shiftKey && !e.altKey && e.key.toLowerCase() === 's') {
+        e.preventDefault();
+        void save();
+      }
+    },
+    { signal },
+  );
   view.select(0);
   view.enterCommandMode();
   performance.mark('pairbook:first-screen');
   testEvent({ type: 'synced' });
+
+  /** Why this guest started over with the host's copy, and their old copy to save. */
+  function showStartedOver(info: NonNullable<AppOptions['startedOver']>): void {
+    const banner = h('div', 'session-ended started-over', 'started-over');
+    const dismiss = h('button', 'link-button', 'started-over-dismiss', 'Dismiss');
+    dismiss.addEventListener('click', () => banner.remove());
+    banner.append(h('span', '', 'started-over-text', info.message));
+    if (info.copy !== null) {
+      const copy = info.copy;
+      const save = h('button', 'primary-button small', 'save-old-copy', 'Save my old copy as…');
+      save.addEventListener('click', () => downloadCopy(copy, toolbar));
+      banner.append(save);
+    }
+    banner.append(dismiss);
+    root.insertBefore(banner, workspace);
+    testEvent({ type: 'restarted', message: info.message, copy: info.copy !== null });
+  }
 
   /** Connecting, waiting to be let in, syncing, or why joining failed, in the loading area. */
   function showJoinProgress(status: string, reason: string | null): void {
@@ -354,17 +431,56 @@ export async function startApp(
     loading.dataset.testid = 'join-progress';
     const detail =
       status === 'refused' ? (reason ?? '') : failed ? `${reason} — trying again…` : '';
+    const code = h('div', 'join-code', 'join-code');
+    if (guest?.code && !failed) code.append(codeText(guest.code));
     loading.replaceChildren(
       h('div', 'join-title', 'join-progress-title', title),
       h('div', 'join-detail', 'join-progress-detail', detail),
+      code,
     );
     testEvent({ type: 'guest-status', status, reason, title });
   }
+
+  /** "Syncing the notebook… 1.2 of 5.0 MB" with a bar, at most once a frame. */
+  function showSyncProgress(received: number, total: number): void {
+    syncBytes = { received, total };
+    if (syncFrame) return;
+    syncFrame = requestAnimationFrame(() => {
+      syncFrame = 0;
+      if (!syncBytes || notebook) return;
+      let bar = loading.querySelector<HTMLProgressElement>('progress');
+      if (!bar) {
+        bar = h('progress', 'join-bar', 'join-progress-bar');
+        loading.insertBefore(bar, loading.querySelector('[data-testid="join-code"]'));
+      }
+      bar.max = syncBytes.total;
+      bar.value = syncBytes.received;
+      const detail = loading.querySelector('[data-testid="join-progress-detail"]');
+      if (detail) detail.textContent = bytesOf(syncBytes.received, syncBytes.total);
+      testEvent({ type: 'sync-progress', ...syncBytes });
+    });
+  }
 }
 
-/** Downloads the document as an .ipynb (a guest's copy after the session ended). */
-function downloadCopy(client: HubClient, toolbar: Toolbar): void {
-  const blob = new Blob([serializeNotebook(client.doc)], { type: 'application/x-ipynb+json' });
+/** "340 of 512 kB", "1.2 of 5.0 MB". */
+export function bytesOf(received: number, total: number): string {
+  if (total < 1024 * 1024) {
+    return `${Math.round(received / 1024)} of ${Math.round(total / 1024)} kB`;
+  }
+  const mb = (n: number) => (n / (1024 * 1024)).toFixed(1);
+  return `${mb(received)} of ${mb(total)} MB`;
+}
+
+/** "Your code: 482 913", to read aloud with the host. */
+function codeText(code: string): DocumentFragment {
+  const f = document.createDocumentFragment();
+  f.append('Your code ', h('b', '', 'join-code-digits', code), ' — the host sees the same code');
+  return f;
+}
+
+/** Downloads `ipynb` (a guest's copy after the session ended, or from before starting over). */
+function downloadCopy(ipynb: string, toolbar: Toolbar): void {
+  const blob = new Blob([ipynb], { type: 'application/x-ipynb+json' });
   const a = document.createElement('a');
   a.href = URL.createObjectURL(blob);
   const name = toolbar.element.querySelector('[data-testid="notebook-name"]')?.textContent;

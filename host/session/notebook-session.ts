@@ -160,6 +160,10 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     if (request.type === 'reload') {
       if (!can(role, 'manage')) return onlyTheHost('load the file from disk');
       await this.reload();
+      const message = `The host loaded ${this.name} from disk: edits since the last save were replaced`;
+      for (const c of this.clients) {
+        if (c.transport !== client.transport) c.notify({ type: 'notice', level: 'info', message });
+      }
       return { ok: true };
     }
     if (request.type === 'change-kernel') {

@@ -1,7 +1,9 @@
 import type * as Y from 'yjs';
 import type { FileState } from '../../protocol/desktop-api';
-import { type CellRun, type KernelInfo, RUNTIME, runtimeOf } from '../../protocol/runtime-state';
+import { type Role, can } from '../../protocol/roles';
+import { type CellRun, RUNTIME, runtimeOf } from '../../protocol/runtime-state';
 import type { ConnectionStatus } from '../connection/hub-client';
+import { KernelPicker } from './kernel-picker';
 
 const ICONS = {
   run: '<svg viewBox="0 0 16 16"><path d="M4.5 2.5v11l9-5.5z" fill="currentColor"/></svg>',
@@ -24,14 +26,16 @@ export type ToolbarAction =
   'run' | 'interrupt' | 'restart' | 'insert' | 'save' | 'find' | 'toggle-theme' | 'share' | 'join';
 
 /**
- * The bar above the notebook: file name and saved state, cell and kernel buttons, kernel status
- * with the queue, connection state, find and theme.
+ * The bar above the notebook: file name and saved state, cell and kernel buttons, the kernel
+ * picker showing the kernel's status, the queue, connection state, find and theme.
  */
 export class Toolbar {
   readonly element = document.createElement('header');
   private readonly name = document.createElement('span');
   private readonly saveState = document.createElement('span');
-  private readonly kernel = document.createElement('span');
+  /** The kernel's status, and the menu to change it. */
+  readonly kernelPicker: KernelPicker;
+  private readonly kernelListeners = new Set<(name: string) => void>();
   private readonly queue = document.createElement('span');
   private readonly connection = document.createElement('span');
   private readonly sharingGroup = document.createElement('div');
@@ -43,6 +47,9 @@ export class Toolbar {
     onAction: (action: ToolbarAction) => void,
   ) {
     this.element.className = 'toolbar';
+    this.kernelPicker = new KernelPicker(doc, (name) =>
+      this.kernelListeners.forEach((l) => l(name)),
+    );
     const button = (action: ToolbarAction, label: string, icon: string, text?: string) => {
       const b = document.createElement('button');
       b.className = text ? 'tool-button with-label' : 'tool-button icon-button';
@@ -69,8 +76,6 @@ export class Toolbar {
     this.saveState.className = 'save-state';
     this.saveState.dataset.testid = 'save-state';
     brand.append(this.name, this.saveState);
-    this.kernel.className = 'kernel-status';
-    this.kernel.dataset.testid = 'kernel-status';
     this.queue.className = 'queue-length';
     this.queue.dataset.testid = 'queue-length';
     this.connection.className = 'connection-status';
@@ -92,7 +97,7 @@ export class Toolbar {
       spacer,
       this.connection,
       this.queue,
-      this.kernel,
+      this.kernelPicker.element,
       this.roleBadge,
       this.sharingGroup,
       group(
@@ -106,6 +111,12 @@ export class Toolbar {
     this.setFileState({ dirty: false, savedAt: null, error: null });
   }
 
+  /** Calls `listener` with the kernelspec name chosen in the kernel picker; returns its off switch. */
+  onKernelChosen(listener: (name: string) => void): () => void {
+    this.kernelListeners.add(listener);
+    return () => this.kernelListeners.delete(listener);
+  }
+
   /** Shows the host's sharing buttons (Share session, Join). */
   showHostSharing(): void {
     this.sharingGroup.replaceChildren(
@@ -114,12 +125,22 @@ export class Toolbar {
     );
   }
 
-  /** Shows a guest's role ("Editor"), with what it allows as the tooltip. */
+  /**
+   * Shows a guest's role ("Editor"), with what it allows as the tooltip; the kernel picker is
+   * only for roles that may run ("read-only copy" and the rest get its reason as its title).
+   */
   setRole(role: string, explanation: string): void {
     this.roleBadge.hidden = false;
     this.roleBadge.textContent = role[0]?.toUpperCase() + role.slice(1);
     this.roleBadge.className = `role-badge role-${role}`;
     this.roleBadge.title = explanation;
+    const mayRun = isRole(role) && can(role, 'run');
+    this.kernelPicker.setAllowed(
+      mayRun,
+      isRole(role)
+        ? `You are ${role === 'editor' ? 'an' : 'a'} ${role}: ask the host for the runner role to change the kernel`
+        : 'The session has ended: this is a read-only copy',
+    );
   }
 
   /** Shows the notebook's file name. */
@@ -158,15 +179,12 @@ export class Toolbar {
 
   private paintRuntime(): void {
     const runtime = runtimeOf(this.doc);
-    const kernel = runtime.get(RUNTIME.kernel) as KernelInfo | undefined;
-    const status = kernel?.status ?? 'none';
-    this.kernel.dataset.state = status;
-    const label = kernel?.displayName ?? kernel?.name ?? 'Python 3';
-    this.kernel.textContent =
-      status === 'none' ? 'No kernel' : `${label} · ${status[0]?.toUpperCase()}${status.slice(1)}`;
-    this.kernel.title = kernel?.message ?? '';
     const queue = (runtime.get(RUNTIME.queue) as CellRun[] | undefined) ?? [];
     this.queue.hidden = queue.length < 2;
     this.queue.textContent = `${queue.length - 1} queued`;
   }
+}
+
+function isRole(value: string): value is Role {
+  return value === 'viewer' || value === 'editor' || value === 'runner' || value === 'host';
 }

@@ -70,6 +70,11 @@ describe('a file that changed on disk', () => {
     }
     expect(readFileSync(path, 'utf8')).toBe(theirs());
     expect(s.dirty).toBe(false);
+    expect(guest.notices).toContainEqual({
+      type: 'notice',
+      level: 'info',
+      message: 'The host loaded nb.ipynb from disk: edits since the last save were replaced',
+    });
 
     source(host.doc, 1).insert(0, '# and mine\n');
     await dirty(s);

@@ -1,0 +1,85 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { type Shell, startShell } from './support/shell';
+import { expect, test } from './support/test';
+import { codeCell, notebook } from './support/notebooks';
+
+let shell: Shell | null = null;
+// A second kernelspec, found through JUPYTER_PATH (the shell inherits this process's env): the
+// same ipykernel, told apart by an environment variable its kernel.json sets.
+const jupyterPath = mkdtempSync(join(tmpdir(), 'pairbook-kernels-'));
+const previousJupyterPath = process.env.JUPYTER_PATH;
+
+test.beforeAll(() => {
+  mkdirSync(join(jupyterPath, 'kernels', 'pairbook-other'), { recursive: true });
+  writeFileSync(
+    join(jupyterPath, 'kernels', 'pairbook-other', 'kernel.json'),
+    JSON.stringify({
+      argv: ['/usr/bin/python3', '-m', 'ipykernel_launcher', '-f', '{connection_file}'],
+      display_name: 'Other Python',
+      language: 'python',
+      env: { PAIRBOOK_KERNEL: 'the other kernel' },
+    }),
+  );
+  process.env.JUPYTER_PATH = jupyterPath;
+});
+
+test.afterAll(() => {
+  if (previousJupyterPath === undefined) delete process.env.JUPYTER_PATH;
+  else process.env.JUPYTER_PATH = previousJupyterPath;
+  rmSync(jupyterPath, { recursive: true, force: true });
+});
+
+test.afterEach(async ({ page }) => {
+  // Close the page first: a page left open would log its reconnect attempts as errors.
+  await page.close();
+  await shell?.stop();
+  shell = null;
+});
+
+test('picks a kernel from the toolbar with the keyboard, runs a cell on it and saves the choice', async ({
+  notebook: nb,
+}) => {
+  test.setTimeout(60_000);
+  shell = await startShell(
+    notebook([codeCell('which', "import os\nprint(os.environ.get('PAIRBOOK_KERNEL'))")]),
+  );
+  await nb.open(shell.url);
+  await expect(nb.kernelPicker).toHaveText('No kernel — choose one');
+
+  await nb.kernelPicker.focus();
+  await nb.page.keyboard.press('ArrowDown');
+  await expect(nb.kernelChoices).toHaveText([/Other Python/, /Python 3 \(ipykernel\)/]);
+  await expect(nb.kernelChoices.first()).toBeFocused();
+  await expect(
+    nb.kernelChoices.filter({ has: nb.page.locator('[aria-checked="true"]') }),
+  ).toHaveCount(0);
+  await nb.page.screenshot({ path: test.info().outputPath('kernel-menu.png') });
+  const mark = await nb.eventCount();
+  await nb.page.keyboard.press('Enter');
+  expect((await nb.reply('change-kernel', mark)).ok).toBe(true);
+  await expect(nb.kernelPicker).toHaveText('Other Python · Idle', { timeout: 30_000 });
+  await expect(nb.kernelPicker).toBeFocused();
+
+  await nb.cell(0).getByTestId('cell-run-button').click();
+  await expect(nb.cell(0).getByTestId('output-stream')).toHaveText('the other kernel');
+
+  await nb.kernelPicker.click();
+  await expect(nb.kernelChoices.and(nb.page.locator('[aria-checked="true"]'))).toHaveText(
+    /Other Python/,
+  );
+  await nb.page.keyboard.press('Escape');
+  await expect(nb.page.getByTestId('kernel-menu')).toBeHidden();
+
+  const saved = await nb.eventCount();
+  await nb.page.keyboard.press('ControlOrMeta+s');
+  expect((await nb.reply('save', saved)).ok).toBe(true);
+  const metadata = shell.readNotebook().metadata as Record<string, unknown>;
+  expect(metadata.kernelspec).toEqual({
+    display_name: 'Other Python',
+    language: 'python',
+    name: 'pairbook-other',
+  });
+  expect(metadata.language_info).toMatchObject({ name: 'python' });
+});
