@@ -130,4 +130,10 @@ test('a guest sees how much of a large notebook has arrived while it syncs', asy
   expect(last.total).toBeGreaterThan(3_000_000);
   expect(last.received).toBeLessThanOrEqual(last.total);
   await expect(ada.nb.cells).toHaveCount(8);
+
+  // Closing the tab ends the connection there and then: the host's list drops Ada well before
+  // the connection would time out (12.7 s without the pagehide close).
+  await expect(host.page.getByTestId('participant')).toHaveCount(2);
+  await ada.page.close({ runBeforeUnload: true });
+  await expect(host.page.getByTestId('participant')).toHaveCount(1, { timeout: 8000 });
 });
