@@ -128,8 +128,10 @@ export class NotebookWindow {
   }
 
   /**
-   * Saves now. When the file changed on disk since Pairbook read it, asks whether to overwrite it;
-   * other failures are shown. Resolves true when the file holds the document.
+   * Saves now. When the file changed on disk since Pairbook read it, asks what to do, as the
+   * page's own dialog does: overwrite it with this version, load it from disk (replacing the
+   * edits since the last save for everyone in the session), or decide later. Other failures are
+   * shown. Resolves true when the file holds the document.
    */
   async save(): Promise<boolean> {
     try {
@@ -143,14 +145,25 @@ export class NotebookWindow {
       }
       const { response } = await dialog.showMessageBox(this.window, {
         type: 'warning',
-        message: `${this.session.name} changed on disk`,
-        detail: e.message,
-        buttons: ['Overwrite the file with my version', 'Cancel'],
-        defaultId: 1,
-        cancelId: 1,
+        message: `${this.session.name} changed on disk since Pairbook read it`,
+        detail:
+          'Another program or person wrote the file after Pairbook opened or last saved it. ' +
+          'Your edits stay here until you choose.\n\nLoading the file from disk replaces ' +
+          'everything edited since the last save, for everyone in this session.',
+        buttons: ['Overwrite with my version', 'Load the file from disk', 'Decide later'],
+        defaultId: 0,
+        cancelId: 2,
+        noLink: true,
       });
-      if (response !== 0) return false;
-      await this.session.save({ force: true });
+      try {
+        if (response === 0) await this.session.save({ force: true });
+        else if (response === 1) await this.session.reload();
+        else return false;
+      } catch (failure) {
+        if (!(failure instanceof PairbookError)) throw failure;
+        await dialog.showMessageBox(this.window, { type: 'error', message: failure.message });
+        return false;
+      }
       return true;
     }
   }

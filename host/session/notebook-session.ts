@@ -160,10 +160,6 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     if (request.type === 'reload') {
       if (!can(role, 'manage')) return onlyTheHost('load the file from disk');
       await this.reload();
-      const message = `The host loaded ${this.name} from disk: edits since the last save were replaced`;
-      for (const c of this.clients) {
-        if (c.transport !== client.transport) c.notify({ type: 'notice', level: 'info', message });
-      }
       return { ok: true };
     }
     if (request.type === 'change-kernel') {
@@ -278,8 +274,8 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
 
   /**
    * Replaces the document with the file as it is on disk now, in one transaction that every
-   * client receives ("Reload from disk": edits since the last save are dropped for everyone).
-   * The journal starts over from the file. If the file cannot be opened faithfully (invalid
+   * client receives ("Reload from disk": edits since the last save are dropped for everyone),
+   * and guests are told. The journal starts over from the file. If the file cannot be opened faithfully (invalid
    * JSON, not a notebook, ...) rejects with that PairbookError and changes nothing.
    */
   async reload(): Promise<void> {
@@ -399,6 +395,11 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.isDirty = false;
     this.journal.begin(file.sha256, Y.encodeStateAsUpdate(this.doc));
     this.emit('saved', [{ path: this.path, bytes: Buffer.byteLength(file.text) }]);
+    // Guests lost their unsaved edits too: say why (the host's window says it itself).
+    const message = `The host loaded ${this.name} from disk: edits since the last save were replaced`;
+    for (const c of this.clients) {
+      if (roleOf(c.transport) !== 'host') c.notify({ type: 'notice', level: 'info', message });
+    }
   }
 
   private async write(force: boolean): Promise<void> {
