@@ -47,6 +47,8 @@ export interface ClipboardStrings {
   cells?: string;
   html?: string;
   text?: string;
+  /** Bytes of a form too large to read at all (set by readSystemClipboard). */
+  tooLarge?: number;
 }
 
 /** The clipboard forms of `cells` (file form; their ids are left out: a paste makes new ones). */
@@ -70,6 +72,7 @@ export function cellsToClipboard(cells: readonly Cell[]): ClipboardPayload {
  * what the clipboard holds instead, for a toast.
  */
 export function parseClipboardCells(data: ClipboardStrings, withOutputs = true): Result<Cell[]> {
+  if (data.tooLarge) return tooLarge(data.tooLarge);
   const html = data.html ? cellsJsonInHtml(data.html) : null;
   const text = data.text?.trim() ?? '';
   const source = data.cells
@@ -86,16 +89,7 @@ export function parseClipboardCells(data: ClipboardStrings, withOutputs = true):
         : 'The clipboard is empty: copy cells with C or Ctrl-C first',
     );
   }
-  if (source.json.length > MAX_CLIPBOARD_CHARS) {
-    const mb = (source.json.length / 1024 / 1024).toFixed(1);
-    return err(
-      new PairbookError(
-        'too-large',
-        `The clipboard holds ${mb} MB of cells; Pairbook pastes up to ` +
-          `${MAX_CLIPBOARD_CHARS / 1024 / 1024} MB at a time — copy fewer cells`,
-      ),
-    );
-  }
+  if (source.json.length > MAX_CLIPBOARD_CHARS) return tooLarge(source.json.length);
   let value: JsonValue;
   try {
     value = JSON.parse(source.json) as JsonValue;
@@ -133,6 +127,31 @@ export function parseClipboardCells(data: ClipboardStrings, withOutputs = true):
   );
   if (!checked.ok) return invalid(checked.error.message.replace(/^the clipboard: /, ''));
   return ok(checked.value.notebook.cells.map((c) => stripCell(c, withOutputs)));
+}
+
+/**
+ * Reads what navigator.clipboard holds in the forms cells can take (the "web " cells type other
+ * apps may write, text/html, text/plain). Rejects when the browser refuses (no permission, page
+ * not focused). A form far over the paste limit is not read, only its size noted.
+ */
+export async function readSystemClipboard(clipboard: Clipboard): Promise<ClipboardStrings> {
+  const out: ClipboardStrings = {};
+  const forms = [
+    ['cells', WEB_CELLS_MIME],
+    ['html', 'text/html'],
+    ['text', 'text/plain'],
+  ] as const;
+  for (const item of await clipboard.read()) {
+    for (const [key, type] of forms) {
+      if (out[key] || !item.types.includes(type)) continue;
+      const blob = await item.getType(type);
+      // UTF-8 takes at most 3 bytes per UTF-16 unit: a bigger blob is surely over the limit.
+      if (blob.size > 3 * MAX_CLIPBOARD_CHARS)
+        out.tooLarge = Math.max(out.tooLarge ?? 0, blob.size);
+      else out[key] = await blob.text();
+    }
+  }
+  return out;
 }
 
 /** The JSON text inside the cells <pre> of clipboard HTML, or null when there is none. */
@@ -198,6 +217,17 @@ function depthExceeds(root: JsonValue, limit: number): boolean {
     for (const child of Array.isArray(v) ? v : Object.values(v)) stack.push([child, depth + 1]);
   }
   return false;
+}
+
+function tooLarge(size: number): Result<never> {
+  const mb = (size / 1024 / 1024).toFixed(1);
+  return err(
+    new PairbookError(
+      'too-large',
+      `The clipboard holds ${mb} MB; Pairbook pastes up to ` +
+        `${MAX_CLIPBOARD_CHARS / 1024 / 1024} MB of cells at a time — copy fewer cells`,
+    ),
+  );
 }
 
 function notCells(message: string): Result<never> {

@@ -14,6 +14,13 @@ import {
   moveCell,
   splitCell,
 } from './cell-operations';
+import {
+  CELLS_MIME,
+  type ClipboardStrings,
+  cellsToClipboard,
+  parseClipboardCells,
+  readSystemClipboard,
+} from './cell-clipboard';
 import { CellGroups } from './cell-groups';
 import { CellView } from './cell-view';
 import {
@@ -37,13 +44,18 @@ export interface NotebookActions {
   activeCell?(cellId: string | null): void;
   /** This person tried to change the notebook while read-only; optional. */
   readOnlyRefused?(): void;
+  /** Tells this person something (a toast), e.g. that the clipboard holds no cells; optional. */
+  notify?(message: string, level: 'info' | 'warning' | 'error'): void;
 }
 
 /** What this person may do to the notebook, as their role allows. */
 export interface NotebookPermissions {
   /** Change sources and the cell list. False for viewers. */
   edit: boolean;
-  /** Moved cells keep their outputs. False for guests: only the host's kernel writes outputs. */
+  /**
+   * Moved and pasted cells keep their outputs. False for guests: only the host's kernel writes
+   * outputs (host/hub/role-guard.ts drops a guest's update that writes them).
+   */
   moveOutputs: boolean;
 }
 
@@ -90,7 +102,12 @@ export class NotebookView {
   private anchor = 0;
   private mode: 'command' | 'edit' = 'command';
   private pending: PendingKey = null;
+  /** The last cells this person copied: the fallback when the system clipboard is refused. */
   private clipboard: Cell[] = [];
+  /** False when the last copy could not reach the system clipboard, which then holds older data. */
+  private clipboardInSystem = false;
+  /** Cells a C or X key is copying, for the `copy` event its execCommand fires. */
+  private pendingCopy: Cell[] | null = null;
   private readonly groups: CellGroups;
   private readonly farObserver: IntersectionObserver;
   private readonly viewOf = new WeakMap<Element, CellView>();
@@ -129,6 +146,11 @@ export class NotebookView {
     this.element.addEventListener('dragover', this.onDragOver);
     this.element.addEventListener('drop', this.onDrop);
     this.element.addEventListener('dragend', this.onDragEnd);
+    // Clipboard events go to the focused element or the document; Ctrl-C/X/V in command mode
+    // arrive here as native events (the only way to read a paste without a permission prompt).
+    document.addEventListener('copy', this.onCopyEvent);
+    document.addEventListener('cut', this.onCopyEvent);
+    document.addEventListener('paste', this.onPasteEvent);
     this.cells.observe(this.onCellsChange);
     runtimeOf(doc).observeDeep(this.onRuntimeChange);
     this.rebuild();
@@ -213,7 +235,7 @@ export class NotebookView {
         insertCells(this.doc, hi + 1, [emptyCell('code')]);
         return this.select(hi + 1);
       case 'delete-cells': {
-        this.clipboardKeep(deleteCells(this.doc, lo, hi - lo + 1), false);
+        deleteCells(this.doc, lo, hi - lo + 1);
         if (this.cells.length === 0) insertCells(this.doc, 0, [emptyCell('code')]);
         return this.select(Math.min(lo, this.views.length - 1));
       }
@@ -246,17 +268,12 @@ export class NotebookView {
         this.active = this.views.length - 1;
         return this.paintSelection();
       case 'copy-cells':
-        return this.clipboardKeep(this.views.slice(lo, hi + 1).map((v) => cellFromMap(v.map)));
       case 'cut-cells':
-        this.clipboardKeep(deleteCells(this.doc, lo, hi - lo + 1));
-        if (this.cells.length === 0) insertCells(this.doc, 0, [emptyCell('code')]);
-        return this.select(Math.min(lo, this.views.length - 1));
+        return this.copyCells(command === 'cut-cells', true);
       case 'paste-below':
       case 'paste-above': {
-        if (!this.clipboard.length) return;
-        const at = command === 'paste-below' ? hi + 1 : lo;
-        insertCells(this.doc, at, this.clipboard);
-        return this.select(at + this.clipboard.length - 1);
+        const target = this.views[command === 'paste-below' ? hi : lo];
+        return void this.pasteFromSystem(target?.id ?? null, command === 'paste-below');
       }
       case 'merge-cells':
         if (hi > lo) mergeCells(this.doc, lo, hi - lo + 1);
@@ -348,6 +365,9 @@ export class NotebookView {
     this.destroyed = true;
     this.cells.unobserve(this.onCellsChange);
     runtimeOf(this.doc).unobserveDeep(this.onRuntimeChange);
+    document.removeEventListener('copy', this.onCopyEvent);
+    document.removeEventListener('cut', this.onCopyEvent);
+    document.removeEventListener('paste', this.onPasteEvent);
     this.groups.destroy();
     this.farObserver.disconnect();
     if (this.ticker) clearInterval(this.ticker);
@@ -377,9 +397,115 @@ export class NotebookView {
     }
   }
 
-  private clipboardKeep(cells: Cell[], replace = true): void {
-    if (replace || cells.length) this.clipboard = cells;
+  /**
+   * Copies the selected cells (and deletes them when `cut`). From a key (`viaKey`: C or X) it asks
+   * the browser for a `copy` event, which Chromium allows during a keypress; the event handler
+   * writes the system clipboard. The in-page copy is kept either way.
+   */
+  private copyCells(cut: boolean, viaKey: boolean, data: DataTransfer | null = null): void {
+    const [lo, hi] = this.selectionRange();
+    const cells = this.views.slice(lo, hi + 1).map((v) => cellFromMap(v.map));
+    this.clipboard = cells;
+    if (data) this.clipboardInSystem = writeCells(data, cells);
+    else if (viaKey) {
+      this.pendingCopy = cells;
+      try {
+        document.execCommand('copy');
+      } catch (e) {
+        console.warn('pairbook: the browser refused to copy cells to the system clipboard', e);
+      }
+      // The handler clears pendingCopy when the event came and it wrote the clipboard.
+      this.clipboardInSystem = this.pendingCopy === null;
+      this.pendingCopy = null;
+    }
+    if (!cut) return;
+    deleteCells(this.doc, lo, hi - lo + 1);
+    if (this.cells.length === 0) insertCells(this.doc, 0, [emptyCell('code')]);
+    this.select(Math.min(lo, this.views.length - 1));
   }
+
+  /**
+   * Pastes next to cell `anchorId` (below it when `below`) what the system clipboard holds; V has
+   * no paste event, so this reads it with navigator.clipboard (Chromium may ask the person once).
+   * When reading is refused, or the last copy never reached the system clipboard, the in-page
+   * copy is pasted instead.
+   */
+  private async pasteFromSystem(anchorId: string | null, below: boolean): Promise<void> {
+    let data: ClipboardStrings | null = null;
+    if (this.clipboardInSystem || !this.clipboard.length) {
+      try {
+        data = await readSystemClipboard(navigator.clipboard);
+      } catch (e) {
+        console.warn('pairbook: the system clipboard could not be read; using the in-page copy', e);
+      }
+    }
+    if (!data && !this.clipboard.length) {
+      this.actions.notify?.(
+        'Pairbook may not read the clipboard here: allow clipboard access, or paste with Ctrl-V',
+        'warning',
+      );
+      return;
+    }
+    this.pasteCells(data ?? { cells: JSON.stringify(this.clipboard) }, anchorId, below);
+  }
+
+  /** Checks clipboard contents and inserts them as new cells next to `anchorId`, or says why not. */
+  private pasteCells(data: ClipboardStrings, anchorId: string | null, below: boolean): void {
+    if (this.destroyed) return;
+    // A role can change while the clipboard is read.
+    if (!this.permissions.edit) return this.actions.readOnlyRefused?.();
+    const parsed = parseClipboardCells(data, this.permissions.moveOutputs);
+    if (!parsed.ok) return this.actions.notify?.(parsed.error.message, 'warning');
+    const anchor = this.views.findIndex((v) => v.id === anchorId);
+    const at = anchor < 0 ? this.views.length : below ? anchor + 1 : anchor;
+    this.undoManager.stopCapturing();
+    insertCells(this.doc, at, parsed.value);
+    this.select(at + parsed.value.length - 1);
+  }
+
+  // A clipboard event is the notebook's when it is in command mode with the focus in it, and (for
+  // copy and cut) no text is selected: selected output text copies as text.
+  private ownsClipboardEvent(e: ClipboardEvent): boolean {
+    if (this.destroyed || this.mode !== 'command') return false;
+    const focus = document.activeElement;
+    if (!focus || !this.element.contains(focus)) return false;
+    if (focus.closest('.cm-editor, input, textarea, [contenteditable="true"]')) return false;
+    if (e.type === 'paste') return true;
+    const selection = document.getSelection();
+    return !selection || selection.isCollapsed || selection.toString() === '';
+  }
+
+  private onCopyEvent = (e: ClipboardEvent): void => {
+    if (this.pendingCopy) {
+      if (e.clipboardData && writeCells(e.clipboardData, this.pendingCopy)) {
+        this.pendingCopy = null;
+        e.preventDefault();
+      }
+      return;
+    }
+    if (!this.ownsClipboardEvent(e) || !e.clipboardData) return;
+    e.preventDefault();
+    const cut = e.type === 'cut';
+    if (cut && !this.permissions.edit) return this.actions.readOnlyRefused?.();
+    this.undoManager.stopCapturing();
+    this.copyCells(cut, false, e.clipboardData);
+  };
+
+  private onPasteEvent = (e: ClipboardEvent): void => {
+    if (!this.ownsClipboardEvent(e)) return;
+    e.preventDefault();
+    const [, hi] = this.selectionRange();
+    const d = e.clipboardData;
+    this.pasteCells(
+      {
+        cells: d?.getData(CELLS_MIME),
+        html: d?.getData('text/html'),
+        text: d?.getData('text/plain'),
+      },
+      this.views[hi]?.id ?? null,
+      true,
+    );
+  };
 
   private makeView(map: Y.Map<unknown>): CellView {
     const view = new CellView(map, {
@@ -618,4 +744,15 @@ export class NotebookView {
     this.dropMark = null;
     this.element.querySelector('.cell.dragging')?.classList.remove('dragging');
   };
+}
+
+/** Writes `cells` in every clipboard form; false when the browser would not take them. */
+function writeCells(data: DataTransfer, cells: readonly Cell[]): boolean {
+  try {
+    for (const [type, value] of Object.entries(cellsToClipboard(cells))) data.setData(type, value);
+    return true;
+  } catch (e) {
+    console.warn('pairbook: the browser refused the cells for the clipboard', e);
+    return false;
+  }
 }

@@ -152,6 +152,8 @@ describe('parseClipboardCells', () => {
   it('refuses more text, more cells or deeper JSON than it pastes at once', () => {
     const huge = parseClipboardCells({ cells: ' '.repeat(MAX_CLIPBOARD_CHARS + 1) });
     expect(!huge.ok && huge.error.message).toMatch(/pastes up to 16 MB/);
+    const unread = parseClipboardCells({ tooLarge: 60 * 1024 * 1024 });
+    expect(!unread.ok && unread.error.message).toMatch(/holds 60.0 MB/);
     const raw = { cell_type: 'raw', metadata: {}, source: '' };
     const many = parseClipboardCells({
       cells: JSON.stringify(Array(MAX_PASTED_CELLS + 1).fill(raw)),
