@@ -15,7 +15,7 @@ import type { GuestConnection } from './sharing/guest-connection';
 import { openJoinDialog, rememberedName } from './sharing/join-dialog';
 import { ParticipantsPanel } from './sharing/participants';
 import { openShareDialog } from './sharing/share-dialog';
-import { testEvent } from './test-hook';
+import { exposeDocForTests, testEvent } from './test-hook';
 
 /** A colour for this person's cursor, picked once per tab. */
 const CURSOR_COLOURS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2'];
@@ -397,6 +397,7 @@ export async function startApp(
   view.select(0);
   view.enterCommandMode();
   performance.mark('pairbook:first-screen');
+  exposeDocForTests(client.doc);
   testEvent({ type: 'synced' });
 
   /** Why this guest started over with the host's copy, and their old copy to save. */

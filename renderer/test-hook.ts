@@ -27,6 +27,11 @@ export interface TestHook {
   events: TestEvent[];
   /** True once the first sync with the host completed and the notebook is on screen. */
   ready: boolean;
+  /**
+   * This page's replica of the document, for tests that must send what the UI never would (an
+   * edit the host refuses) to check how the app recovers.
+   */
+  doc?: unknown;
 }
 
 let hook: TestHook | null = null;
@@ -43,4 +48,9 @@ export function testEvent(event: TestEvent): void {
   if (!hook) return;
   hook.events.push({ ...event, at: performance.now() });
   if (event.type === 'synced') hook.ready = true;
+}
+
+/** Hands this page's document replica to tests (no-op outside tests). */
+export function exposeDocForTests(doc: unknown): void {
+  if (hook) hook.doc = doc;
 }

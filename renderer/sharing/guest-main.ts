@@ -56,12 +56,7 @@ export async function startGuest(root: HTMLElement, location: Location): Promise
     connection.reset();
     void run({ message, copy });
   };
-  connection.on('resync', (message) =>
-    startOver(
-      `The host did not keep some of your edits: ${message}. You now have the host's copy.`,
-      true,
-    ),
-  );
+  connection.on('resync', (message) => startOver(message, true));
   connection.on('host-restarted', () =>
     startOver(
       "The host's Pairbook restarted while you were away: your changes since then could not be merged. You now have the host's copy.",

@@ -223,3 +223,44 @@ test('a guest moves an executed cell and the host keeps the move', async ({
   await expect(ada.nb.cell(1)).toHaveAttribute('data-cell-id', 'ran');
   await expect(ada.nb.toasts.filter({ hasText: 'not kept' })).toHaveCount(0);
 });
+
+test('a guest whose edit the host refuses starts over from the host copy and can save the old one', async ({
+  notebook: host,
+  browser,
+}) => {
+  shell = await startShell(twoCells);
+  await host.open(shell.url);
+  const link = await new HostSharing(host).createLink('editor');
+  const ada = await Guest.open(browser);
+  guests.push(ada);
+  await ada.join(link, 'Ada');
+
+  // What the UI never sends: an execution count written by a guest (only the kernel writes them).
+  await ada.page.evaluate(() => {
+    type YMap = { set(key: string, value: unknown): void };
+    const doc = (
+      window as unknown as {
+        __pairbookTest: { doc: { getArray(n: string): { get(i: number): YMap } } };
+      }
+    ).__pairbookTest.doc;
+    doc.getArray('cells').get(0).set('execution_count', 42);
+  });
+  const banner = ada.page.getByTestId('started-over');
+  await expect(banner).toContainText('was not kept');
+  await expect(ada.nb.cell(0).getByTestId('cell-prompt')).toHaveText('[ ]:');
+  await expect(host.cell(0).getByTestId('cell-prompt')).toHaveText('[ ]:');
+
+  // The fresh copy is connected: Ada's typing reaches the host again.
+  await ada.nb.editCodeCell(1);
+  await ada.page.keyboard.type(' # again');
+  await expect.poll(() => host.editorText(1)).toBe('x = 1 # again');
+
+  // Her old copy, with the refused count, can still be saved.
+  const download = ada.page.waitForEvent('download');
+  await banner.getByTestId('save-old-copy').click();
+  const { readFileSync } = await import('node:fs');
+  const old = JSON.parse(readFileSync(await (await download).path(), 'utf8')) as {
+    cells: { execution_count: number | null }[];
+  };
+  expect(old.cells[0]?.execution_count).toBe(42);
+});
