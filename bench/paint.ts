@@ -15,6 +15,7 @@ import { codeCell, notebook } from '../tests/helpers/notebooks';
 import { startHost } from './sharing-pages/host';
 import type { PaintRecord } from './sharing-pages/paint-probe';
 import {
+  chromiumCpuMs,
   ensureNetns,
   inPage,
   launchChromium,
@@ -30,10 +31,14 @@ ensureNetns();
 /** Watching pages per round: `BENCH_WATCHERS=1,10` (default). */
 const WATCHERS = (process.env.BENCH_WATCHERS ?? '1,10').split(',').map(Number);
 /** Measured keys per round (`BENCH_KEYS`), after WARMUP keys. */
-const KEYS = Number(process.env.BENCH_KEYS ?? 150);
+const KEYS = Number(process.env.BENCH_KEYS ?? 120);
 const WARMUP = 20;
-/** Pause between keys: a fast typist (Playwright's keyboard.type delay). */
-const INTERVAL_MS = 30;
+/**
+ * Pause between keys (Playwright's keyboard.type delay; `BENCH_INTERVAL_MS`): 100 ms is a fast
+ * typist (≈ 120 words a minute). The keystroke bench's 30 ms would have 11 full pages repaint 33
+ * times a second, more than the 2 cores here can do for either side.
+ */
+const INTERVAL_MS = Number(process.env.BENCH_INTERVAL_MS ?? 100);
 const NOTEBOOK = notebook([codeCell('c', ['x = 1\n', 'print(x)'])]);
 /** The content element of a cell's editor, the same in the app and in the baseline page. */
 const EDITOR = '[data-testid="cell-editor"]';
@@ -79,7 +84,7 @@ async function joinPairbook(browser: Browser, link: string, name: string): Promi
 const record = (page: Page) => page.evaluate('globalThis.__paint') as Promise<PaintRecord>;
 
 /** The typist types into its editor; per watcher, key → painted latencies. */
-async function typeAndMeasure(probe: string, typist: Page, watchers: Page[]) {
+async function typeAndMeasure(browser: Browser, probe: string, typist: Page, watchers: Page[]) {
   for (const w of [typist, ...watchers]) await w.evaluate(probe);
   for (const w of watchers) {
     await w.evaluate(`paintProbe.installWatcherProbe(${JSON.stringify(EDITOR)})`);
@@ -89,7 +94,9 @@ async function typeAndMeasure(probe: string, typist: Page, watchers: Page[]) {
   await typist.evaluate('paintProbe.installTypistProbe()');
   const count = WARMUP + KEYS;
   const text = Array.from({ length: count }, (_, i) => String.fromCharCode(97 + (i % 26)));
+  const cpuBefore = chromiumCpuMs(browser);
   await typist.keyboard.type(text.join(''), { delay: INTERVAL_MS });
+  const cpuMs = chromiumCpuMs(browser) - cpuBefore;
   const keys = (await record(typist)).times;
   if (keys.length !== count) throw new Error(`the typist's page saw ${keys.length} of ${count}`);
   const painted: number[][] = [];
@@ -107,7 +114,16 @@ async function typeAndMeasure(probe: string, typist: Page, watchers: Page[]) {
   }
   const since = (arrivals: number[][]) =>
     arrivals.flatMap((a) => a.slice(WARMUP, count).map((t, i) => t - keys[WARMUP + i]!));
-  return { keys, painted, paint: percentiles(since(painted)), in_dom: percentiles(since(inDom)) };
+  const seconds = (keys[count - 1]! - keys[0]!) / 1000;
+  return {
+    keys,
+    painted,
+    paint: percentiles(since(painted)),
+    in_dom: percentiles(since(inDom)),
+    keys_per_s: Math.round(((count - 1) / seconds) * 10) / 10,
+    // All of Chromium's processes, per key; 2 cores give 2000 ms of CPU a second.
+    chromium_cpu_ms_per_key: Math.round(cpuMs / count),
+  };
 }
 
 async function ours(browser: Browser, probe: string, watchers: number) {
@@ -117,11 +133,13 @@ async function ours(browser: Browser, probe: string, watchers: number) {
     for (let i = 0; i <= watchers; i++)
       opened.push(await joinPairbook(browser, host.link, `g${i}`));
     host.traceStart();
-    const r = await typeAndMeasure(probe, opened[0]!, opened.slice(1));
+    const r = await typeAndMeasure(browser, probe, opened[0]!, opened.slice(1));
     const trace = await host.traceStop();
     return {
       ...r.paint,
       in_dom: r.in_dom,
+      keys_per_s: r.keys_per_s,
+      chromium_cpu_ms_per_key: r.chromium_cpu_ms_per_key,
       stalls: explainStalls(r.keys, r.painted, trace, WARMUP),
     };
   } finally {
@@ -162,8 +180,13 @@ async function baseline(
       }
       await inPage(p, (pb, name) => pb.mountEditor(name), `g${i}`);
     }
-    const r = await typeAndMeasure(probe, opened[0]!, opened.slice(1));
-    return { ...r.paint, in_dom: r.in_dom };
+    const r = await typeAndMeasure(browser, probe, opened[0]!, opened.slice(1));
+    return {
+      ...r.paint,
+      in_dom: r.in_dom,
+      keys_per_s: r.keys_per_s,
+      chromium_cpu_ms_per_key: r.chromium_cpu_ms_per_key,
+    };
   } finally {
     for (const p of opened) await p.context().close();
   }

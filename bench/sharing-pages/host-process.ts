@@ -69,6 +69,17 @@ setInterval(() => {
   last = now;
 }, 2);
 let cpuAtStart = process.cpuUsage();
+
+/** ns the event loop's thread has waited for a core, runnable but not running (schedstat). */
+function runQueueWaitNs(): number {
+  try {
+    const fields = fs.readFileSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'utf8');
+    return Number(fields.split(' ')[1]);
+  } catch {
+    return 0; // a kernel without schedstats
+  }
+}
+let waitAtStart = runQueueWaitNs();
 const delay = monitorEventLoopDelay({ resolution: 1 });
 new PerformanceObserver((list) => {
   for (const e of list.getEntries()) {
@@ -116,11 +127,13 @@ process.on('message', (command: HostCommand) => {
       loopDelayP99Ms: 0,
       loopDelayMaxMs: 0,
       cpuMs: 0,
+      runQueueWaitMs: 0,
       sends: 0,
       sendMs: 0,
       sendMaxMs: 0,
     };
     cpuAtStart = process.cpuUsage();
+    waitAtStart = runQueueWaitNs();
     delay.reset();
     delay.enable();
   } else if (command.type === 'trace-stop') {
@@ -130,6 +143,7 @@ process.on('message', (command: HostCommand) => {
     t.loopDelayMaxMs = delay.max / 1e6;
     const cpu = process.cpuUsage(cpuAtStart);
     t.cpuMs = (cpu.user + cpu.system) / 1000;
+    t.runQueueWaitMs = (runQueueWaitNs() - waitAtStart) / 1e6;
     trace = null;
     send({ type: 'trace', trace: t });
   } else if (command.type === 'stop') {

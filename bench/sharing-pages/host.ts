@@ -23,6 +23,8 @@ export interface HostTrace {
   loopDelayMaxMs: number;
   /** CPU time of the host process (user + system, all threads), ms. */
   cpuMs: number;
+  /** Time the event loop's thread was runnable but waited for a core (/proc schedstat), ms. */
+  runQueueWaitMs: number;
   /** Data-channel sends (node-datachannel's sendMessageBinary, on the event loop): count, ms. */
   sends: number;
   sendMs: number;

@@ -3,6 +3,7 @@
 // signaling server, and re-runs a bench inside scripts/netns-run (WebRTC needs a non-loopback
 // interface; the private namespace gives one that no packet leaves).
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { readFileSync, readdirSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { type AddressInfo, createServer as createNetServer } from 'node:net';
 import { createRequire } from 'node:module';
@@ -76,12 +77,60 @@ export async function startPageServer(files: Record<string, string | Uint8Array>
   };
 }
 
+/**
+ * CPU time (user + system) so far of `browser`'s whole process tree (the browser, its renderers,
+ * GPU and network service), ms, from /proc; 10 ms steps.
+ */
+export function chromiumCpuMs(browser: Browser): number {
+  const root = browserPid.get(browser);
+  if (root === undefined) return 0;
+  const stats = new Map<number, { ppid: number; ticks: number }>();
+  for (const entry of readdirSync('/proc')) {
+    if (!/^\d+$/.test(entry)) continue;
+    let stat: string;
+    try {
+      stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+    } catch {
+      continue; // the process ended meanwhile
+    }
+    // Fields after the command's closing parenthesis: state ppid … utime(14) stime(15).
+    const f = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    stats.set(Number(entry), { ppid: Number(f[1]), ticks: Number(f[11]) + Number(f[12]) });
+  }
+  const inTree = (pid: number): boolean => {
+    for (let p = pid, hops = 0; p > 1 && hops < 20; hops++) {
+      if (p === root) return true;
+      p = stats.get(p)?.ppid ?? 0;
+    }
+    return false;
+  };
+  let ticks = 0;
+  for (const [pid, s] of stats) if (inTree(pid)) ticks += s.ticks;
+  return ticks * 10; // USER_HZ is 100 on Linux
+}
+
+const browserPid = new WeakMap<Browser, number>();
+
 /** Debian's Chromium, headless. */
-export function launchChromium(): Promise<Browser> {
-  return chromium.launch({
+export async function launchChromium(): Promise<Browser> {
+  const before = new Set(readdirSync('/proc'));
+  const browser = await chromium.launch({
     executablePath: CHROMIUM_PATH,
     args: CHROMIUM_BENCH_ARGS,
   });
+  // Playwright does not tell the browser's pid: the new chromium process that is our child.
+  for (const entry of readdirSync('/proc')) {
+    if (before.has(entry) || !/^\d+$/.test(entry)) continue;
+    try {
+      const stat = readFileSync(`/proc/${entry}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid === process.pid && stat.includes('(chromium)'))
+        browserPid.set(browser, Number(entry));
+    } catch {
+      // gone already
+    }
+  }
+  return browser;
 }
 
 /**

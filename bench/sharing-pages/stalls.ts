@@ -29,6 +29,8 @@ export interface StallReport {
   hostLoopDelayP99Ms: number;
   /** Host CPU time per key (all threads), ms. */
   hostCpuMsPerKey: number;
+  /** Time per key the host's event loop was ready to run but waited for a core, ms. */
+  hostRunQueueWaitMsPerKey: number;
   /** Data-channel sends per key, their mean and longest time on the host's event loop, ms. */
   hostSendsPerKey: number;
   hostSendMeanMs: number;
@@ -80,6 +82,7 @@ export function explainStalls(
     hostLongestIoMs: longest(io),
     hostLoopDelayP99Ms: r1(trace.loopDelayP99Ms),
     hostCpuMsPerKey: Math.round((trace.cpuMs / sent.length) * 100) / 100,
+    hostRunQueueWaitMsPerKey: Math.round((trace.runQueueWaitMs / sent.length) * 100) / 100,
     hostSendsPerKey: r1(trace.sends / sent.length),
     hostSendMeanMs: Math.round((trace.sendMs / Math.max(1, trace.sends)) * 1000) / 1000,
     hostSendMaxMs: r1(trace.sendMaxMs),
