@@ -87,6 +87,8 @@ export const COMMAND_MODE_KEYS: Readonly<Record<string, NotebookCommand>> = {
   'Shift-ArrowDown': 'extend-next',
   'Shift-j': 'extend-next',
   'Mod-a': 'select-all',
+  // Ctrl/Cmd-C, -X and -V are left to the browser on purpose: its copy, cut and paste events are
+  // the only way to reach the system clipboard without a permission (NotebookView takes them).
   c: 'copy-cells',
   x: 'cut-cells',
   v: 'paste-below',

@@ -72,6 +72,12 @@ describe("Jupyter's command mode", () => {
     expect(resolveCommandKey('0', resolveCommandKey('0', null).pending).command).toBe('restart');
   });
 
+  it('leaves Ctrl-C, Ctrl-X and Ctrl-V to the browser, whose clipboard events carry the cells', () => {
+    for (const chord of ['Mod-c', 'Mod-x', 'Mod-v']) {
+      expect(resolveCommandKey(chord, null)).toEqual({ command: null, pending: null });
+    }
+  });
+
   it('ignores keys it does not know', () => {
     expect(resolveCommandKey('q', null)).toEqual({ command: null, pending: null });
   });
