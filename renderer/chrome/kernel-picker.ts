@@ -96,8 +96,8 @@ export class KernelPicker {
     const label = kernel?.displayName ?? kernel?.name ?? 'Kernel';
     this.status.textContent =
       status === 'none' ? 'No kernel' : `${label} · ${status[0]?.toUpperCase()}${status.slice(1)}`;
-    this.hint.textContent = status === 'none' ? ' — choose one' : '';
-    this.hint.hidden = status !== 'none' || !this.allowed;
+    this.hint.textContent = status === 'none' && this.allowed ? ' — choose one' : '';
+    this.hint.hidden = !this.hint.textContent;
     this.button.disabled = !this.allowed;
     const what = kernel?.message ? `${kernel.message}. ` : '';
     this.button.title = this.allowed ? `${what}Change kernel…` : `${what}${this.refusal}`;

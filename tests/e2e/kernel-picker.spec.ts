@@ -4,8 +4,10 @@ import { join } from 'node:path';
 import { type Shell, startShell } from './support/shell';
 import { expect, test } from './support/test';
 import { codeCell, notebook } from './support/notebooks';
+import { Guest, HostSharing } from './support/sharing';
 
 let shell: Shell | null = null;
+const guests: Guest[] = [];
 // A second kernelspec, found through JUPYTER_PATH (the shell inherits this process's env): the
 // same ipykernel, told apart by an environment variable its kernel.json sets.
 const jupyterPath = mkdtempSync(join(tmpdir(), 'pairbook-kernels-'));
@@ -32,6 +34,7 @@ test.afterAll(() => {
 });
 
 test.afterEach(async ({ page }) => {
+  for (const g of guests.splice(0)) await g.close();
   // Close the page first: a page left open would log its reconnect attempts as errors.
   await page.close();
   await shell?.stop();
@@ -61,6 +64,7 @@ test('picks a kernel from the toolbar with the keyboard, runs a cell on it and s
   expect((await nb.reply('change-kernel', mark)).ok).toBe(true);
   await expect(nb.kernelPicker).toHaveText('Other Python · Idle', { timeout: 30_000 });
   await expect(nb.kernelPicker).toBeFocused();
+  await nb.page.screenshot({ path: test.info().outputPath('kernel-idle.png') });
 
   await nb.cell(0).getByTestId('cell-run-button').click();
   await expect(nb.cell(0).getByTestId('output-stream')).toHaveText('the other kernel');
@@ -82,4 +86,24 @@ test('picks a kernel from the toolbar with the keyboard, runs a cell on it and s
     name: 'pairbook-other',
   });
   expect(metadata.language_info).toMatchObject({ name: 'python' });
+});
+
+test('an editor sees the kernel but cannot change it, and is told why', async ({
+  notebook: host,
+  browser,
+}) => {
+  shell = await startShell(notebook([codeCell('a', 'x = 1')]));
+  await host.open(shell.url);
+  const link = await new HostSharing(host).createLink('editor');
+  const ada = await Guest.open(browser);
+  guests.push(ada);
+  await ada.join(link, 'Ada');
+  const picker = ada.nb.kernelPicker;
+  await expect(picker).toBeDisabled();
+  await expect(picker).toHaveText('No kernel');
+  await expect(picker).toHaveAttribute(
+    'title',
+    /You are an editor: ask the host for the runner role to change the kernel/,
+  );
+  await ada.page.screenshot({ path: test.info().outputPath('kernel-picker-editor.png') });
 });
