@@ -8,7 +8,7 @@ import {
 } from 'electron';
 import { SharingController } from '../../host/browser-shell/sharing-controller';
 import { writeFileAtomic } from '../../host/document/notebook-file';
-import { startLocalKernel } from '../../host/session/kernel-choice';
+import { offerLocalKernels, startLocalKernel } from '../../host/session/kernel-choice';
 import { NotebookSession } from '../../host/session/notebook-session';
 import {
   type AppInfo,
@@ -17,6 +17,7 @@ import {
   type FileState,
 } from '../../protocol/desktop-api';
 import { PairbookError } from '../../protocol/errors';
+import type { Invite } from '../../protocol/invite';
 import { serializeNotebook } from '../../protocol/ydoc-nbformat';
 import type { JoinLink } from './deep-link';
 import { createElectronDesktopHandlers } from './desktop-handlers';
@@ -39,8 +40,10 @@ export interface WindowsOptions {
   recent: RecentFiles;
   /** Quiet time before an autosave; 0 turns autosave off; undefined: the session's default. */
   autosaveDelayMs?: number;
-  /** False to open notebooks without starting their kernels (tests, `PAIRBOOK_NO_KERNEL=1`). */
+  /** False to open notebooks without starting a kernel (tests, `PAIRBOOK_NO_KERNEL=1`); one can be chosen. */
   startKernels: boolean;
+  /** Opens a guest window joining `invite` (the page's Join, electron/main/guest-windows.ts). */
+  openGuestWindow(invite: Invite): void;
   /** Called after a window for `path` opened, and after it closed (with the count still open). */
   onOpened(path: string): void;
   onClosed(path: string, remaining: number): void;
@@ -98,6 +101,7 @@ export class NotebookWindow {
       chooseCopyPath: () => this.chooseCopyPath(),
       writeCopy: (path) => writeFileAtomic(path, serializeNotebook(session.doc)),
       sharing: this.sharing.api(),
+      openGuestWindow: (invite) => options.openGuestWindow(invite),
     });
     session.on('dirty', this.onDirty);
     session.on('saved', this.onSaved);
@@ -342,11 +346,13 @@ export class NotebookWindows {
       this.options.onClosed(session.path, this.byPath.size);
     });
     this.reportRecovery(notebookWindow);
-    if (this.options.startKernels) {
-      startLocalKernel(session).catch((e: unknown) => {
-        console.warn(`pairbook: no kernel for ${session.name}: ${(e as Error).message}`);
-      });
-    }
+    // Without starting one, the kernel picker still offers this machine's kernels.
+    const kernel = this.options.startKernels
+      ? startLocalKernel(session)
+      : offerLocalKernels(session);
+    kernel.catch((e: unknown) => {
+      console.warn(`pairbook: no kernel for ${session.name}: ${(e as Error).message}`);
+    });
     await this.options.recent.add(session.path);
     this.options.onOpened(session.path);
     await window.loadURL(this.options.entryUrl).catch((e: unknown) => {
