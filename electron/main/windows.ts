@@ -17,7 +17,6 @@ import {
   type FileState,
 } from '../../protocol/desktop-api';
 import { PairbookError } from '../../protocol/errors';
-import type { Invite } from '../../protocol/invite';
 import { serializeNotebook } from '../../protocol/ydoc-nbformat';
 import type { JoinLink } from './deep-link';
 import { createElectronDesktopHandlers } from './desktop-handlers';
@@ -40,10 +39,11 @@ export interface WindowsOptions {
   recent: RecentFiles;
   /** Quiet time before an autosave; 0 turns autosave off; undefined: the session's default. */
   autosaveDelayMs?: number;
-  /** False to open notebooks without starting a kernel (tests, `PAIRBOOK_NO_KERNEL=1`); one can be chosen. */
+  /**
+   * False to open notebooks without starting a kernel (tests, `PAIRBOOK_NO_KERNEL=1`); the
+   * kernel picker still offers this machine's kernels.
+   */
   startKernels: boolean;
-  /** Opens a guest window joining `invite` (the page's Join, electron/main/guest-windows.ts). */
-  openGuestWindow(invite: Invite): void;
   /** Called after a window for `path` opened, and after it closed (with the count still open). */
   onOpened(path: string): void;
   onClosed(path: string, remaining: number): void;
@@ -101,7 +101,6 @@ export class NotebookWindow {
       chooseCopyPath: () => this.chooseCopyPath(),
       writeCopy: (path) => writeFileAtomic(path, serializeNotebook(session.doc)),
       sharing: this.sharing.api(),
-      openGuestWindow: (invite) => options.openGuestWindow(invite),
     });
     session.on('dirty', this.onDirty);
     session.on('saved', this.onSaved);
