@@ -188,6 +188,27 @@ describe('the role guard', () => {
     expect(requests).toEqual(['run']);
   });
 
+  it('lets only runners change the kernel and only the host overwrite or reload the file', async () => {
+    // [role, request, reaches the session]
+    const table: [GuestRole, RequestBody, boolean][] = [
+      ['viewer', { type: 'change-kernel', name: 'python3' }, false],
+      ['editor', { type: 'change-kernel', name: 'python3' }, false],
+      ['runner', { type: 'change-kernel', name: 'python3' }, true],
+      ['viewer', { type: 'save' }, false],
+      ['editor', { type: 'save' }, true],
+      ['editor', { type: 'save', force: true }, false],
+      ['runner', { type: 'save', force: true }, false],
+      ['runner', { type: 'reload' }, false],
+    ];
+    for (const [role, ask, passes] of table) {
+      const { guest, requests } = await setup(role);
+      const reply = await guest.request(ask);
+      expect(reply.ok, `${role} ${JSON.stringify(ask)}`).toBe(passes);
+      if (!passes) expect(reply.message, `${role} ${ask.type}`).toBeTruthy();
+      expect(requests).toEqual(passes ? [ask.type] : []);
+    }
+  });
+
   it('applies role changes at once', async () => {
     const { doc, guest, state } = await setup('editor');
     state.role = 'viewer';
