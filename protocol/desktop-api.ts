@@ -65,6 +65,12 @@ export interface DesktopApi {
   removeGuest(peerId: string): Promise<Result<null, string>>;
   /** Stops sharing: every guest is disconnected, every link stops working. The host goes on. */
   stopSharing(): Promise<Result<null, string>>;
+  /**
+   * Opens someone else's session as a guest, in a new window (Electron) or tab (browser), after
+   * the person confirmed the Join dialog. `link` is an invite link of either form; one that
+   * protocol/invite.ts cannot read is refused with its reason.
+   */
+  openGuestSession(link: string): Promise<Result<null, string>>;
 }
 
 /** What the Share dialog asks for a new link. */
@@ -136,6 +142,7 @@ export const DESKTOP_CHANNELS = {
   setGuestRole: 'pairbook:set-guest-role',
   removeGuest: 'pairbook:remove-guest',
   stopSharing: 'pairbook:stop-sharing',
+  openGuestSession: 'pairbook:open-guest-session',
 } as const satisfies Record<keyof DesktopApi, `pairbook:${string}`>;
 
 /** Whether the notebook file holds the document, as the shell reports it. */

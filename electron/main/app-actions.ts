@@ -54,15 +54,17 @@ export async function newNotebook(windows: NotebookWindows): Promise<void> {
 
 /**
  * Opens what the app was launched with: the notebooks on the command line, else the notebooks
- * open when it last quit, else asks what to do (new, open, or quit).
+ * open when it last quit, else asks what to do (new, open, or quit), unless `joining`: the
+ * launch carries an invite link, which opens a guest window of its own.
  */
 export async function openAtLaunch(
   windows: NotebookWindows,
   request: LaunchRequest,
   restored: string[],
+  joining = false,
 ): Promise<void> {
   for (const path of request.files.length ? request.files : restored) await windows.open(path);
-  if (windows.count === 0) await welcome(windows);
+  if (windows.count === 0 && !joining) await welcome(windows);
 }
 
 /** Asks someone with no notebook open what to do; quits when they choose to. */

@@ -2,7 +2,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Session, protocol } from 'electron';
 import { APP_SCHEME, appAssetPath } from './app-url';
-import { APP_CONTENT_SECURITY_POLICY } from './security-policy';
+import { contentSecurityPolicyFor } from './security-policy';
 import { contentTypeOf } from '../../host/browser-shell/renderer-bundle';
 
 /**
@@ -20,7 +20,8 @@ export function registerAppScheme(): void {
 
 /**
  * Serves the renderer bundle in `rendererDir` at `app://pairbook/...` in `session`: files only
- * from that folder, each with its content type, `nosniff` and the app's CSP.
+ * from that folder, each with its content type, `nosniff` and the app's CSP (the guest page,
+ * `/join`, is index.html with the guest CSP).
  */
 export function serveAppScheme(session: Session, rendererDir: string): void {
   session.protocol.handle(APP_SCHEME, async (request) => {
@@ -31,7 +32,7 @@ export function serveAppScheme(session: Session, rendererDir: string): void {
     return new Response(body, {
       headers: {
         'Content-Type': contentTypeOf(relative),
-        'Content-Security-Policy': APP_CONTENT_SECURITY_POLICY,
+        'Content-Security-Policy': contentSecurityPolicyFor(request.url),
         'X-Content-Type-Options': 'nosniff',
         'Cache-Control': 'no-store',
       },

@@ -55,6 +55,11 @@ export class DeepLinks {
     this.flush();
   }
 
+  /** How many valid links wait for a window. */
+  get waiting(): number {
+    return this.queued.length;
+  }
+
   /** Offers the waiting links again (a window just opened). */
   flush(): void {
     const waiting = this.queued.splice(0);

@@ -1,5 +1,6 @@
 import type { AppInfo, DesktopApi } from '../../protocol/desktop-api';
 import { err, ok } from '../../protocol/errors';
+import { type Invite, parseInvite } from '../../protocol/invite';
 import type { SharingApi } from '../../host/browser-shell/sharing-controller';
 import type { RecentFiles } from './recent-files';
 
@@ -18,6 +19,8 @@ export interface DesktopHost {
   writeCopy(path: string): Promise<void>;
   /** Sharing of this window's notebook (host/browser-shell/sharing-controller.ts). */
   sharing: SharingApi;
+  /** Opens a guest window joining `invite` (electron/main/guest-windows.ts). */
+  openGuestWindow(invite: Invite): void;
 }
 
 /** The DesktopApi of one Electron window, answered in the main process. */
@@ -45,6 +48,13 @@ export function createElectronDesktopHandlers(host: DesktopHost): DesktopApi {
       return ok(path);
     },
     listRecentFiles: async () => ok(await host.recent.list()),
+    openGuestSession: async (link) => {
+      // The IPC guard checked the link already; this handler may be reached without it.
+      const parsed = parseInvite(link);
+      if (!parsed.ok) return err(parsed.error.message);
+      host.openGuestWindow(parsed.value);
+      return ok(null);
+    },
     ...host.sharing,
   };
 }

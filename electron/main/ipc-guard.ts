@@ -1,8 +1,9 @@
 import type { IpcMainInvokeEvent } from 'electron';
 import { DESKTOP_CHANNELS, type DesktopApi, type ShareOptions } from '../../protocol/desktop-api';
+import { parseInvite } from '../../protocol/invite';
 import { type GuestRole, isGuestRole } from '../../protocol/roles';
 import { type Result, err } from '../../protocol/errors';
-import { isAppUrl } from './app-url';
+import { isAppJoinUrl, isAppUrl } from './app-url';
 
 /** Longest window title accepted, in characters. */
 export const MAX_TITLE_CHARS = 512;
@@ -62,17 +63,33 @@ export const DESKTOP_API_ARGUMENTS: {
     args.length === 2 && isShortString(args[0]) && isRole(args[1]),
   removeGuest: onePeer,
   stopSharing: noArguments,
+  openGuestSession: (args): args is [string] =>
+    args.length === 1 && typeof args[0] === 'string' && parseInvite(args[0]).ok,
+};
+
+/**
+ * Why arguments that failed their DESKTOP_API_ARGUMENTS check were refused, for the methods
+ * whose arguments a person typed or pasted (the default message suits only a page's own bugs).
+ */
+export const DESKTOP_API_REFUSALS: { [K in keyof DesktopApi]?: (args: unknown[]) => string } = {
+  openGuestSession: (args) => {
+    if (args.length !== 1 || typeof args[0] !== 'string') return 'give one invite link to join';
+    const parsed = parseInvite(args[0]);
+    return parsed.ok ? 'the invite link was refused' : parsed.error.message;
+  },
 };
 
 /**
  * Whether an IPC call comes from a Pairbook page: the top frame of its window, showing the app's
- * own origin. A frame that navigated away, an iframe, or any other page is refused.
+ * own origin. A frame that navigated away, an iframe, a guest page or any other page is refused.
  */
 export function checkSender(event: SenderEvent): Result<null, string> {
   const frame = event.senderFrame;
   if (!frame) return err('the page that asked has gone');
   if (frame !== event.sender.mainFrame) return err('only the app page itself may call Pairbook');
   if (!isAppUrl(frame.url)) return err('a page outside the app may not call Pairbook');
+  // Guest windows have no preload; should one ever get a bridge, it still gets no answers.
+  if (isAppJoinUrl(frame.url)) return err('a guest page may not call Pairbook');
   return { ok: true, value: null };
 }
 
@@ -86,11 +103,15 @@ export class IpcGuard {
 
   constructor(private readonly ipc: IpcHandlerRegistry) {}
 
-  /** Registers `handler` for `channel` behind the checks. */
+  /**
+   * Registers `handler` for `channel` behind the checks. `refusal` says why arguments failed
+   * `check`; by default, that they were unexpected.
+   */
   handle<A extends unknown[], T>(
     channel: string,
     check: ArgumentCheck<A>,
     handler: (event: IpcMainInvokeEvent, ...args: A) => Promise<Result<T, string>>,
+    refusal: (args: unknown[]) => string = () => `${channel} was called with unexpected arguments`,
   ): void {
     this.channels.add(channel);
     this.ipc.handle(channel, async (event, ...args): Promise<Result<T, string>> => {
@@ -101,7 +122,7 @@ export class IpcGuard {
         );
         return sender;
       }
-      if (!check(args)) return err(`${channel} was called with unexpected arguments`);
+      if (!check(args)) return err(refusal(args));
       try {
         return await handler(event, ...args);
       } catch (e) {
@@ -128,11 +149,16 @@ export function registerDesktopApi(
 ): void {
   for (const method of Object.keys(DESKTOP_CHANNELS) as (keyof DesktopApi)[]) {
     const check = DESKTOP_API_ARGUMENTS[method] as ArgumentCheck<unknown[]>;
-    guard.handle(DESKTOP_CHANNELS[method], check, async (event, ...args) => {
-      const api = handlersFor(event);
-      if (!api) return err('this window shows no notebook');
-      const fn = api[method] as (...a: unknown[]) => Promise<Result<unknown, string>>;
-      return fn.apply(api, args);
-    });
+    guard.handle(
+      DESKTOP_CHANNELS[method],
+      check,
+      async (event, ...args) => {
+        const api = handlersFor(event);
+        if (!api) return err('this window shows no notebook');
+        const fn = api[method] as (...a: unknown[]) => Promise<Result<unknown, string>>;
+        return fn.apply(api, args);
+      },
+      DESKTOP_API_REFUSALS[method],
+    );
   }
 }

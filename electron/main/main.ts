@@ -5,10 +5,13 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { app, ipcMain, Menu, safeStorage, session } from 'electron';
 import { ok } from '../../protocol/errors';
+import { parseInvite } from '../../protocol/invite';
 import { createAppActions, openAtLaunch, welcome } from './app-actions';
 import { registerAppScheme, serveAppScheme } from './app-protocol';
 import { APP_ENTRY_URL } from './app-url';
+import type { JoinLink } from './deep-link';
 import { DeepLinks, registerDeepLinkScheme } from './deep-links';
+import { GuestWindows } from './guest-windows';
 import { OPEN_HUB_PORT_CHANNEL } from './hub-port';
 import { IpcGuard, registerDesktopApi } from './ipc-guard';
 import { Keychain } from './keychain';
@@ -17,7 +20,7 @@ import { buildAppMenu } from './menu';
 import { RecentFiles } from './recent-files';
 import { applySessionPolicy, guardWebContents } from './security-policy';
 import { SessionRestore } from './session-restore';
-import { NotebookWindows } from './windows';
+import { NotebookWindows, testHook } from './windows';
 
 /** Longest wait for sessions to save and kernels to stop when quitting. */
 const QUIT_TIMEOUT_MS = 15_000;
@@ -45,8 +48,14 @@ async function start(): Promise<void> {
   await app.whenReady();
   const userData = app.getPath('userData');
 
-  // 3. Security: permissions denied, CSP on every response, the app page served from app://.
-  applySessionPolicy(session.defaultSession);
+  // 3. Security: permissions denied, CSP on every response, the app page served from app://;
+  //    only guest windows (joining someone's session) may reach signaling servers.
+  const testing = process.env.PAIRBOOK_TEST_HOOK === '1';
+  const guests = new GuestWindows({
+    testHook: testing,
+    onCreated: (id, webPreferences) => testHook()?.webPreferences.set(id, webPreferences),
+  });
+  applySessionPolicy(session.defaultSession, { isGuestContents: (id) => guests.has(id) });
   serveAppScheme(session.defaultSession, RENDERER_DIR);
 
   // 4. State kept between runs: recent files, the windows to restore, the keychain.
@@ -59,11 +68,12 @@ async function start(): Promise<void> {
   const windows = new NotebookWindows({
     dataDir: userData,
     preloadPath: PRELOAD_PATH,
-    entryUrl: process.env.PAIRBOOK_TEST_HOOK === '1' ? `${APP_ENTRY_URL}?test=1` : APP_ENTRY_URL,
+    entryUrl: testing ? `${APP_ENTRY_URL}?test=1` : APP_ENTRY_URL,
     version: app.getVersion(),
     recent,
     startKernels: process.env.PAIRBOOK_NO_KERNEL !== '1',
     autosaveDelayMs: optionalNumber(process.env.PAIRBOOK_AUTOSAVE_DELAY_MS),
+    openGuestWindow: (invite) => void guests.open(invite),
     onOpened: (path) => {
       void restore.opened(path);
       deepLinks.flush();
@@ -88,11 +98,23 @@ async function start(): Promise<void> {
   setMenu(await recent.list());
   recent.onChange(setMenu);
 
-  // 7. Deep links: pairbook:// registered with the OS; validated links go to a window's page.
+  // 7. Deep links: pairbook:// registered with the OS; validated links go to a window's page,
+  //    whose Join dialog asks before joining. With no notebook window (after launch), the link
+  //    opens a guest window, whose own Join dialog asks.
   registerDeepLinkScheme();
+  let launched = false;
+  const joinAlone = (link: JoinLink) => {
+    const invite = parseInvite(link.href);
+    if (invite.ok) guests.open(invite.value);
+    else console.warn(`pairbook: ignored an invite link: ${invite.error.message}`);
+    if (!invite.ok && windows.count === 0 && guests.count === 0) void welcome(windows);
+  };
   deepLinks.deliverTo((link) => {
     const target = windows.current() ?? windows.all().at(-1);
-    if (!target) return false;
+    if (!target) {
+      if (launched) joinAlone(link);
+      return launched;
+    }
     target.sendJoinLink(link);
     target.window.focus();
     return true;
@@ -127,5 +149,7 @@ async function start(): Promise<void> {
   // 9. Open what was asked for: command-line notebooks and links, else the last session.
   const launch = parseLaunchArgs(process.argv, process.cwd());
   launch.links.forEach((link) => deepLinks.handle(link));
-  await openAtLaunch(windows, launch, await restore.read());
+  await openAtLaunch(windows, launch, await restore.read(), deepLinks.waiting > 0);
+  launched = true;
+  deepLinks.flush();
 }

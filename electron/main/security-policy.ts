@@ -1,5 +1,5 @@
 import { type Session, type WebContents, type WebPreferences, shell } from 'electron';
-import { isAppUrl } from './app-url';
+import { isAppJoinUrl, isAppUrl } from './app-url';
 import { decideNavigation } from './navigation-policy';
 
 /**
@@ -24,10 +24,28 @@ export const APP_CONTENT_SECURITY_POLICY = [
   "frame-ancestors 'none'",
 ].join('; ');
 
-/** The webPreferences of every Pairbook window: isolated, sandboxed, no Node in the page. */
-export function secureWebPreferences(preload: string): WebPreferences {
+/**
+ * The CSP of the guest page (`app://pairbook/join`): the app's, except that it may open WebSockets
+ * to the signaling servers its invite link names (any ws:/wss: address; the link is the person's
+ * choice, as on the browser shell's /join page). The page still has no preload and no IPC.
+ */
+export const GUEST_CONTENT_SECURITY_POLICY = APP_CONTENT_SECURITY_POLICY.replace(
+  "connect-src 'self'",
+  "connect-src 'self' ws: wss:",
+);
+
+/** The CSP of the app page at `url`: the guest page's for `app://pairbook/join`, else the app's. */
+export function contentSecurityPolicyFor(url: string): string {
+  return isAppJoinUrl(url) ? GUEST_CONTENT_SECURITY_POLICY : APP_CONTENT_SECURITY_POLICY;
+}
+
+/**
+ * The webPreferences of every Pairbook window: isolated, sandboxed, no Node in the page.
+ * `preload` is the bridge script; guest windows, which need no bridge, have none.
+ */
+export function secureWebPreferences(preload?: string): WebPreferences {
   return {
-    preload,
+    ...(preload ? { preload } : {}),
     contextIsolation: true,
     sandbox: true,
     nodeIntegration: false,
@@ -42,11 +60,25 @@ export function secureWebPreferences(preload: string): WebPreferences {
   };
 }
 
+/** Which web contents may reach signaling servers; by default, none. */
+export interface SessionPolicyOptions {
+  /** True when the web contents with this id is a guest window (electron/main/guest-windows.ts). */
+  isGuestContents?(webContentsId: number): boolean;
+}
+
+/** Whether a window may make a request for `url`; `guest` when it is a guest window. */
+export function isAllowedRequest(url: string, guest: boolean): boolean {
+  if (isAppUrl(url) || /^(data|blob|devtools|chrome-extension):/.test(url)) return true;
+  // A guest page's signaling connection: the CSP allows only WebSockets there, not fetches.
+  return guest && /^wss?:\/\//i.test(url);
+}
+
 /**
  * Applies the session-wide rules: every permission request and check is denied (a notebook needs
- * no camera, notifications or geolocation), and every response carries the app's CSP.
+ * no camera, notifications or geolocation), every response carries its page's CSP, and no window
+ * fetches anything outside the app, except a guest window's WebSockets to its signaling servers.
  */
-export function applySessionPolicy(session: Session): void {
+export function applySessionPolicy(session: Session, options: SessionPolicyOptions = {}): void {
   session.setPermissionRequestHandler((_contents, permission, callback) => {
     console.warn(`pairbook: denied a page's request for the "${permission}" permission`);
     callback(false);
@@ -55,14 +87,15 @@ export function applySessionPolicy(session: Session): void {
   session.webRequest.onHeadersReceived((details, callback) => {
     const headers = { ...details.responseHeaders };
     if (isAppUrl(details.url)) {
-      headers['Content-Security-Policy'] = [APP_CONTENT_SECURITY_POLICY];
+      headers['Content-Security-Policy'] = [contentSecurityPolicyFor(details.url)];
     }
     callback({ responseHeaders: headers });
   });
   // Nothing outside the app is ever fetched by a window, whatever a notebook's output contains.
   session.webRequest.onBeforeRequest((details, callback) => {
-    const allowed =
-      isAppUrl(details.url) || /^(data|blob|devtools|chrome-extension):/.test(details.url);
+    const id = details.webContentsId;
+    const guest = id !== undefined && (options.isGuestContents?.(id) ?? false);
+    const allowed = isAllowedRequest(details.url, guest);
     if (!allowed) console.warn(`pairbook: blocked a request for ${details.url.slice(0, 200)}`);
     callback({ cancel: !allowed });
   });

@@ -17,6 +17,7 @@ import {
   type FileState,
 } from '../../protocol/desktop-api';
 import { PairbookError } from '../../protocol/errors';
+import type { Invite } from '../../protocol/invite';
 import { serializeNotebook } from '../../protocol/ydoc-nbformat';
 import type { JoinLink } from './deep-link';
 import { createElectronDesktopHandlers } from './desktop-handlers';
@@ -44,6 +45,8 @@ export interface WindowsOptions {
    * kernel picker still offers this machine's kernels.
    */
   startKernels: boolean;
+  /** Opens a guest window joining `invite` (the page's Join, electron/main/guest-windows.ts). */
+  openGuestWindow(invite: Invite): void;
   /** Called after a window for `path` opened, and after it closed (with the count still open). */
   onOpened(path: string): void;
   onClosed(path: string, remaining: number): void;
@@ -101,6 +104,7 @@ export class NotebookWindow {
       chooseCopyPath: () => this.chooseCopyPath(),
       writeCopy: (path) => writeFileAtomic(path, serializeNotebook(session.doc)),
       sharing: this.sharing.api(),
+      openGuestWindow: (invite) => options.openGuestWindow(invite),
     });
     session.on('dirty', this.onDirty);
     session.on('saved', this.onSaved);

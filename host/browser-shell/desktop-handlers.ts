@@ -17,6 +17,10 @@ export function createBrowserDesktopHandlers(info: AppInfo, sharing: SharingApi)
     showSaveAsDialog: async () =>
       err('the browser shell saves in place — copy the file to keep another version'),
     listRecentFiles: async () => ok([]),
+    // The tab opens the guest page itself (renderer/platform/browser-platform.ts): only a page
+    // calling the API by hand lands here.
+    openGuestSession: async () =>
+      err('the browser shell cannot open windows — open the invite link in a new browser tab'),
     ...sharing,
   };
 }

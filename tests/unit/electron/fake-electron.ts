@@ -14,6 +14,8 @@ export const recorded = {
   privilegedSchemes: [] as unknown[],
   protocolHandlers: new Map<string, Listener>(),
   permissionRequests: null as Listener | null,
+  beforeRequest: null as Listener | null,
+  headersReceived: null as Listener | null,
   errorBoxes: [] as string[],
   defaultProtocolClients: [] as string[],
   quitCalls: 0,
@@ -105,7 +107,10 @@ export const session = {
   defaultSession: {
     setPermissionRequestHandler: (h: Listener) => (recorded.permissionRequests = h),
     setPermissionCheckHandler: () => {},
-    webRequest: { onHeadersReceived: () => {}, onBeforeRequest: () => {} },
+    webRequest: {
+      onHeadersReceived: (h: Listener) => (recorded.headersReceived = h),
+      onBeforeRequest: (h: Listener) => (recorded.beforeRequest = h),
+    },
     protocol: { handle: (scheme: string, h: Listener) => recorded.protocolHandlers.set(scheme, h) },
   },
 };

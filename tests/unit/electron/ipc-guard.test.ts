@@ -2,6 +2,7 @@ import type { IpcMainInvokeEvent } from 'electron';
 import { describe, expect, it } from 'vitest';
 import { DESKTOP_CHANNELS, type DesktopApi } from '../../../protocol/desktop-api';
 import { err, ok } from '../../../protocol/errors';
+import { formatInvite } from '../../../protocol/invite';
 import {
   DESKTOP_API_ARGUMENTS,
   IpcGuard,
@@ -37,11 +38,20 @@ describe('checkSender', () => {
     ['a web page', from({ url: 'https://evil.example/' }), /outside the app/],
     ['a file page', from({ url: 'file:///tmp/x.html' }), /outside the app/],
     ['another app:// host', from({ url: 'app://evil/index.html' }), /outside the app/],
+    ['a guest page', from({ url: 'app://pairbook/join#v=1' }), /guest page/],
   ])('%s', (_name, event, refusal) => {
     const r = checkSender(event);
     if (refusal === null) expect(r.ok).toBe(true);
     else expect(!r.ok && r.error).toMatch(refusal);
   });
+});
+
+/** A well-formed invite link (nobody hosts it). */
+const inviteLink = formatInvite({
+  signaling: ['ws://127.0.0.1:4444'],
+  sessionId: 'session-1234',
+  secret: 'a'.repeat(43),
+  fingerprint: 'b'.repeat(43),
 });
 
 describe('DESKTOP_API_ARGUMENTS', () => {
@@ -58,6 +68,22 @@ describe('DESKTOP_API_ARGUMENTS', () => {
     ['showSaveAsDialog', [], true],
     ['showSaveAsDialog', ['/tmp/x.ipynb'], false],
     ['listRecentFiles', [], true],
+    ['openGuestSession', [inviteLink], true],
+    [
+      'openGuestSession',
+      [inviteLink.replace('pairbook://join?', 'http://10.0.0.2:8123/join#')],
+      true,
+    ],
+    ['openGuestSession', [], false],
+    ['openGuestSession', [inviteLink, 'more'], false],
+    ['openGuestSession', [{ href: inviteLink }], false],
+    ['openGuestSession', ['pairbook://join?v=1'], false],
+    ['openGuestSession', ['https://evil.example/'], false],
+    [
+      'openGuestSession',
+      [inviteLink.replace('ws%3A%2F%2F127.0.0.1%3A4444', 'https%3A%2F%2Fevil')],
+      false,
+    ],
   ] as const)('%s(%j) passes: %s', (method, args, passes) => {
     expect(DESKTOP_API_ARGUMENTS[method]([...args])).toBe(passes);
   });
@@ -82,6 +108,7 @@ describe('IpcGuard', () => {
     setGuestRole: async () => ok(null),
     removeGuest: async () => ok(null),
     stopSharing: async () => ok(null),
+    openGuestSession: async () => ok(null),
   };
 
   it('registers every DesktopApi channel', () => {
@@ -116,6 +143,35 @@ describe('IpcGuard', () => {
     registerDesktopApi(new IpcGuard(ipc), () => api);
     const r = await handlers.get(DESKTOP_CHANNELS.setWindowTitle)?.(from(mainFrame), { x: 1 });
     expect(r).toMatchObject({ ok: false, error: expect.stringMatching(/unexpected arguments/) });
+  });
+
+  it.each([
+    ['pairbook://join?v=1&id=x', /has no valid session id — ask the host for a new one/],
+    ['https://evil.example/', /is not a Pairbook invite/],
+    [inviteLink.replace(/k=a+/, 'k=short'), /no valid secret/],
+    [42, /give one invite link/],
+  ])('refuses to join %s, saying what is wrong with the link', async (link, reason) => {
+    const { ipc, handlers } = fakeIpc();
+    let joined = false;
+    registerDesktopApi(new IpcGuard(ipc), () => ({
+      ...api,
+      openGuestSession: async () => ((joined = true), ok(null)),
+    }));
+    const r = await handlers.get(DESKTOP_CHANNELS.openGuestSession)?.(from(mainFrame), link);
+    expect(r).toEqual({ ok: false, error: expect.stringMatching(reason) });
+    expect(joined).toBe(false);
+  });
+
+  it('passes a valid invite link on to the window that asked', async () => {
+    const { ipc, handlers } = fakeIpc();
+    const asked: string[] = [];
+    registerDesktopApi(new IpcGuard(ipc), () => ({
+      ...api,
+      openGuestSession: async (link) => (asked.push(link), ok(null)),
+    }));
+    const r = await handlers.get(DESKTOP_CHANNELS.openGuestSession)?.(from(mainFrame), inviteLink);
+    expect(r).toEqual({ ok: true, value: null });
+    expect(asked).toEqual([inviteLink]);
   });
 
   it('turns a thrown error into a Result carrying its message', async () => {

@@ -1,12 +1,14 @@
 // The real main process (electron/main/main.ts) over a fake `electron` module: launching on a
 // notebook opens one window backed by a NotebookSession, the page's port request (through the
-// IPC guard) gives a pipe the renderer's own HubClient syncs over, and File > Save writes the file.
+// IPC guard) gives a pipe the renderer's own HubClient syncs over, and File > Save writes the file;
+// a pairbook:// link from a second launch reaches the page, whose Join opens a guest window.
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { MessagePort } from 'node:worker_threads';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { DESKTOP_CHANNELS, DESKTOP_EVENT_CHANNELS } from '../../../protocol/desktop-api';
+import { formatInvite } from '../../../protocol/invite';
 import type { Transport } from '../../../protocol/transport';
 import { cellsOf } from '../../../protocol/ydoc-nbformat';
 import { HubClient } from '../../../renderer/connection/hub-client';
@@ -28,13 +30,23 @@ beforeAll(async () => {
   vi.stubEnv('PAIRBOOK_AUTOSAVE_DELAY_MS', '0');
   process.argv = ['electron', 'dist/electron', notebookPath];
   await import('../../../electron/main/main');
-  await vi.waitFor(() => expect(fake.recorded.windows).toHaveLength(1));
+  await vi.waitFor(() =>
+    expect(fake.recorded.windows[0]?.webContents.mainFrame.url).toBe('app://pairbook/index.html'),
+  );
 });
 afterAll(async () => {
   process.argv = savedArgv;
   vi.unstubAllEnvs();
   for (const w of fake.recorded.windows) if (!w.destroyed) w.close();
   rmSync(dir, { recursive: true, force: true });
+});
+
+/** A well-formed invite link (nobody hosts it: these tests never connect). */
+const inviteLink = formatInvite({
+  signaling: ['ws://127.0.0.1:4444'],
+  sessionId: 'session-1234',
+  secret: 'a'.repeat(43),
+  fingerprint: 'b'.repeat(43),
 });
 
 /** An invoke event from the first window's app page. */
@@ -142,5 +154,81 @@ describe('the Electron main process', () => {
     expect(contents.windowOpenHandler?.({ url: 'app://pairbook/index.html' })).toEqual({
       action: 'deny',
     });
+  });
+
+  it('hands a pairbook:// link from a second launch to the page, and nothing else', () => {
+    const contents = fake.recorded.windows[0]!.webContents;
+    const sentBefore = contents.sent.length;
+    fake.app.emit('second-instance', {}, ['electron', 'dist/electron', inviteLink], dir);
+    fake.app.emit('second-instance', {}, ['electron', 'pairbook://join?v=1#frag'], dir);
+    const links = contents.sent
+      .slice(sentBefore)
+      .filter(([channel]) => channel === DESKTOP_EVENT_CHANNELS['join-link']);
+    expect(links).toEqual([
+      [
+        DESKTOP_EVENT_CHANNELS['join-link'],
+        { kind: 'join', href: inviteLink, params: expect.objectContaining({ v: '1' }) },
+      ],
+    ]);
+    expect(fake.recorded.windows).toHaveLength(1);
+  });
+
+  it('opens a guest window for the page’s Join: isolated, sandboxed, no preload, on /join', async () => {
+    const join = fake.recorded.handlers.get(DESKTOP_CHANNELS.openGuestSession)!;
+    expect(await join(fromPage(), inviteLink)).toEqual({ ok: true, value: null });
+    expect(fake.recorded.windows).toHaveLength(2);
+    const guest = fake.recorded.windows[1]!;
+    expect(guest.options.webPreferences).toEqual({
+      contextIsolation: true,
+      sandbox: true,
+      nodeIntegration: false,
+      nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
+      webSecurity: true,
+      allowRunningInsecureContent: false,
+      webviewTag: false,
+      navigateOnDragDrop: false,
+      spellcheck: false,
+      safeDialogs: true,
+    });
+    expect(guest.webContents.mainFrame.url).toBe(
+      `app://pairbook/join#${inviteLink.slice('pairbook://join?'.length)}`,
+    );
+    // The guest page may not call the app, and gets no hub port of the host's notebook.
+    const asGuest = { sender: guest.webContents, senderFrame: guest.webContents.mainFrame };
+    const info = fake.recorded.handlers.get(DESKTOP_CHANNELS.getAppInfo)!;
+    expect(await info(asGuest)).toEqual({ ok: false, error: 'a guest page may not call Pairbook' });
+    guest.close();
+  });
+
+  it('lets only a guest window reach a signaling server', () => {
+    const host = fake.recorded.windows[0]!;
+    const join = fake.recorded.handlers.get(DESKTOP_CHANNELS.openGuestSession)!;
+    void join(fromPage(), inviteLink);
+    const guest = fake.recorded.windows.at(-1)!;
+    const cancelled = (url: string, webContentsId: number) => {
+      let answer: boolean | undefined;
+      fake.recorded.beforeRequest?.({ url, webContentsId }, (r: { cancel: boolean }) => {
+        answer = r.cancel;
+      });
+      return answer;
+    };
+    expect(cancelled('ws://127.0.0.1:4444/', guest.webContents.id)).toBe(false);
+    expect(cancelled('ws://127.0.0.1:4444/', host.webContents.id)).toBe(true);
+    expect(cancelled('https://evil.example/', guest.webContents.id)).toBe(true);
+    expect(cancelled('app://pairbook/index.js', host.webContents.id)).toBe(false);
+    guest.close();
+    expect(cancelled('ws://127.0.0.1:4444/', guest.webContents.id)).toBe(true);
+  });
+
+  it('refuses to join a link that is not an invite, saying why, and opens nothing', async () => {
+    const join = fake.recorded.handlers.get(DESKTOP_CHANNELS.openGuestSession)!;
+    const before = fake.recorded.windows.length;
+    const r = await join(fromPage(), 'pairbook://join?v=1&id=nope');
+    expect(r).toEqual({
+      ok: false,
+      error: 'this invite link has no valid session id — ask the host for a new one',
+    });
+    expect(fake.recorded.windows).toHaveLength(before);
   });
 });
