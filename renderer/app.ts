@@ -45,12 +45,6 @@ export function joinFailure(reason: string): string {
   return 'Cannot reach the host';
 }
 
-/** The browser form of an invite link, for opening a guest page from the host's own shell. */
-function guestPageUrl(link: string): string {
-  if (/^https?:/i.test(link)) return link;
-  return `${location.origin}/join#${link.slice(link.indexOf('?') + 1)}`;
-}
-
 /** Options of startApp. */
 export interface AppOptions {
   /** Ends this app (a guest starting over with a fresh copy): its listeners and views go. */
@@ -141,6 +135,14 @@ export async function startApp(
     }
   };
 
+  // Join someone else's session: the person confirms the link and their name, then the shell
+  // opens the guest page (a new tab, or an Electron guest window), which does not ask again.
+  const join = async (link = '', fromOutside = false) => {
+    const choice = await openJoinDialog(link, { handOff: true, fromOutside });
+    if (!choice) return;
+    const opened = await platform.desktop.openGuestSession(choice.link);
+    if (!opened.ok) say(`Cannot join: ${opened.error}`, 'warning');
+  };
   const toolbar = new Toolbar(client.doc, (action) => {
     if (action === 'share') {
       openShareDialog(
@@ -155,9 +157,7 @@ export async function startApp(
       return;
     }
     if (action === 'join') {
-      void openJoinDialog().then((choice) => {
-        if (choice) window.open(guestPageUrl(choice.link), '_blank', 'noopener');
-      });
+      void join();
       return;
     }
     if (!notebook) return;
@@ -242,6 +242,8 @@ export async function startApp(
     if (guest.code) showCode(guest.code);
   } else {
     toolbar.showHostSharing();
+    // A pairbook:// link the system handed the app is untrusted: the person sees it and decides.
+    platform.onDesktopEvent('join-link', (link) => void join(link.href, true));
     platform.onDesktopEvent('sharing', (state) => {
       const fresh =
         sharing !== null && state.change && state.change.seq > (sharing.change?.seq ?? 0);

@@ -4,7 +4,8 @@ import {
   type DesktopApi,
   type DesktopEvents,
 } from '../../protocol/desktop-api';
-import { err } from '../../protocol/errors';
+import { err, ok } from '../../protocol/errors';
+import { formatWebInvite, parseInvite } from '../../protocol/invite';
 import { type Transport, TransportBase } from '../../protocol/transport';
 import type { Platform } from './platform';
 
@@ -13,8 +14,9 @@ const HUB_PATH = '/hub';
 
 /**
  * The Platform of the browser shell: DesktopApi calls are `POST /api/<channel>` with a JSON array
- * of arguments; the hub is a WebSocket whose binary frames are hub messages and whose text frames
- * are desktop events `{channel, value}`.
+ * of arguments (except setWindowTitle and openGuestSession, which the tab does itself); the hub
+ * is a WebSocket whose binary frames are hub messages and whose text frames are desktop events
+ * `{channel, value}`.
  */
 export function createBrowserPlatform(location: Location): Platform {
   const token = new URLSearchParams(location.search).get('token') ?? '';
@@ -43,6 +45,16 @@ export function createBrowserPlatform(location: Location): Platform {
   desktop.setWindowTitle = async (title) => {
     document.title = title;
     return { ok: true, value: null };
+  };
+  // The tab opens the guest page itself: this shell's own /join, whatever shell made the link,
+  // so the name given here is remembered there (same origin), as is the test hook.
+  desktop.openGuestSession = async (link) => {
+    const invite = parseInvite(link);
+    if (!invite.ok) return err(invite.error.message);
+    const page = formatWebInvite(invite.value, location.origin);
+    const test = new URLSearchParams(location.search).get('test') === '1';
+    window.open(test ? page.replace('/join#', '/join?test=1#') : page, '_blank', 'noopener');
+    return ok(null);
   };
 
   const openHubTransport = (): Transport => {
