@@ -1,15 +1,22 @@
 // Cells copied through the system clipboard: between two notebooks served by two shells (two
 // origins, as two Pairbook windows are), and plain text that is not cells.
 import { NotebookPage } from './support/notebook-page';
+import { Guest, HostSharing } from './support/sharing';
 import { codeCell, markdownCell, notebook, stream } from './support/notebooks';
 import { type Shell, startShell } from './support/shell';
 import { expect, test } from './support/test';
 
 const shells: Shell[] = [];
+const guests: Guest[] = [];
 test.beforeEach(async ({ context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 });
 test.afterEach(async ({ context }) => {
+  for (const g of guests.splice(0)) {
+    const errors = g.errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|404/.test(e));
+    await g.close();
+    expect(errors, 'a guest page logged errors').toEqual([]);
+  }
   // Close the pages first: a page left open would log its reconnect attempts as errors.
   for (const p of context.pages()) await p.close();
   for (const s of shells.splice(0)) await s.stop();
@@ -93,4 +100,29 @@ test('says the clipboard holds text, not cells, when plain text is pasted', asyn
   await expect(nb.toasts).toHaveCount(2);
   await expect(nb.toasts.last()).toContainText('press Enter to edit the cell first');
   await expect(nb.cells).toHaveCount(1);
+});
+
+test("a guest's pasted copy of an executed cell is kept by the host, without the outputs", async ({
+  notebook: host,
+  browser,
+}) => {
+  const shell = await startShell(
+    notebook([codeCell('ran', "print('old')", [stream('old\n')], 1), codeCell('next', 'y = 2')]),
+  );
+  shells.push(shell);
+  await host.open(shell.url);
+  const link = await new HostSharing(host).createLink('editor');
+  const ada = await Guest.open(browser);
+  guests.push(ada);
+  await ada.context.grantPermissions(['clipboard-read', 'clipboard-write']);
+  await ada.join(link, 'Ada');
+  await ada.nb.cell(0).getByTestId('cell-prompt').click();
+  await ada.page.keyboard.press('c');
+  await ada.page.keyboard.press('v');
+  // Outputs come only from the host's kernel: the guest's copy carries none, and the hub keeps it.
+  await expect(host.cells).toHaveCount(3);
+  await expect(host.cell(1).getByTestId('cell-placeholder')).toHaveText("print('old')");
+  await expect(host.cell(1).getByTestId('cell-outputs')).toBeHidden();
+  await expect(host.cell(0).getByTestId('output-stream')).toHaveText('old');
+  await expect(ada.nb.toasts.filter({ hasText: 'not kept' })).toHaveCount(0);
 });
