@@ -1,4 +1,5 @@
 import { expect, test } from '@playwright/test';
+import { DESKTOP_CHANNELS } from '../../protocol/desktop-api';
 import { codeCell, markdownCell, notebook } from '../e2e/support/notebooks';
 import { type DesktopApp, launchApp } from './app';
 import { NOT_RUN_REASON } from './electron-binary';
@@ -60,17 +61,7 @@ test('runs the page isolated and sandboxed, with no Node and only the typed brid
   }));
   expect(page.require).toBe('undefined');
   expect(page.process).toBe('undefined');
-  expect(page.bridge).toEqual(
-    [
-      'getAppInfo',
-      'listRecentFiles',
-      'on',
-      'openHubPort',
-      'setWindowTitle',
-      'showOpenDialog',
-      'showSaveAsDialog',
-    ].sort(),
-  );
+  expect(page.bridge).toEqual([...Object.keys(DESKTOP_CHANNELS), 'on', 'openHubPort'].sort());
 });
 
 test('refuses to navigate away from the app or open new windows', async () => {

@@ -19,6 +19,7 @@ export const recorded = {
   errorBoxes: [] as string[],
   defaultProtocolClients: [] as string[],
   quitCalls: 0,
+  exposed: new Map<string, unknown>(),
 };
 
 class FakeWebContents extends EventEmitter {
@@ -157,3 +158,13 @@ export class MessageChannelMain {
 }
 
 export const BrowserWindow = FakeBrowserWindow;
+
+/** The preload's side, for tests that load it for createDesktopBridge (preload.test.ts drives it). */
+export const contextBridge = {
+  exposeInMainWorld: (key: string, value: unknown) => recorded.exposed.set(key, value),
+};
+export const ipcRenderer = {
+  invoke: async () => ({ ok: false, error: 'the fake main process answers nothing' }),
+  on: () => undefined,
+  removeListener: () => undefined,
+};
