@@ -54,9 +54,9 @@ export function createElectronPlatform(bridge: ElectronBridge, win: Window): Pla
         (bridge[method] as (...a: unknown[]) => Promise<Result<unknown, string>>)(...args),
     ]),
   ) as unknown as DesktopApi;
-  // One bridge subscription per channel; its last value is replayed to late listeners.
+  // One bridge subscription per channel. The last value is replayed to late listeners by
+  // getPlatform (platform.ts), once: replaying here too would show a deep link's dialog twice.
   const listeners = new Map<string, Set<(value: unknown) => void>>();
-  const latest = new Map<string, unknown>();
   return {
     desktop,
     openHubTransport,
@@ -70,14 +70,12 @@ export function createElectronPlatform(bridge: ElectronBridge, win: Window): Pla
         const fresh = new Set<(value: unknown) => void>();
         listeners.set(channel, fresh);
         bridge.on(channel, (value) => {
-          latest.set(channel, value);
           for (const l of fresh) l(value);
         });
         set = fresh;
       }
       const l = listener as (value: unknown) => void;
       set.add(l);
-      if (latest.has(channel)) l(latest.get(channel));
       return () => set.delete(l);
     },
   };

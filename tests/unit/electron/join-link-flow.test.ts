@@ -74,6 +74,22 @@ describe('a deep link from main to the page and back', () => {
   });
 });
 
+describe('a deep link that arrives before the page listens', () => {
+  it('reaches the page’s listener once, through getPlatform', async () => {
+    const { ipc, push } = fakeIpc();
+    vi.stubGlobal('window', { pairbook: createDesktopBridge(ipc), addEventListener: () => {} });
+    const { getPlatform } = await import('../../../renderer/platform/platform');
+    const platform = getPlatform();
+    const sent: JoinLink = { kind: 'join', href: link, params: { v: '1' } };
+    // main sends after the page loaded; renderer/app.ts subscribes once the editor has loaded.
+    push(DESKTOP_EVENT_CHANNELS['join-link'], sent);
+    const seen: JoinLink[] = [];
+    platform.onDesktopEvent('join-link', (l) => seen.push(l));
+    expect(seen).toEqual([sent]);
+    vi.unstubAllGlobals();
+  });
+});
+
 describe('the guest page', () => {
   it('is app://pairbook/join with the invite in the fragment, as the browser form', () => {
     const url = guestPageUrl(invite);
