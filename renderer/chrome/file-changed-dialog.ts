@@ -14,10 +14,14 @@ let showing: Promise<FileChangedChoice> | null = null;
 export function openFileChangedDialog(name: string): Promise<FileChangedChoice> {
   showing ??= new Promise<FileChangedChoice>((resolve) => {
     let choice: FileChangedChoice = 'later';
-    const modal = new Modal(`${name} changed on disk since Pairbook read it`, 'file-changed', () => {
-      showing = null;
-      resolve(choice);
-    });
+    const modal = new Modal(
+      `${name} changed on disk since Pairbook read it`,
+      'file-changed',
+      () => {
+        showing = null;
+        resolve(choice);
+      },
+    );
     modal.element.classList.add('file-changed-dialog');
     const option = (
       value: FileChangedChoice,
