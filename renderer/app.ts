@@ -20,9 +20,12 @@ import { exposeDocForTests, testEvent } from './test-hook';
 /** A colour for this person's cursor, picked once per tab. */
 const CURSOR_COLOURS = ['#2563eb', '#db2777', '#059669', '#d97706', '#7c3aed', '#0891b2'];
 
-/** A name for this person's cursor until sharing gives real names: chosen once per browser. */
+/**
+ * A name for this person's cursor until they give one: chosen once per browser, and kept apart
+ * from the name they typed into Join (rememberedName), which it must never pre-fill.
+ */
 function guestName(): string {
-  const key = 'pairbook:name';
+  const key = 'pairbook:placeholder-name';
   const stored = localStorage.getItem(key);
   if (stored) return stored;
   const names = ['Otter', 'Heron', 'Lynx', 'Marten', 'Puffin', 'Ibex', 'Kestrel', 'Newt'];

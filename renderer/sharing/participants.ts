@@ -73,6 +73,8 @@ export class ParticipantsPanel {
   private sharing: SharingState | null = null;
   private selfState: 'connected' | 'reconnecting' | 'ended' = 'connected';
   private selfCode: string | null = null;
+  private sharingVersion = 0;
+  private shown = '';
   private readonly roles = new Map<number, { name: string; role: Role | null }>();
   private marked = new Set<HTMLElement>();
   private queued = false;
@@ -105,6 +107,7 @@ export class ParticipantsPanel {
   /** The host's latest sharing state (guests, knocks). */
   setSharing(state: SharingState): void {
     this.sharing = state;
+    this.sharingVersion++;
     this.render();
   }
 
@@ -116,7 +119,7 @@ export class ParticipantsPanel {
 
   /** Repaints the cell markers (the notebook rebuilt cells). */
   refresh(): void {
-    this.render();
+    this.render(true);
   }
 
   destroy(): void {
@@ -153,8 +156,20 @@ export class ParticipantsPanel {
     for (const [id, v] of now) this.roles.set(id, v);
   }
 
-  private render(): void {
+  private render(force = false): void {
     const people = participantsOf(this.o.awareness);
+    // Presence changes with every keystroke (cursors), but the list does not show cursors:
+    // rebuild it only when something it shows changed.
+    const shown = JSON.stringify([
+      people,
+      people.map((p) => [p.activeCell && this.o.cellNumber(p.activeCell), this.runningBy(p.name)]),
+      this.sharingVersion,
+      this.selfState,
+      this.selfCode,
+      this.follow.following,
+    ]);
+    if (!force && shown === this.shown) return;
+    this.shown = shown;
     const guests = [...(this.sharing?.guests ?? [])];
     const rows = people.map((p) => {
       // The hub stamps each guest's presence with its peer id, so even two Adas are told apart.
