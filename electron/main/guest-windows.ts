@@ -1,7 +1,7 @@
 import { BrowserWindow, type WebPreferences } from 'electron';
 import type { Invite } from '../../protocol/invite';
 import { guestPageUrl } from './app-url';
-import { secureWebPreferences } from './security-policy';
+import { WINDOW_FRAME, secureWebPreferences } from './security-policy';
 
 /** Options of GuestWindows. */
 export interface GuestWindowsOptions {
@@ -37,13 +37,8 @@ export class GuestWindows {
   open(invite: Invite): BrowserWindow {
     const webPreferences = secureWebPreferences();
     const window = new BrowserWindow({
-      width: 1100,
-      height: 860,
-      minWidth: 480,
-      minHeight: 360,
-      show: false,
+      ...WINDOW_FRAME,
       title: 'Joining — Pairbook',
-      backgroundColor: '#ffffff',
       webPreferences,
     });
     const id = window.webContents.id;

@@ -137,3 +137,13 @@ async function openExternally(url: string): Promise<void> {
     console.warn(`pairbook: cannot open ${url} in the browser: ${(e as Error).message}`);
   }
 }
+
+/** Size and look every app window opens with (notebook and guest windows alike). */
+export const WINDOW_FRAME = {
+  width: 1100,
+  height: 860,
+  minWidth: 480,
+  minHeight: 360,
+  show: false,
+  backgroundColor: '#ffffff',
+} as const;

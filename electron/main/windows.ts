@@ -24,7 +24,7 @@ import { createElectronDesktopHandlers } from './desktop-handlers';
 import { HUB_PORT_CHANNEL, JOIN_LINK_CHANNEL } from './hub-port';
 import { MessagePortMainTransport } from './message-port-transport';
 import type { RecentFiles } from './recent-files';
-import { secureWebPreferences } from './security-policy';
+import { WINDOW_FRAME, secureWebPreferences } from './security-policy';
 import { hostUserName } from '../../host/session/host-user-name';
 
 /** What every notebook window shares. */
@@ -325,13 +325,8 @@ export class NotebookWindows {
     }
     const webPreferences = secureWebPreferences(this.options.preloadPath);
     const window = new BrowserWindow({
-      width: 1100,
-      height: 860,
-      minWidth: 480,
-      minHeight: 360,
-      show: false,
+      ...WINDOW_FRAME,
       title: `${session.name} — Pairbook`,
-      backgroundColor: '#ffffff',
       webPreferences,
     });
     // Read by the Electron end-to-end tests, which cannot ask Electron 38 for them.

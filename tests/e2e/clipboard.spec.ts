@@ -1,7 +1,7 @@
 // Cells copied through the system clipboard: between two notebooks served by two shells (two
 // origins, as two Pairbook windows are), and plain text that is not cells.
 import { NotebookPage } from './support/notebook-page';
-import { Guest, HostSharing } from './support/sharing';
+import { Guest, HostSharing, closeGuests } from './support/sharing';
 import { codeCell, markdownCell, notebook, stream } from './support/notebooks';
 import { type Shell, startShell } from './support/shell';
 import { expect, test } from './support/test';
@@ -12,11 +12,7 @@ test.beforeEach(async ({ context }) => {
   await context.grantPermissions(['clipboard-read', 'clipboard-write']);
 });
 test.afterEach(async ({ context }) => {
-  for (const g of guests.splice(0)) {
-    const errors = g.errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|404/.test(e));
-    await g.close();
-    expect(errors, 'a guest page logged errors').toEqual([]);
-  }
+  await closeGuests(guests);
   // Close the pages first: a page left open would log its reconnect attempts as errors.
   for (const p of context.pages()) await p.close();
   for (const s of shells.splice(0)) await s.stop();

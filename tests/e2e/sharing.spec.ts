@@ -3,17 +3,13 @@
 import { type Shell, startShell } from './support/shell';
 import { expect, test } from './support/test';
 import { codeCell, notebook, stream } from './support/notebooks';
-import { Guest, HostSharing } from './support/sharing';
+import { Guest, HostSharing, closeGuests } from './support/sharing';
 
 let shell: Shell | null = null;
 const guests: Guest[] = [];
 
 test.afterEach(async ({ page }) => {
-  for (const g of guests.splice(0)) {
-    const errors = g.errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|404/.test(e));
-    await g.close();
-    expect(errors, 'a guest page logged errors').toEqual([]);
-  }
+  await closeGuests(guests);
   await page.close();
   await shell?.stop();
   shell = null;

@@ -90,3 +90,15 @@ export class Guest {
     await this.context.close();
   }
 }
+
+/**
+ * Closes every guest in `guests` (emptying it) and fails the test if a guest page logged an
+ * error other than the expected noise of a host going away.
+ */
+export async function closeGuests(guests: Guest[]): Promise<void> {
+  for (const g of guests.splice(0)) {
+    const errors = g.errors.filter((e) => !/WebSocket|ERR_CONNECTION_REFUSED|404/.test(e));
+    await g.close();
+    expect(errors, 'a guest page logged errors').toEqual([]);
+  }
+}
