@@ -50,8 +50,6 @@ export class Follow {
     }
     const stop = h('button', 'link-button', 'follow-stop', 'Stop following');
     stop.type = 'button';
-    // The banner's own button must not count as taking over before its click lands.
-    stop.addEventListener('pointerdown', (e) => e.stopPropagation());
     stop.addEventListener('click', () => this.stop('you stopped following'));
     this.banner.replaceChildren(
       h('span', 'follow-text', 'follow-text', `Following ${name}`),
@@ -88,6 +86,11 @@ export class Follow {
 
   private onTakeOver = (e: Event): void => {
     if (e.target instanceof Node && this.banner.contains(e.target)) return;
+    // The pointer takes over only in the notebook: clicks in People (another Follow, a role
+    // menu) leave the view alone.
+    if (e.type !== 'keydown' && !(e.target instanceof Node && this.o.scroller.contains(e.target))) {
+      return;
+    }
     if (e instanceof KeyboardEvent && ['Shift', 'Control', 'Alt', 'Meta'].includes(e.key)) return;
     this.stop(
       e.type === 'keydown'

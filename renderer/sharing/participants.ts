@@ -284,8 +284,6 @@ export class ParticipantsPanel {
     b.type = 'button';
     b.setAttribute('aria-pressed', String(on));
     b.title = on ? `Stop following ${p.name}` : `Keep ${p.name}'s cell in view`;
-    // The click itself must not count as taking over the view.
-    b.addEventListener('pointerdown', (e) => e.stopPropagation());
     b.addEventListener('click', () => {
       if (on) this.follow.stop('you stopped following');
       else this.follow.start(p.clientId, p.name);
