@@ -77,8 +77,15 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kernel?.shutdown();
-  server?.kill('SIGTERM');
-  await rm(root, { recursive: true, force: true });
+  // The server tidies its runtime folder as it exits: remove the folder after it has gone.
+  if (server && server.exitCode === null && server.signalCode === null) {
+    const exited = new Promise((resolve) => server?.once('exit', resolve));
+    server.kill('SIGINT'); // without a terminal, jupyter_server stops at once on SIGINT
+    const late = setTimeout(() => server?.kill('SIGKILL'), 5_000);
+    await exited;
+    clearTimeout(late);
+  }
+  await rm(root, { recursive: true, force: true, maxRetries: 5 });
 });
 
 describe('JupyterServerKernel', () => {
