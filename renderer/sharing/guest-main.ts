@@ -45,10 +45,10 @@ export async function startGuest(root: HTMLElement, location: Location): Promise
   // The host no longer matches this replica (it dropped some of this guest's edits, or it
   // restarted): merging it would bring back what the host refused, so start over from the
   // host's copy, and keep the old one to save.
-  const startOver = (message: string, keepCopy: boolean) => {
+  const startOver = (message: string) => {
     if (!current) return;
     const { client, ended } = current;
-    const copy = keepCopy ? serializeNotebook(client.doc) : null;
+    const copy = serializeNotebook(client.doc);
     current = null;
     client.destroy();
     ended.abort();
@@ -56,11 +56,10 @@ export async function startGuest(root: HTMLElement, location: Location): Promise
     connection.reset();
     void run({ message, copy });
   };
-  connection.on('resync', (message) => startOver(message, true));
+  connection.on('resync', startOver);
   connection.on('host-restarted', () =>
     startOver(
       "The host's Pairbook restarted while you were away: your changes since then could not be merged. You now have the host's copy.",
-      true,
     ),
   );
   await run();
