@@ -79,6 +79,8 @@ interface Running {
   expectedExit: boolean;
   deathReason: string | null;
   stderr: string;
+  /** The kernel_info requests sent while starting; the kernel answers late ones after it is ready. */
+  startupRequests: Set<string>;
 }
 
 /**
@@ -250,6 +252,7 @@ export class ZmqKernel implements Kernel {
       expectedExit: false,
       deathReason: null,
       stderr: '',
+      startupRequests: new Set(),
       exited: new Promise((resolve) => child.once('close', () => resolve())),
     };
     const keepTail = (chunk: Buffer) => {
@@ -294,6 +297,7 @@ export class ZmqKernel implements Kernel {
       const off = this.events.on('iopub', () => ((sawIopub = true), check()));
       const ask = () => {
         const { msg_id } = running.channels.send('shell', 'kernel_info_request', {});
+        running.startupRequests.add(msg_id);
         this.replies.set(msg_id, (reply) => {
           info = reply.content as unknown as KernelInfoReplyContent;
           check();
@@ -349,7 +353,10 @@ export class ZmqKernel implements Kernel {
         }
         if (msg.header.msg_type === 'status') {
           const state = (msg.content as unknown as StatusContent).execution_state;
-          if (this.ready && (state === 'idle' || state === 'busy')) this.setStatus(state);
+          // Answering a start-up nudge is not work anyone asked for: showing it would flicker
+          // busy/idle just after the kernel reads idle.
+          const nudge = parent !== null && running.startupRequests.has(parent);
+          if (this.ready && !nudge && (state === 'idle' || state === 'busy')) this.setStatus(state);
           if (state === 'idle' && execution) {
             execution.idle = true;
             this.settle(parent!, execution);

@@ -147,8 +147,9 @@ describe('changing the kernel', () => {
       code: 'kernelspec-not-found',
       message: expect.stringMatching(/no kernel named "julia-1.9" \(installed: .*python3/),
     });
-    // The same kernel: its variables are still there. (Its status may read busy for a moment
-    // while it answers the run, so the test asks the kernel rather than the status.)
+    // The same kernel: its variables are still there. (Its status may read busy for a moment:
+    // under load the start nudges the kernel with several kernel_info requests, and it answers
+    // the late ones after it is ready.)
     expect(kernelOf(host.doc)?.name).toBe('python3');
     expect(['idle', 'busy']).toContain(kernelOf(host.doc)?.status);
     expect(await run(host, 'b', WHICH)).toContain('default True');
@@ -178,7 +179,7 @@ describe('changing the kernel', () => {
         ),
       });
     }
-    expect(kernelOf(host.doc)).toMatchObject({ name: 'python3', status: 'idle' });
+    expect(kernelOf(host.doc)?.name).toBe('python3');
     expect(await runner.client.request({ type: 'change-kernel', name: 'other-python' })).toEqual({
       ok: true,
     });
