@@ -17,3 +17,9 @@ export {
   JupyterServerKernel,
   type JupyterServerKernelOptions,
 } from './jupyter-server/jupyter-server-kernel';
+export {
+  type JupyterServerAddress,
+  describeJupyterServer,
+  parseJupyterServerAddress,
+} from './jupyter-server/jupyter-server-address';
+export { type ServerKernelSpec, listServerKernelSpecs } from './jupyter-server/server-kernelspecs';

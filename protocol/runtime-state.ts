@@ -12,6 +12,8 @@ export interface KernelInfo {
   /** Kernelspec name, e.g. "python3"; null before one is chosen. */
   name: string | null;
   displayName: string | null;
+  /** Where it runs when not on the host's machine: a Jupyter server's host and path. */
+  server?: string;
   /** Why the kernel is dead or could not start, in words a user can act on. */
   message?: string;
 }
@@ -24,6 +26,8 @@ export interface KernelChoice {
   displayName: string;
   /** e.g. "python"; empty when the kernelspec does not say. */
   language: string;
+  /** Where it runs when not on the host's machine: a Jupyter server's host and path. */
+  server?: string;
 }
 
 /** One run of a cell: who asked, when (ms since epoch), and when it ended (null while queued or running). */

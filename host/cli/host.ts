@@ -3,13 +3,20 @@ import { Hub } from '../hub/hub';
 import { PairbookError } from '../../protocol/errors';
 import { type GuestRole, isGuestRole } from '../../protocol/roles';
 import { isSignalingUrl } from '../../protocol/invite';
-import { offerLocalKernels, startLocalKernel } from '../session/kernel-choice';
+import {
+  KERNEL_OPTIONS,
+  KERNEL_USAGE,
+  type KernelPlan,
+  kernelPlan,
+  startKernels,
+} from './kernel-options';
 import { NotebookSession } from '../session/notebook-session';
 import { dataDir } from './serve';
 
 const USAGE =
   'usage: pairbook host FILE.ipynb [--role viewer|editor|runner] [--knock] [--json]\n' +
-  '       [--listen ADDR] [--port N] [--signaling wss://...] [--expires MINUTES] [--no-kernel]\n';
+  '       [--listen ADDR] [--port N] [--signaling wss://...] [--expires MINUTES]\n' +
+  `       ${KERNEL_USAGE}\n`;
 
 /**
  * `pairbook host FILE`: shares a notebook from a machine with no display. Prints the invite link
@@ -31,7 +38,7 @@ export async function host(args: string[]): Promise<number> {
         port: { type: 'string' },
         signaling: { type: 'string', multiple: true },
         expires: { type: 'string' },
-        'no-kernel': { type: 'boolean' },
+        ...KERNEL_OPTIONS,
       },
     });
   } catch (e) {
@@ -54,6 +61,14 @@ export async function host(args: string[]): Promise<number> {
     !signaling.every(isSignalingUrl)
   ) {
     process.stderr.write(USAGE);
+    return 2;
+  }
+  let kernels: KernelPlan;
+  try {
+    kernels = kernelPlan(v);
+  } catch (e) {
+    if (!(e instanceof PairbookError)) throw e;
+    process.stderr.write(`pairbook host: ${e.message}\n`);
     return 2;
   }
   const role: GuestRole = v.role;
@@ -99,11 +114,7 @@ export async function host(args: string[]): Promise<number> {
     return 1;
   }
   // Only runners can use a kernel, or choose one: with --no-kernel they start one from the picker.
-  if (role === 'runner') {
-    (v['no-kernel'] ? offerLocalKernels(session) : startLocalKernel(session)).catch((e: unknown) =>
-      process.stderr.write(`pairbook: no kernel: ${(e as Error).message}\n`),
-    );
-  }
+  if (role === 'runner') startKernels(session, kernels);
   const knocks = new Map<string, { admit(): void; deny(): void }>();
   hub.on('knock', (k) => {
     knocks.set(k.peerId, k);

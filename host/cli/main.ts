@@ -25,6 +25,11 @@ const COMMANDS: Record<string, Command> = {
 
 /** Entry point of `npx pairbook`. Returns the process exit code. */
 export async function main(argv: string[]): Promise<number> {
+  // stdout carries what the CLI says (JSON lines with `host --json`), but @jupyterlab/services
+  // logs its WebSocket chatter with console.debug, which Node writes there too.
+  console.debug = (...args: unknown[]) => {
+    if (process.env.PAIRBOOK_DEBUG) console.error(...args);
+  };
   const [name, ...args] = argv;
   const command = name ? COMMANDS[name] : undefined;
   if (!command) {

@@ -5,7 +5,13 @@ import { parseArgs } from 'node:util';
 import { PairbookError } from '../../protocol/errors';
 import { BrowserShellServer } from '../browser-shell/browser-shell-server';
 import { ensureRendererBundle } from '../browser-shell/renderer-bundle';
-import { offerLocalKernels, startLocalKernel } from '../session/kernel-choice';
+import {
+  KERNEL_OPTIONS,
+  KERNEL_USAGE,
+  type KernelPlan,
+  kernelPlan,
+  startKernels,
+} from './kernel-options';
 import { NotebookSession } from '../session/notebook-session';
 
 /** The app's data folder: `$PAIRBOOK_DATA_DIR`, else `~/.local/share/pairbook`. */
@@ -13,14 +19,17 @@ export function dataDir(): string {
   return process.env.PAIRBOOK_DATA_DIR || join(homedir(), '.local/share/pairbook');
 }
 
+const USAGE = `usage: pairbook serve FILE.ipynb [--port N] [--host 127.0.0.1] ${KERNEL_USAGE}\n`;
+
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
   return String(pkg.version);
 }
 
 /**
- * `pairbook serve FILE [--port N] [--host ADDR] [--no-kernel]`: opens FILE, starts its kernel
- * (with --no-kernel, none until one is chosen in the page) and serves the notebook editor to a
+ * `pairbook serve FILE [--port N] [--host ADDR] [--no-kernel] [--jupyter-server URL]`: opens FILE,
+ * starts its kernel (with --no-kernel, none until one is chosen in the page; with
+ * --jupyter-server, on that server) and serves the notebook editor to a
  * browser at the printed address (with its access token) until Ctrl-C, which saves, shuts the
  * kernel down and exits.
  */
@@ -33,19 +42,25 @@ export async function serve(args: string[]): Promise<number> {
       options: {
         port: { type: 'string' },
         host: { type: 'string' },
-        'no-kernel': { type: 'boolean' },
+        ...KERNEL_OPTIONS,
       },
     });
   } catch (e) {
-    process.stderr.write(`pairbook serve: ${(e as Error).message}\n`);
+    process.stderr.write(`pairbook serve: ${(e as Error).message}\n${USAGE}`);
     return 2;
   }
   const [file, ...extra] = parsed.positionals;
   const port = Number(parsed.values.port ?? 0);
   if (!file || extra.length > 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
-    process.stderr.write(
-      'usage: pairbook serve FILE.ipynb [--port N] [--host 127.0.0.1] [--no-kernel]\n',
-    );
+    process.stderr.write(USAGE);
+    return 2;
+  }
+  let kernels: KernelPlan;
+  try {
+    kernels = kernelPlan(parsed.values);
+  } catch (e) {
+    if (!(e instanceof PairbookError)) throw e;
+    process.stderr.write(`pairbook serve: ${e.message}\n`);
     return 2;
   }
   let session: NotebookSession;
@@ -85,14 +100,9 @@ export async function serve(args: string[]): Promise<number> {
     );
   }
   process.stdout.write(`pairbook: serving ${session.name} at ${url}\n`);
-  // The page is usable while the kernel starts; run requests wait in the queue meanwhile. With
-  // --no-kernel none starts, but the kernel picker still offers this machine's kernels.
-  const kernel = parsed.values['no-kernel']
-    ? offerLocalKernels(session)
-    : startLocalKernel(session);
-  kernel.catch((e: unknown) => {
-    process.stderr.write(`pairbook: no kernel: ${(e as Error).message}\n`);
-  });
+  // Run requests wait in the queue while the kernel starts. With --no-kernel none starts, but the
+  // kernel picker still offers the kernels.
+  startKernels(session, kernels);
 
   return new Promise<number>((resolve) => {
     let stopping = false;

@@ -5,6 +5,7 @@ import { PairbookError } from '../../protocol/errors';
 import {
   type CellRun,
   KERNEL_ORIGIN,
+  type KernelChoice,
   type KernelInfo,
   RUNTIME,
   runtimeOf,
@@ -45,7 +46,7 @@ export class ExecutionQueue {
   constructor(
     private readonly doc: Y.Doc,
     readonly kernel: Kernel,
-    private readonly spec: { name: string; displayName: string },
+    private readonly spec: KernelChoice,
   ) {
     this.offs.push(
       kernel.on('status', (s) => this.setKernel(s)),
@@ -263,6 +264,7 @@ export class ExecutionQueue {
 
   private setKernel(status: KernelStatus, message?: string): void {
     const info: KernelInfo = { status, name: this.spec.name, displayName: this.spec.displayName };
+    if (this.spec.server) info.server = this.spec.server;
     if (message) info.message = message;
     this.transact(() => runtimeOf(this.doc).set(RUNTIME.kernel, info));
   }

@@ -27,20 +27,16 @@ function wantedKernelSpec(session: NotebookSession): { name: string; language?: 
 }
 
 /**
- * The kernelspec a notebook asks for in `metadata.kernelspec.name`, else one for its language,
- * else python3. Throws a PairbookError (kernelspec-not-found) that names what is installed.
+ * The kernel to start for a notebook, among `choices`: the one its `metadata.kernelspec.name`
+ * names, else one for its language, else python3 (as Jupyter does). When none fits, the name the
+ * notebook asks for, so that the launcher refuses it naming what there is.
  */
-export async function chooseKernelSpec(session: NotebookSession): Promise<KernelSpec> {
+export function chooseKernel(session: NotebookSession, choices: KernelChoice[]): string {
   const wanted = wantedKernelSpec(session);
   const name = wanted?.name ?? 'python3';
-  try {
-    return await findKernelSpec(name);
-  } catch (e) {
-    const language = wanted?.language ?? 'python';
-    const same = (await findKernelSpecs()).find((s) => s.language === language);
-    if (same) return same;
-    throw e;
-  }
+  if (choices.some((c) => c.name === name)) return name;
+  const language = wanted?.language ?? 'python';
+  return choices.find((c) => c.language === language)?.name ?? name;
 }
 
 /** What the kernel picker shows of a kernelspec. */
@@ -67,6 +63,41 @@ export function localKernelLauncher(cwd: string, search: KernelSpecSearch = {}):
 }
 
 /**
+ * Offers the kernels `launcher` can start to the notebook's kernel picker and starts the
+ * notebook's own (see chooseKernel). When it cannot be created, the picker says so and offers
+ * the others; when it cannot start, it shows dead with what to do. Either way the promise rejects
+ * with the reason.
+ */
+export async function startKernel(
+  session: NotebookSession,
+  launcher: KernelLauncher,
+): Promise<void> {
+  const name = chooseKernel(session, await session.kernels.offer(launcher));
+  let created;
+  try {
+    created = await launcher.create(name);
+  } catch (e) {
+    session.kernels.showNone(
+      `this notebook asks for the kernel "${name}", which is not installed here — choose ` +
+        'another kernel, or install it',
+    );
+    throw e;
+  }
+  const { kernel, spec } = created;
+  const started = kernel.start();
+  session.attachKernel(kernel, spec);
+  try {
+    await started;
+  } catch (e) {
+    session.execution?.reportDead(
+      `${spec.displayName} did not start: ${(e as Error).message} — choose another kernel, ` +
+        'or run a cell to try this one again',
+    );
+    throw e;
+  }
+}
+
+/**
  * Offers this machine's kernelspecs to the notebook's kernel picker, without starting any
  * (`pairbook serve --no-kernel`): people choose one from the toolbar.
  */
@@ -74,34 +105,7 @@ export async function offerLocalKernels(session: NotebookSession): Promise<void>
   await session.kernels.offer(localKernelLauncher(dirname(session.path)));
 }
 
-/**
- * Offers this machine's kernelspecs (see offerLocalKernels) and starts the notebook's kernel
- * (`spec`, else chooseKernelSpec) in the notebook's folder. When the notebook's kernelspec is not
- * installed, the picker says so and offers the others; the promise rejects with the reason.
- */
-export async function startLocalKernel(session: NotebookSession, spec?: KernelSpec): Promise<void> {
-  await offerLocalKernels(session);
-  let chosen: KernelSpec;
-  try {
-    chosen = spec ?? (await chooseKernelSpec(session));
-  } catch (e) {
-    const wanted = wantedKernelSpec(session)?.name ?? 'python3';
-    session.kernels.showNone(
-      `this notebook asks for the kernel "${wanted}", which is not installed here — choose ` +
-        'another kernel, or install it',
-    );
-    throw e;
-  }
-  const kernel = new ZmqKernel(chosen, { cwd: dirname(session.path) });
-  const started = kernel.start();
-  session.attachKernel(kernel, choiceOf(chosen));
-  try {
-    await started;
-  } catch (e) {
-    session.execution?.reportDead(
-      `${chosen.displayName} did not start: ${(e as Error).message} — choose another kernel, ` +
-        'or run a cell to try this one again',
-    );
-    throw e;
-  }
+/** Starts the notebook's kernel on this machine, in the notebook's folder (see startKernel). */
+export function startLocalKernel(session: NotebookSession): Promise<void> {
+  return startKernel(session, localKernelLauncher(dirname(session.path)));
 }

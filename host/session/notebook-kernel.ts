@@ -11,7 +11,10 @@ import {
 import { metaOf } from '../../protocol/ydoc-nbformat';
 import { ExecutionQueue } from './execution-queue';
 
-/** Starts kernels for one notebook (kernel-choice.ts has the local, ZeroMQ one). */
+/**
+ * Starts kernels for one notebook: kernel-choice.ts has the local (ZeroMQ) one,
+ * jupyter-server-launcher.ts the one for a Jupyter server's kernels.
+ */
 export interface KernelLauncher {
   /** The kernels it can start, sorted by name. */
   list(): Promise<KernelChoice[]>;
@@ -49,15 +52,18 @@ export class NotebookKernel {
   }
 
   /** Attaches `kernel` (started or starting): from now on runs use it. The previous one stops. */
-  attach(kernel: Kernel, spec: { name: string; displayName: string }): void {
+  attach(kernel: Kernel, spec: KernelChoice): void {
     void this.queue?.destroy();
     this.queue = new ExecutionQueue(this.doc, kernel, spec);
   }
 
-  /** Offers the kernels `launcher` can start: publishes them for the picker and allows change(). */
-  async offer(launcher: KernelLauncher): Promise<void> {
+  /**
+   * Offers the kernels `launcher` can start: publishes them for the picker and allows change().
+   * Resolves with them.
+   */
+  async offer(launcher: KernelLauncher): Promise<KernelChoice[]> {
     this.launcher = launcher;
-    await this.publishChoices();
+    return this.publishChoices();
   }
 
   /** Shows that no kernel runs, and why (e.g. the notebook's kernelspec is not installed here). */
@@ -158,12 +164,13 @@ export class NotebookKernel {
     }, KERNEL_ORIGIN);
   }
 
-  private async publishChoices(): Promise<void> {
-    if (!this.launcher) return;
+  private async publishChoices(): Promise<KernelChoice[]> {
+    if (!this.launcher) return [];
     const choices = await this.launcher.list();
     const runtime = runtimeOf(this.doc);
-    if (sameJson(runtime.get(RUNTIME.kernels), choices)) return;
-    this.doc.transact(() => runtime.set(RUNTIME.kernels, choices), KERNEL_ORIGIN);
+    if (!sameJson(runtime.get(RUNTIME.kernels), choices))
+      this.doc.transact(() => runtime.set(RUNTIME.kernels, choices), KERNEL_ORIGIN);
+    return choices;
   }
 }
 

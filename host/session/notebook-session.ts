@@ -19,6 +19,7 @@ import {
   serializeNotebook,
 } from '../../protocol/ydoc-nbformat';
 import type { Kernel } from '../../kernel-bridge';
+import type { KernelChoice } from '../../protocol/runtime-state';
 import { readNotebookFile, sha256, writeFileAtomic } from '../document/notebook-file';
 import { roleOf } from './client-role';
 import type { ExecutionQueue, Requester } from './execution-queue';
@@ -145,7 +146,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   }
 
   /** Attaches a kernel: from now on run, interrupt and restart requests use it. */
-  attachKernel(kernel: Kernel, spec: { name: string; displayName: string }): void {
+  attachKernel(kernel: Kernel, spec: KernelChoice): void {
     this.kernels.attach(kernel, spec);
   }
 

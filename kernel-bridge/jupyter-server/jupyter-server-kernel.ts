@@ -1,10 +1,4 @@
-import {
-  type Kernel as JupyterKernel,
-  KernelMessage,
-  KernelManager,
-  ServerConnection,
-} from '@jupyterlab/services';
-import WebSocket from 'ws';
+import { type Kernel as JupyterKernel, KernelMessage, KernelManager } from '@jupyterlab/services';
 import { askForInput } from '../ask-for-input';
 import {
   type ExecuteOptions,
@@ -23,16 +17,17 @@ import type {
   KernelInfoReplyContent,
 } from '../messages';
 import { TypedEmitter } from '../typed-emitter';
+import {
+  type JupyterServerAddress,
+  describeJupyterServer,
+  jupyterServerSettings,
+} from './jupyter-server-address';
 
 /** How long restart() waits for a restart the Jupyter server started on its own. */
 export const SERVER_RESTART_TIMEOUT_MS = 60_000;
 
 /** Options of a JupyterServerKernel. */
-export interface JupyterServerKernelOptions {
-  /** The server's base URL, e.g. `http://127.0.0.1:8888/` (or a JupyterHub user server's). */
-  baseUrl: string;
-  /** The server's token. */
-  token: string;
+export interface JupyterServerKernelOptions extends JupyterServerAddress {
   /** Kernelspec name of the kernel to start; the server's default if absent. */
   kernelName?: string;
   /** Attach to this running kernel instead of starting one; shutdown() then only detaches. */
@@ -223,13 +218,7 @@ export class JupyterServerKernel implements Kernel {
   private async connect(): Promise<void> {
     this.stopped = false;
     this.setStatus('starting');
-    const serverSettings = ServerConnection.makeSettings({
-      baseUrl: this.options.baseUrl,
-      token: this.options.token,
-      appendToken: true,
-      WebSocket: WebSocket as unknown as typeof globalThis.WebSocket,
-    });
-    const manager = new KernelManager({ serverSettings });
+    const manager = new KernelManager({ serverSettings: jupyterServerSettings(this.options) });
     this.manager = manager;
     let connection: JupyterKernel.IKernelConnection;
     try {
@@ -306,7 +295,7 @@ export class JupyterServerKernel implements Kernel {
   private serverError(what: string, e: unknown) {
     return kernelError(
       'kernel-server-error',
-      `could not ${what} on the Jupyter server at ${this.options.baseUrl} ` +
+      `could not ${what} on the Jupyter server at ${describeJupyterServer(this.options)} ` +
         `(${e instanceof Error ? e.message : String(e)}) — check the URL, the token and that the server runs`,
     );
   }

@@ -93,7 +93,8 @@ export class KernelPicker {
     const status = kernel?.status ?? 'none';
     this.element.dataset.state = status;
     this.status.dataset.state = status;
-    const label = kernel?.displayName ?? kernel?.name ?? 'Kernel';
+    const where = kernel?.server ? ` on ${kernel.server}` : '';
+    const label = `${kernel?.displayName ?? kernel?.name ?? 'Kernel'}${where}`;
     this.status.textContent =
       status === 'none' ? 'No kernel' : `${label} · ${status[0]?.toUpperCase()}${status.slice(1)}`;
     this.hint.textContent = status === 'none' && this.allowed ? ' — choose one' : '';
@@ -111,7 +112,13 @@ export class KernelPicker {
   private fillMenu(): void {
     const current = this.kernel()?.name ?? null;
     const focused = (document.activeElement as HTMLElement | null)?.dataset.name;
-    const heading = h('div', 'kernel-menu-title', undefined, 'Change kernel');
+    const server = this.choices().find((c) => c.server)?.server;
+    const heading = h(
+      'div',
+      'kernel-menu-title',
+      'kernel-menu-title',
+      server ? `Change kernel · on ${server}` : 'Change kernel',
+    );
     heading.setAttribute('role', 'presentation');
     const items = this.choices().map((choice) => {
       const item = h('button', 'kernel-choice', 'kernel-choice');

@@ -1,12 +1,14 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { type JupyterServer, startJupyterServer } from '../helpers/jupyter-server';
 import { type Shell, startShell } from './support/shell';
 import { expect, test } from './support/test';
 import { codeCell, notebook } from './support/notebooks';
 import { Guest, HostSharing } from './support/sharing';
 
 let shell: Shell | null = null;
+let server: JupyterServer | null = null;
 const guests: Guest[] = [];
 // A second kernelspec, found through JUPYTER_PATH (the shell inherits this process's env): the
 // same ipykernel, told apart by an environment variable its kernel.json sets.
@@ -39,6 +41,8 @@ test.afterEach(async ({ page }) => {
   await page.close();
   await shell?.stop();
   shell = null;
+  await server?.stop();
+  server = null;
 });
 
 test('picks a kernel from the toolbar with the keyboard, runs a cell on it and saves the choice', async ({
@@ -106,4 +110,32 @@ test('an editor sees the kernel but cannot change it, and is told why', async ({
     /You are an editor: ask the host for the runner role to change the kernel/,
   );
   await ada.page.screenshot({ path: test.info().outputPath('kernel-picker-editor.png') });
+});
+
+test("runs cells on a Jupyter server's kernel, and the toolbar says where it runs", async ({
+  notebook: nb,
+}) => {
+  test.setTimeout(90_000);
+  server = await startJupyterServer();
+  const where = new URL(server.baseUrl).host;
+  shell = await startShell(
+    notebook([codeCell('who', "import os\nprint('kernel parent', os.getppid())")]),
+    { kernel: true, jupyterServer: `${server.baseUrl}lab?token=${server.token}` },
+  );
+  await nb.open(shell.url);
+  await expect(nb.kernelPicker).toHaveText(`Python 3 (ipykernel) on ${where} · Idle`, {
+    timeout: 30_000,
+  });
+  expect(await server.kernelIds()).toHaveLength(1);
+
+  await nb.cell(0).getByTestId('cell-run-button').click();
+  await expect(nb.cell(0).getByTestId('output-stream')).toHaveText(`kernel parent ${server.pid}\n`);
+
+  await nb.kernelPicker.click();
+  await expect(nb.page.getByTestId('kernel-menu-title')).toHaveText(`Change kernel · on ${where}`);
+  await expect(nb.kernelChoices.and(nb.page.locator('[aria-checked="true"]'))).toHaveText(
+    /Python 3 \(ipykernel\)/,
+  );
+  await nb.page.screenshot({ path: test.info().outputPath('jupyter-server-kernel.png') });
+  await nb.page.keyboard.press('Escape');
 });

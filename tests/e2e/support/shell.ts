@@ -28,18 +28,26 @@ export interface ShellOptions {
   name?: string;
   /** Start the notebook's kernel (ipykernel). Default false: most tests need none. */
   kernel?: boolean;
+  /** Take kernels from this Jupyter server (its link with the token) instead of this machine. */
+  jupyterServer?: string;
 }
 
 /** Serves `source`: a notebook value to write, or the path of a notebook file to copy. */
 export async function startShell(
   source: JsonObject | string,
-  { name = 'test.ipynb', kernel = false }: ShellOptions = {},
+  { name = 'test.ipynb', kernel = false, jupyterServer }: ShellOptions = {},
 ): Promise<Shell> {
   const dir = mkdtempSync(join(tmpdir(), 'pairbook-e2e-'));
   const path = join(dir, typeof source === 'string' ? basename(source) : name);
   if (typeof source === 'string') copyFileSync(source, path);
   else writeFileSync(path, jupyterText(source));
-  const args = ['bin/pairbook.mjs', 'serve', path, ...(kernel ? [] : ['--no-kernel'])];
+  const args = [
+    'bin/pairbook.mjs',
+    'serve',
+    path,
+    ...(kernel ? [] : ['--no-kernel']),
+    ...(jupyterServer ? ['--jupyter-server', jupyterServer] : []),
+  ];
   const child: ChildProcess = spawn(process.execPath, args, {
     env: { ...process.env, PAIRBOOK_DATA_DIR: join(dir, 'data') },
     stdio: ['ignore', 'pipe', 'pipe'],

@@ -110,3 +110,13 @@ print(json.dumps(strip(ours) == strip(theirs)))`,
     expect(r.stderr).toMatch(/only nbformat 2 and 3 notebooks need upgrading/);
   });
 });
+
+describe('npx pairbook serve --jupyter-server', () => {
+  it('refuses an address that is not a Jupyter server URL, saying what one looks like', async () => {
+    const path = writeNotebook(notebook([codeCell('x', ['1'])]));
+    const r = await pairbook('serve', path, '--jupyter-server', 'ftp://example.org/');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/starts with http:\/\/ or https:\/\/, not ftp:\/\//);
+    expect(r.stdout).toBe('');
+  });
+});

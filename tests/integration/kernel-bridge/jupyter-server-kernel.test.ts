@@ -1,70 +1,20 @@
-// The Jupyter server backend against a real jupyter_server (Debian's), started for this file on a
-// free loopback port with a random token.
-import { type ChildProcess, spawn } from 'node:child_process';
-import { randomBytes } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { createServer } from 'node:net';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+// The Jupyter server backend against a real jupyter_server (Debian's), started for this file.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { CellOutputs } from '../../../kernel-bridge/iopub-outputs';
 import { JupyterServerKernel } from '../../../kernel-bridge/jupyter-server/jupyter-server-kernel';
+import { type JupyterServer, startJupyterServer } from '../../helpers/jupyter-server';
 import { waitFor } from './process-helpers';
 
-const token = randomBytes(16).toString('hex');
-let server: ChildProcess;
-let root: string;
+let server: JupyterServer;
 let baseUrl: string;
+let token: string;
 let kernel: JupyterServerKernel;
 const deaths: string[] = [];
-
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((resolve) => s.listen(0, '127.0.0.1', resolve));
-  const { port } = s.address() as { port: number };
-  await new Promise((resolve) => s.close(resolve));
-  return port;
-}
-
-async function kernelIds(): Promise<string[]> {
-  const res = await fetch(`${baseUrl}api/kernels`, {
-    headers: { Authorization: `token ${token}` },
-  });
-  return ((await res.json()) as { id: string }[]).map((k) => k.id);
-}
+const kernelIds = () => server.kernelIds();
 
 beforeAll(async () => {
-  root = await mkdtemp(join(tmpdir(), 'pairbook-jupyter-server-'));
-  const port = await freePort();
-  baseUrl = `http://127.0.0.1:${port}/`;
-  // jupyter_server 1.x takes the token as ServerApp.token (2.x: IdentityProvider.token).
-  server = spawn(
-    '/usr/bin/python3',
-    [
-      '-m',
-      'jupyter_server',
-      '--ServerApp.ip=127.0.0.1',
-      `--ServerApp.port=${port}`,
-      '--ServerApp.port_retries=0',
-      `--ServerApp.token=${token}`,
-      '--ServerApp.open_browser=False',
-      '--ServerApp.allow_root=True',
-      `--ServerApp.root_dir=${root}`,
-    ],
-    {
-      stdio: ['ignore', 'ignore', 'pipe'],
-      env: { ...process.env, JUPYTER_CONFIG_DIR: root, JUPYTER_RUNTIME_DIR: join(root, 'rt') },
-    },
-  );
-  let log = '';
-  server.stderr!.on('data', (c: Buffer) => (log += c.toString()));
-  await waitFor(
-    () => /is running at|Jupyter Server .* is running/.test(log),
-    'jupyter_server',
-    30_000,
-  ).catch((e: Error) => {
-    throw new Error(`${e.message}\n${log}`);
-  });
+  server = await startJupyterServer();
+  ({ baseUrl, token } = server);
   kernel = new JupyterServerKernel({
     baseUrl,
     token,
@@ -77,15 +27,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await kernel?.shutdown();
-  // The server tidies its runtime folder as it exits: remove the folder after it has gone.
-  if (server && server.exitCode === null && server.signalCode === null) {
-    const exited = new Promise((resolve) => server?.once('exit', resolve));
-    server.kill('SIGINT'); // without a terminal, jupyter_server stops at once on SIGINT
-    const late = setTimeout(() => server?.kill('SIGKILL'), 5_000);
-    await exited;
-    clearTimeout(late);
-  }
-  await rm(root, { recursive: true, force: true, maxRetries: 5 });
+  await server?.stop();
 });
 
 describe('JupyterServerKernel', () => {

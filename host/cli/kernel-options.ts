@@ -1,0 +1,53 @@
+import { dirname } from 'node:path';
+import { parseJupyterServerAddress } from '../../kernel-bridge';
+import { jupyterServerLauncher } from '../session/jupyter-server-launcher';
+import { localKernelLauncher, startKernel } from '../session/kernel-choice';
+import type { KernelLauncher } from '../session/notebook-kernel';
+import type { NotebookSession } from '../session/notebook-session';
+
+/** The kernel options `serve` and `host` share, for node:util parseArgs. */
+export const KERNEL_OPTIONS = {
+  'no-kernel': { type: 'boolean' },
+  'jupyter-server': { type: 'string' },
+} as const;
+
+/** Their usage line. */
+export const KERNEL_USAGE = '[--no-kernel] [--jupyter-server URL]';
+
+/** What the kernel options ask for. */
+export interface KernelPlan {
+  /** Start the notebook's kernel now; otherwise only offer the kernels in the picker. */
+  start: boolean;
+  /** The kernels' launcher for a session's notebook. */
+  launcherFor(session: NotebookSession): KernelLauncher;
+}
+
+/**
+ * Reads --no-kernel and --jupyter-server (a Jupyter server's link as it prints it, or its base
+ * URL with the token in $JUPYTER_TOKEN). Throws a PairbookError when the address is not one.
+ */
+export function kernelPlan(values: {
+  'no-kernel'?: boolean;
+  'jupyter-server'?: string;
+}): KernelPlan {
+  const server = values['jupyter-server'];
+  const address =
+    server === undefined ? null : parseJupyterServerAddress(server, process.env.JUPYTER_TOKEN);
+  return {
+    start: !values['no-kernel'],
+    launcherFor: (session) =>
+      address ? jupyterServerLauncher(address) : localKernelLauncher(dirname(session.path)),
+  };
+}
+
+/**
+ * Offers the plan's kernels to the session's picker and starts its kernel if asked. Runs in the
+ * background: the page is usable meanwhile, and a failure is printed, not thrown.
+ */
+export function startKernels(session: NotebookSession, plan: KernelPlan): void {
+  const launcher = plan.launcherFor(session);
+  const done = plan.start ? startKernel(session, launcher) : session.kernels.offer(launcher);
+  done.catch((e: unknown) =>
+    process.stderr.write(`pairbook: no kernel: ${(e as Error).message}\n`),
+  );
+}
