@@ -30,6 +30,12 @@ export type ClientRequest =
   | { id: number; type: 'reload' }
   /** Shuts the kernel down and starts kernelspec `name` instead (roles that may run). */
   | { id: number; type: 'change-kernel'; name: string }
+  /**
+   * Takes the kernels from the Jupyter server at `url` (its link; the token in it or in `token`),
+   * or from the host's machine when `url` is null, and starts the notebook's kernel there (host
+   * only).
+   */
+  | { id: number; type: 'kernel-server'; url: string | null; token: string }
   | { id: number; type: 'input-reply'; inputId: string; value: string };
 
 /** What the host tells one client. */
@@ -52,6 +58,8 @@ export type HostNotice =
 export const MAX_JSON_MESSAGE_CHARS = 64 * 1024;
 /** Most cells one run request may name. */
 export const MAX_RUN_CELLS = 10_000;
+/** Longest Jupyter server address, and token, a kernel-server request may carry. */
+export const MAX_SERVER_ADDRESS_CHARS = 2048;
 /** Longest kernelspec name a change-kernel request may carry. */
 export const MAX_KERNEL_NAME_CHARS = 128;
 
@@ -151,6 +159,21 @@ export function decodeRequest(body: decoding.Decoder): Result<ClientRequest> {
         );
       }
       return ok({ id, type: 'change-kernel', name: r.name });
+    case 'kernel-server':
+      if (
+        !(
+          r.url === null ||
+          (typeof r.url === 'string' && r.url.length <= MAX_SERVER_ADDRESS_CHARS)
+        ) ||
+        typeof r.token !== 'string' ||
+        r.token.length > MAX_SERVER_ADDRESS_CHARS
+      ) {
+        return bad(
+          `kernel-server needs url (a string, or null) and token (a string), each at most ` +
+            `${MAX_SERVER_ADDRESS_CHARS} characters`,
+        );
+      }
+      return ok({ id, type: 'kernel-server', url: r.url, token: r.token });
     case 'input-reply':
       if (typeof r.inputId !== 'string' || typeof r.value !== 'string') {
         return bad('input-reply needs inputId and value strings');

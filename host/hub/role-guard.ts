@@ -78,8 +78,9 @@ function isNullOrDeleted(content: unknown): boolean {
 
 /**
  * What a role must allow for `request`, or null when anyone may send it. Running, interrupting,
- * restarting and changing the kernel need 'run'; overwriting a file that changed on disk and
- * reloading it need 'manage' (the host decides what happens to the file).
+ * restarting and changing the kernel need 'run'; overwriting a file that changed on disk,
+ * reloading it and choosing where kernels run need 'manage' (the host's file, the host's
+ * decision where code runs).
  */
 export function requiredAction(request: ClientRequest): Action | null {
   switch (request.type) {
@@ -91,6 +92,7 @@ export function requiredAction(request: ClientRequest): Action | null {
     case 'save':
       return request.force ? 'manage' : 'save';
     case 'reload':
+    case 'kernel-server':
       return 'manage';
     case 'input-reply':
       return null;
@@ -104,7 +106,9 @@ export function refusal(request: ClientRequest, role: GuestRole): string {
     case 'manage':
       return request.type === 'reload'
         ? `${you}; only the host can load the file from disk`
-        : `${you}; only the host can overwrite the file on disk`;
+        : request.type === 'kernel-server'
+          ? `${you}; only the host chooses where the kernel runs`
+          : `${you}; only the host can overwrite the file on disk`;
     case 'run':
       return request.type === 'change-kernel'
         ? `${you}; ask the host for the runner role to change the kernel`

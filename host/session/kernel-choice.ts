@@ -5,11 +5,14 @@ import {
   ZmqKernel,
   findKernelSpec,
   findKernelSpecs,
+  kernelError,
+  parseJupyterServerAddress,
 } from '../../kernel-bridge';
 import { isKernelName } from '../../protocol/hub-messages';
 import { isObject } from '../../protocol/nbformat';
 import type { KernelChoice } from '../../protocol/runtime-state';
 import { metaOf } from '../../protocol/ydoc-nbformat';
+import { jupyterServerLauncher } from './jupyter-server-launcher';
 import type { KernelLauncher } from './notebook-kernel';
 import type { NotebookSession } from './notebook-session';
 
@@ -108,4 +111,33 @@ export async function offerLocalKernels(session: NotebookSession): Promise<void>
 /** Starts the notebook's kernel on this machine, in the notebook's folder (see startKernel). */
 export function startLocalKernel(session: NotebookSession): Promise<void> {
   return startKernel(session, localKernelLauncher(dirname(session.path)));
+}
+
+/**
+ * Takes the notebook's kernels from the Jupyter server at `url` (the link it prints; the token in
+ * it, else `token`), or from this machine when `url` is null, and starts the notebook's kernel
+ * there in place of the current one (see NotebookKernel.change). Rejects with a PairbookError,
+ * leaving the current kernel and the picker as they were, when the server cannot be reached or
+ * has no kernel for this notebook.
+ */
+export async function useKernelsFrom(
+  session: NotebookSession,
+  url: string | null,
+  token: string,
+): Promise<void> {
+  const launcher =
+    url === null
+      ? localKernelLauncher(dirname(session.path))
+      : jupyterServerLauncher(parseJupyterServerAddress(url, token));
+  const choices = await launcher.list();
+  const name = chooseKernel(session, choices);
+  if (!choices.some((c) => c.name === name)) {
+    throw kernelError(
+      'kernelspec-not-found',
+      `there is no kernel for this notebook there (it asks for "${name}"; there are: ` +
+        `${choices.map((c) => c.name).join(', ') || 'none'}) — install one, or stay where you are`,
+    );
+  }
+  await session.kernels.offer(launcher);
+  await session.kernels.change(name);
 }

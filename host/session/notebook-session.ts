@@ -23,6 +23,7 @@ import type { KernelChoice } from '../../protocol/runtime-state';
 import { readNotebookFile, sha256, writeFileAtomic } from '../document/notebook-file';
 import { roleOf } from './client-role';
 import type { ExecutionQueue, Requester } from './execution-queue';
+import { useKernelsFrom } from './kernel-choice';
 import { NotebookKernel } from './notebook-kernel';
 import { type RequestHandler, type RequestOutcome, attachSyncClient } from './sync-client';
 import { Journal } from './journal';
@@ -168,6 +169,11 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
         return { ok: false, code: 'not-allowed', message: 'you may not change the kernel' };
       }
       await this.kernels.change(request.name);
+      return { ok: true };
+    }
+    if (request.type === 'kernel-server') {
+      if (!can(role, 'manage')) return onlyTheHost('choose where the kernel runs');
+      await useKernelsFrom(this, request.url, request.token);
       return { ok: true };
     }
     if (request.type === 'input-reply') {

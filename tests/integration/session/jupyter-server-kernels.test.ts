@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { jupyterServerLauncher } from '../../../host/session/jupyter-server-launcher';
-import { startKernel } from '../../../host/session/kernel-choice';
+import { startKernel, startLocalKernel } from '../../../host/session/kernel-choice';
 import { NotebookSession } from '../../../host/session/notebook-session';
 import { listServerKernelSpecs, parseJupyterServerAddress } from '../../../kernel-bridge';
 import {
@@ -106,5 +106,58 @@ describe('kernels on a Jupyter server', () => {
     expect(await server.kernelIds()).toHaveLength(1);
     await session.close();
     expect(await server.kernelIds()).toEqual([]);
+  });
+});
+
+describe('switching between this machine and a Jupyter server from the page', () => {
+  let local: NotebookSession;
+  let client: TestClient;
+
+  beforeAll(async () => {
+    const path = writeNotebook(notebook([codeCell('a', ['x = 1'])]));
+    local = await NotebookSession.open(path, { dataDir: tempDir(), autosaveDelayMs: 0 });
+    await startLocalKernel(local);
+    client = connectClient(local, 'Host');
+    await client.until((d) => kernelOf(d)?.status === 'idle');
+  });
+
+  afterAll(() => local?.close());
+
+  it('refuses a wrong token with what to check, and keeps the kernel it has', async () => {
+    const reply = await client.request({
+      type: 'kernel-server',
+      url: server.baseUrl,
+      token: 'not-the-token',
+    });
+    expect(reply).toMatchObject({
+      ok: false,
+      code: 'kernel-server-error',
+      message: expect.stringMatching(/check the URL, the token/),
+    });
+    expect(kernelOf(client.doc)).toMatchObject({ name: 'python3' });
+    expect(kernelOf(client.doc)?.server).toBeUndefined();
+    expect(await server.kernelIds()).toEqual([]);
+  });
+
+  it("moves the notebook's kernel to the server, and back to this machine", async () => {
+    const before = await server.kernelIds();
+    expect(
+      await client.request({
+        type: 'kernel-server',
+        url: `${server.baseUrl}lab?token=${server.token}`,
+        token: '',
+      }),
+    ).toEqual({ ok: true });
+    await client.until((d) => kernelOf(d)?.server === where && kernelOf(d)?.status === 'idle');
+    expect(runtimeOf(client.doc).get(RUNTIME.kernels) as KernelChoice[]).toContainEqual(
+      expect.objectContaining({ name: 'python3', server: where }),
+    );
+    expect((await server.kernelIds()).length).toBe(before.length + 1);
+
+    expect(await client.request({ type: 'kernel-server', url: null, token: '' })).toEqual({
+      ok: true,
+    });
+    await client.until((d) => !kernelOf(d)?.server && kernelOf(d)?.status === 'idle');
+    expect(await server.kernelIds()).toEqual(before);
   });
 });

@@ -188,7 +188,7 @@ describe('the role guard', () => {
     expect(requests).toEqual(['run']);
   });
 
-  it('lets only runners change the kernel and only the host overwrite or reload the file', async () => {
+  it('lets only runners change the kernel, and only the host overwrite or reload the file or choose where kernels run', async () => {
     // [role, request, reaches the session]
     const table: [GuestRole, RequestBody, boolean][] = [
       ['viewer', { type: 'change-kernel', name: 'python3' }, false],
@@ -199,6 +199,8 @@ describe('the role guard', () => {
       ['editor', { type: 'save', force: true }, false],
       ['runner', { type: 'save', force: true }, false],
       ['runner', { type: 'reload' }, false],
+      ['runner', { type: 'kernel-server', url: 'http://evil.example/', token: '' }, false],
+      ['runner', { type: 'kernel-server', url: null, token: '' }, false],
     ];
     for (const [role, ask, passes] of table) {
       const { guest, requests } = await setup(role);

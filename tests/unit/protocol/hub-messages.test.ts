@@ -28,6 +28,8 @@ describe('client requests are validated at the boundary', () => {
     [{ id: 8, type: 'reload' }],
     [{ id: 9, type: 'change-kernel', name: 'python3' }],
     [{ id: 10, type: 'change-kernel', name: 'ir-4.3_conda.env' }],
+    [{ id: 11, type: 'kernel-server', url: 'http://gpu-box:8888/lab?token=abc', token: '' }],
+    [{ id: 12, type: 'kernel-server', url: null, token: '' }],
   ])('accepts %j', (request) => {
     expect(roundTrip(request)).toEqual({ ok: true, value: request });
   });
@@ -47,6 +49,9 @@ describe('client requests are validated at the boundary', () => {
     [{ id: 1, type: 'change-kernel', name: 'k'.repeat(129) }, /at most 128/],
     [{ id: 1, type: 'change-kernel', name: '../../bin/sh' }, /change-kernel needs name/],
     [{ id: 1, type: 'change-kernel', name: 'python3\n' }, /change-kernel needs name/],
+    [{ id: 1, type: 'kernel-server', url: 'http://x/' }, /kernel-server needs url .* and token/],
+    [{ id: 1, type: 'kernel-server', url: 7, token: '' }, /kernel-server needs url/],
+    [{ id: 1, type: 'kernel-server', url: 'h'.repeat(2049), token: '' }, /at most 2048/],
   ])('refuses %j', (request, why) => {
     const r = roundTrip(request);
     expect(r.ok).toBe(false);
