@@ -4,6 +4,7 @@ import { type Role, can, describeRole } from '../protocol/roles';
 import { serializeNotebook } from '../protocol/ydoc-nbformat';
 import { h } from './chrome/modal';
 import { openFileChangedDialog } from './chrome/file-changed-dialog';
+import { openJupyterServerDialog } from './chrome/jupyter-server-dialog';
 import { applyTheme, effectiveTheme, storedTheme } from './chrome/theme';
 import { Toasts } from './chrome/toasts';
 import { Toolbar } from './chrome/toolbar';
@@ -245,6 +246,21 @@ export async function startApp(
     if (guest.code) showCode(guest.code);
   } else {
     toolbar.showHostSharing();
+    toolbar.kernelPicker.offerSources({
+      connect: () =>
+        openJupyterServerDialog(async (url, token) => {
+          const reply = await client.request({ type: 'kernel-server', url, token });
+          const { ok, message = null } = reply;
+          testEvent({ type: 'reply', request: 'kernel-server', ok, message });
+          return ok ? null : (message ?? 'refused by the host');
+        }),
+      useLocal: () =>
+        void request('Cannot use this computer’s kernels', {
+          type: 'kernel-server',
+          url: null,
+          token: '',
+        }),
+    });
     // A pairbook:// link the system handed the app is untrusted: the person sees it and decides.
     platform.onDesktopEvent('join-link', (link) => void join(link.href, true));
     platform.onDesktopEvent('sharing', (state) => {

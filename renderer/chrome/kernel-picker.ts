@@ -10,6 +10,14 @@ import { h } from './modal';
 const CHEVRON =
   '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4.5 6.5l3.5 3.5 3.5-3.5" fill="none" stroke="currentColor" stroke-width="1.5" stroke-linecap="round" stroke-linejoin="round"/></svg>';
 
+/** Where the host may take kernels from: shown at the end of the menu, for the host only. */
+export interface KernelSources {
+  /** "Connect to a Jupyter server…". */
+  connect(): void;
+  /** "Use this computer's kernels", offered while the kernels are a server's. */
+  useLocal(): void;
+}
+
 /**
  * The kernel's status in the toolbar as a button ("Python 3 (ipykernel) · Idle", or "No kernel —
  * choose one") that opens a menu of the kernels the host offers, the current one checked, as
@@ -25,6 +33,7 @@ export class KernelPicker {
   private readonly menu = h('div', 'kernel-menu', 'kernel-menu');
   private allowed = true;
   private refusal = '';
+  private sources: KernelSources | null = null;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -59,6 +68,12 @@ export class KernelPicker {
     this.refusal = why;
     if (!allowed) this.close(false);
     this.paint();
+  }
+
+  /** Lets this person (the host) choose where kernels come from, at the end of the menu. */
+  offerSources(sources: KernelSources): void {
+    this.sources = sources;
+    if (!this.menu.hidden) this.fillMenu();
   }
 
   /** Opens the menu and focuses the current kernel (or the first). */
@@ -139,18 +154,53 @@ export class KernelPicker {
       });
       return item;
     });
+    const listed: HTMLElement[] = items;
     if (items.length === 0) {
       const none = h('div', 'kernel-menu-empty', 'kernel-menu-empty');
       none.textContent = 'The host offers no kernels to choose from';
-      this.menu.replaceChildren(heading, none);
-      return;
+      listed.push(none);
     }
-    this.menu.replaceChildren(heading, ...items);
-    if (focused) items.find((i) => i.dataset.name === focused)?.focus();
+    this.menu.replaceChildren(heading, ...listed, ...this.sourceItems(server));
+    if (focused)
+      this.items()
+        .find((i) => i.dataset.name === focused)
+        ?.focus();
+  }
+
+  private sourceItems(server: string | undefined): HTMLElement[] {
+    const sources = this.sources;
+    if (!sources) return [];
+    const action = (testId: string, text: string, run: () => void) => {
+      const item = h('button', 'kernel-source', testId, text);
+      item.type = 'button';
+      item.setAttribute('role', 'menuitem');
+      item.dataset.name = testId;
+      item.tabIndex = -1;
+      item.addEventListener('click', () => {
+        this.close();
+        run();
+      });
+      return item;
+    };
+    const separator = h('div', 'kernel-menu-separator');
+    separator.setAttribute('role', 'separator');
+    return [
+      separator,
+      action(
+        'kernel-connect-server',
+        server ? 'Connect to another Jupyter server…' : 'Connect to a Jupyter server…',
+        () => sources.connect(),
+      ),
+      ...(server
+        ? [action('kernel-use-local', 'Use this computer’s kernels', () => sources.useLocal())]
+        : []),
+    ];
   }
 
   private items(): HTMLElement[] {
-    return [...this.menu.querySelectorAll<HTMLElement>('[role="menuitemradio"]')];
+    return [
+      ...this.menu.querySelectorAll<HTMLElement>('[role="menuitemradio"], [role="menuitem"]'),
+    ];
   }
 
   private onMenuKey(e: KeyboardEvent): void {

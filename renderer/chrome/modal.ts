@@ -12,6 +12,13 @@ export function h<K extends keyof HTMLElementTagNameMap>(
   return e;
 }
 
+/** A form field: `control` under its label. */
+export function labelled(label: string, control: HTMLElement): HTMLElement {
+  const f = h('label', 'field');
+  f.append(h('span', 'field-label', undefined, label), control);
+  return f;
+}
+
 /**
  * A modal dialog (a native <dialog>: focus stays inside, Escape closes it) with a title, a body
  * and a footer. `close()` removes it; idempotent.

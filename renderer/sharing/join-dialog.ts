@@ -4,7 +4,7 @@
 // host's own window (its Join button, or a pairbook:// link it was handed) opens the guest page
 // in a new tab or window; that page does not ask the same person the same thing again.
 import { type Invite, parseInvite } from '../../protocol/invite';
-import { Modal, h } from '../chrome/modal';
+import { Modal, h, labelled } from '../chrome/modal';
 
 /** Where the display name is remembered. */
 export const NAME_KEY = 'pairbook:name';
@@ -163,10 +163,4 @@ function hostOf(url: string): string {
   } catch {
     return url; // parseInvite accepted it, so this does not happen; show it as it is
   }
-}
-
-function labelled(label: string, control: HTMLElement): HTMLElement {
-  const f = h('label', 'field');
-  f.append(h('span', 'field-label', undefined, label), control);
-  return f;
 }

@@ -139,3 +139,47 @@ test("runs cells on a Jupyter server's kernel, and the toolbar says where it run
   await nb.page.screenshot({ path: test.info().outputPath('jupyter-server-kernel.png') });
   await nb.page.keyboard.press('Escape');
 });
+
+test('the host moves the kernel to a Jupyter server from the menu, and back to this computer', async ({
+  notebook: nb,
+}) => {
+  test.setTimeout(90_000);
+  server = await startJupyterServer();
+  const where = new URL(server.baseUrl).host;
+  shell = await startShell(
+    notebook([codeCell('who', "import os\nprint('kernel parent', os.getppid())")]),
+    { kernel: true },
+  );
+  await nb.open(shell.url);
+  await expect(nb.kernelPicker).toHaveText('Python 3 (ipykernel) · Idle', { timeout: 30_000 });
+
+  await nb.kernelPicker.click();
+  await nb.page.getByTestId('kernel-connect-server').click();
+  const dialog = nb.page.getByTestId('jupyter-server-dialog');
+  await expect(dialog).toBeVisible();
+  await dialog.getByTestId('jupyter-server-url').fill(server.baseUrl);
+  await dialog.getByTestId('jupyter-server-token').fill('not-the-token');
+  await dialog.getByTestId('jupyter-server-connect').click();
+  await expect(dialog.getByTestId('jupyter-server-error')).toHaveText(
+    /could not list the kernels of the Jupyter server at .*check the URL, the token/,
+  );
+  await expect(nb.kernelPicker).toHaveText('Python 3 (ipykernel) · Idle');
+  await nb.page.screenshot({ path: test.info().outputPath('jupyter-server-dialog.png') });
+
+  await dialog.getByTestId('jupyter-server-token').fill('');
+  await dialog.getByTestId('jupyter-server-url').fill(`${server.baseUrl}lab?token=${server.token}`);
+  await dialog.getByTestId('jupyter-server-connect').click();
+  await expect(dialog).toBeHidden({ timeout: 30_000 });
+  await expect(nb.kernelPicker).toHaveText(`Python 3 (ipykernel) on ${where} · Idle`);
+  await nb.cell(0).getByTestId('cell-run-button').click();
+  await expect(nb.cell(0).getByTestId('output-stream')).toHaveText(`kernel parent ${server.pid}\n`);
+
+  await nb.kernelPicker.click();
+  await expect(nb.page.getByTestId('kernel-connect-server')).toHaveText(
+    'Connect to another Jupyter server…',
+  );
+  await nb.page.screenshot({ path: test.info().outputPath('kernel-menu-server.png') });
+  await nb.page.getByTestId('kernel-use-local').click();
+  await expect(nb.kernelPicker).toHaveText('Python 3 (ipykernel) · Idle', { timeout: 30_000 });
+  await expect.poll(() => server!.kernelIds()).toEqual([]);
+});
