@@ -46,6 +46,15 @@ export function describeJupyterServer(address: JupyterServerAddress): string {
   return `${url.host}${url.pathname === '/' ? '' : url.pathname.replace(/\/$/, '')}`;
 }
 
+/**
+ * What went wrong talking to the server at `address`, for people to read: a library's message
+ * may quote a URL, which carries the token (appendToken), so the token is cut out.
+ */
+export function serverProblem(address: JupyterServerAddress, e: unknown): string {
+  const text = e instanceof Error ? e.message : String(e);
+  return address.token ? text.replaceAll(address.token, '…') : text;
+}
+
 /** @jupyterlab/services settings for `address`, with Node's WebSocket. */
 export function jupyterServerSettings(address: JupyterServerAddress): ServerConnection.ISettings {
   return ServerConnection.makeSettings({

@@ -21,6 +21,7 @@ import {
   type JupyterServerAddress,
   describeJupyterServer,
   jupyterServerSettings,
+  serverProblem,
 } from './jupyter-server-address';
 
 /** How long restart() waits for a restart the Jupyter server started on its own. */
@@ -208,7 +209,7 @@ export class JupyterServerKernel implements Kernel {
     } catch (e) {
       throw kernelError(
         'kernel-dead',
-        `the kernel stopped before this execution finished (${e instanceof Error ? e.message : String(e)}) — run it again`,
+        `the kernel stopped before this execution finished (${serverProblem(this.options, e)}) — run it again`,
       );
     } finally {
       options.signal?.removeEventListener('abort', onAbort);
@@ -296,7 +297,7 @@ export class JupyterServerKernel implements Kernel {
     return kernelError(
       'kernel-server-error',
       `could not ${what} on the Jupyter server at ${describeJupyterServer(this.options)} ` +
-        `(${e instanceof Error ? e.message : String(e)}) — check the URL, the token and that the server runs`,
+        `(${serverProblem(this.options, e)}) — check the URL, the token and that the server runs`,
     );
   }
 }

@@ -4,6 +4,7 @@ import {
   type JupyterServerAddress,
   describeJupyterServer,
   jupyterServerSettings,
+  serverProblem,
 } from './jupyter-server-address';
 
 /** A kernelspec a Jupyter server can start. */
@@ -30,7 +31,7 @@ export async function listServerKernelSpecs(
     throw kernelError(
       'kernel-server-error',
       `could not list the kernels of the Jupyter server at ${describeJupyterServer(address)} ` +
-        `(${e instanceof Error ? e.message : String(e)}) — check the URL, the token and that ` +
+        `(${serverProblem(address, e)}) — check the URL, the token and that ` +
         'the server runs',
     );
   }

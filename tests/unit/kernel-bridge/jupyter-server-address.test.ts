@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import {
   describeJupyterServer,
   parseJupyterServerAddress,
+  serverProblem,
 } from '../../../kernel-bridge/jupyter-server/jupyter-server-address';
 
 describe('parseJupyterServerAddress', () => {
@@ -38,6 +39,18 @@ describe('describeJupyterServer', () => {
     ).toBe('hub.example.org/user/ada');
     expect(describeJupyterServer({ baseUrl: 'http://127.0.0.1:8888/', token: 's3cret' })).toBe(
       '127.0.0.1:8888',
+    );
+  });
+});
+
+describe('serverProblem', () => {
+  it('cuts the token out of a message that quotes a URL', () => {
+    const address = { baseUrl: 'http://gpu-box:8888/', token: 's3cret' };
+    const e = new Error(
+      'connect ECONNREFUSED ws://gpu-box:8888/api/kernels/1/channels?token=s3cret',
+    );
+    expect(serverProblem(address, e)).toBe(
+      'connect ECONNREFUSED ws://gpu-box:8888/api/kernels/1/channels?token=…',
     );
   });
 });
