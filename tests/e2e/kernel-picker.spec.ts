@@ -2,13 +2,14 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { type JupyterServer, startJupyterServer } from '../helpers/jupyter-server';
+import type { NotebookPage } from './support/notebook-page';
 import { type Shell, startShell } from './support/shell';
 import { expect, test } from './support/test';
 import { codeCell, notebook } from './support/notebooks';
 import { Guest, HostSharing } from './support/sharing';
 
 let shell: Shell | null = null;
-let server: JupyterServer | null = null;
+let serverToStop: JupyterServer | null = null;
 const guests: Guest[] = [];
 // A second kernelspec, found through JUPYTER_PATH (the shell inherits this process's env): the
 // same ipykernel, told apart by an environment variable its kernel.json sets.
@@ -41,8 +42,8 @@ test.afterEach(async ({ page }) => {
   await page.close();
   await shell?.stop();
   shell = null;
-  await server?.stop();
-  server = null;
+  await serverToStop?.stop();
+  serverToStop = null;
 });
 
 test('picks a kernel from the toolbar with the keyboard, runs a cell on it and saves the choice', async ({
@@ -112,24 +113,38 @@ test('an editor sees the kernel but cannot change it, and is told why', async ({
   await ada.page.screenshot({ path: test.info().outputPath('kernel-picker-editor.png') });
 });
 
+// A notebook whose one cell prints the process its kernel runs under.
+const whoRuns = notebook([codeCell('who', "import os\nprint('kernel parent', os.getppid())")]);
+
+/** Starts a Jupyter server for this test (stopped after it). */
+async function startServer(): Promise<{ server: JupyterServer; where: string; link: string }> {
+  const started = await startJupyterServer();
+  serverToStop = started;
+  return {
+    server: started,
+    where: new URL(started.baseUrl).host,
+    link: `${started.baseUrl}lab?token=${started.token}`,
+  };
+}
+
+/** Runs whoRuns' cell and expects its kernel to be a child of process `pid`. */
+async function expectRunUnder(nb: NotebookPage, pid: number): Promise<void> {
+  await nb.cell(0).getByTestId('cell-run-button').click();
+  await expect(nb.cell(0).getByTestId('output-stream')).toHaveText(`kernel parent ${pid}\n`);
+}
+
 test("runs cells on a Jupyter server's kernel, and the toolbar says where it runs", async ({
   notebook: nb,
 }) => {
   test.setTimeout(90_000);
-  server = await startJupyterServer();
-  const where = new URL(server.baseUrl).host;
-  shell = await startShell(
-    notebook([codeCell('who', "import os\nprint('kernel parent', os.getppid())")]),
-    { kernel: true, jupyterServer: `${server.baseUrl}lab?token=${server.token}` },
-  );
+  const { server, where, link } = await startServer();
+  shell = await startShell(whoRuns, { kernel: true, jupyterServer: link });
   await nb.open(shell.url);
   await expect(nb.kernelPicker).toHaveText(`Python 3 (ipykernel) on ${where} · Idle`, {
     timeout: 30_000,
   });
   expect(await server.kernelIds()).toHaveLength(1);
-
-  await nb.cell(0).getByTestId('cell-run-button').click();
-  await expect(nb.cell(0).getByTestId('output-stream')).toHaveText(`kernel parent ${server.pid}\n`);
+  await expectRunUnder(nb, server.pid);
 
   await nb.kernelPicker.click();
   await expect(nb.page.getByTestId('kernel-menu-title')).toHaveText(`Change kernel · on ${where}`);
@@ -144,12 +159,8 @@ test('the host moves the kernel to a Jupyter server from the menu, and back to t
   notebook: nb,
 }) => {
   test.setTimeout(90_000);
-  server = await startJupyterServer();
-  const where = new URL(server.baseUrl).host;
-  shell = await startShell(
-    notebook([codeCell('who', "import os\nprint('kernel parent', os.getppid())")]),
-    { kernel: true },
-  );
+  const { server, where, link } = await startServer();
+  shell = await startShell(whoRuns, { kernel: true });
   await nb.open(shell.url);
   await expect(nb.kernelPicker).toHaveText('Python 3 (ipykernel) · Idle', { timeout: 30_000 });
 
@@ -167,12 +178,11 @@ test('the host moves the kernel to a Jupyter server from the menu, and back to t
   await nb.page.screenshot({ path: test.info().outputPath('jupyter-server-dialog.png') });
 
   await dialog.getByTestId('jupyter-server-token').fill('');
-  await dialog.getByTestId('jupyter-server-url').fill(`${server.baseUrl}lab?token=${server.token}`);
+  await dialog.getByTestId('jupyter-server-url').fill(link);
   await dialog.getByTestId('jupyter-server-connect').click();
   await expect(dialog).toBeHidden({ timeout: 30_000 });
   await expect(nb.kernelPicker).toHaveText(`Python 3 (ipykernel) on ${where} · Idle`);
-  await nb.cell(0).getByTestId('cell-run-button').click();
-  await expect(nb.cell(0).getByTestId('output-stream')).toHaveText(`kernel parent ${server.pid}\n`);
+  await expectRunUnder(nb, server.pid);
 
   await nb.kernelPicker.click();
   await expect(nb.page.getByTestId('kernel-connect-server')).toHaveText(
@@ -181,5 +191,5 @@ test('the host moves the kernel to a Jupyter server from the menu, and back to t
   await nb.page.screenshot({ path: test.info().outputPath('kernel-menu-server.png') });
   await nb.page.getByTestId('kernel-use-local').click();
   await expect(nb.kernelPicker).toHaveText('Python 3 (ipykernel) · Idle', { timeout: 30_000 });
-  await expect.poll(() => server!.kernelIds()).toEqual([]);
+  await expect.poll(() => server.kernelIds()).toEqual([]);
 });
