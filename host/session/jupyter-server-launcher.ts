@@ -5,6 +5,7 @@ import {
   kernelError,
   listServerKernelSpecs,
 } from '../../kernel-bridge';
+import { isKernelName } from '../../protocol/hub-messages';
 import type { KernelChoice } from '../../protocol/runtime-state';
 import type { KernelLauncher } from './notebook-kernel';
 
@@ -15,8 +16,11 @@ import type { KernelLauncher } from './notebook-kernel';
  */
 export function jupyterServerLauncher(address: JupyterServerAddress): KernelLauncher {
   const server = describeJupyterServer(address);
+  // Only names a change-kernel request can carry (Jupyter's own rule) are offered.
   const list = async (): Promise<KernelChoice[]> =>
-    (await listServerKernelSpecs(address)).map((spec) => ({ ...spec, server }));
+    (await listServerKernelSpecs(address))
+      .filter((spec) => isKernelName(spec.name))
+      .map((spec) => ({ ...spec, server }));
   return {
     list,
     async create(name) {
