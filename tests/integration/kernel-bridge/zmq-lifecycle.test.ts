@@ -12,7 +12,9 @@ const deaths: string[] = [];
 
 beforeAll(async () => {
   spec = await findKernelSpec('python3');
-  kernel = new ZmqKernel(spec, { heartbeatTimeoutMs: 2000, logger: () => undefined });
+  // Short enough for the frozen-kernel test, long enough (3 pings) that a loaded machine's late
+  // echo is not taken for death.
+  kernel = new ZmqKernel(spec, { heartbeatTimeoutMs: 3000, logger: () => undefined });
   kernel.on('status', (s) => statuses.push(s));
   kernel.on('died', (reason) => deaths.push(reason));
   await kernel.start();
@@ -26,11 +28,17 @@ afterAll(() => kernel?.shutdown());
  */
 function startRunning(code: string, on: ZmqKernel = kernel, signal?: AbortSignal) {
   let started!: () => void;
-  const running = new Promise<void>((resolve) => (started = resolve));
+  let failed!: (e: unknown) => void;
+  const running = new Promise<void>((resolve, reject) => ((started = resolve), (failed = reject)));
   const reply = on.execute(`print("running", flush=True)\n${code}`, {
     signal,
-    onIopub: (m) => m.header.msg_type === 'stream' && started(),
+    onIopub: (m) =>
+      m.header.msg_type === 'stream' &&
+      String((m.content as { text?: unknown }).text).includes('running') &&
+      started(),
   });
+  // A kernel that dies first fails the test with its reason, rather than leaving it waiting.
+  reply.catch(failed);
   return { running, reply };
 }
 
