@@ -33,7 +33,10 @@ export interface KernelChoice {
 /** One run of a cell: who asked, when (ms since epoch), and when it ended (null while queued or running). */
 export interface CellRun {
   cellId: string;
+  /** The display name of who asked. */
   by: string;
+  /** The hub's peer id of the guest who asked; absent when the host's own window asked. */
+  peer?: string;
   requestedAt: number;
   startedAt: number | null;
   endedAt: number | null;

@@ -235,7 +235,10 @@ export async function startApp(
     return false;
   };
   if (guest) {
-    guest.on('welcome', (w) => applyRole(w.role));
+    guest.on('welcome', (w) => {
+      participants.setSelfPeer(w.peerId);
+      applyRole(w.role);
+    });
     guest.on('role', (r) => applyRole(r));
     const showCode = (code: string) => {
       participants.setSelfCode(code);

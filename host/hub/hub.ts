@@ -37,7 +37,7 @@ import { DataChannelTransport } from './transports/data-channel-transport';
 export interface HubSession {
   readonly doc: Y.Doc;
   readonly awareness: Awareness;
-  attach(transport: Transport, who: { name: string }): () => void;
+  attach(transport: Transport, who: { name: string; peer?: string }): () => void;
 }
 
 /** Options of a Hub. */
@@ -413,7 +413,7 @@ export class Hub extends ObservableV2<HubEvents> {
       role: () => peer.info.role,
       onDropped: (reason) => this.emit('dropped', [{ ...peer.info }, reason]),
     });
-    peer.detach = this.session.attach(guarded, { name: peer.info.name });
+    peer.detach = this.session.attach(guarded, { name: peer.info.name, peer: peer.info.peerId });
     this.emit('join', [{ ...peer.info }]);
   }
 

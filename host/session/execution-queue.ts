@@ -20,6 +20,8 @@ export const OUTPUT_BATCH_MS = 50;
 export interface Requester {
   /** Display name shown as "run by". */
   name: string;
+  /** The hub's peer id of a guest; absent for the host's own clients. */
+  peer?: string;
   /** Asks this person to answer an input() prompt; rejects if they leave. */
   askInput?: (prompt: InputRequestContent, signal: AbortSignal) => Promise<string>;
 }
@@ -77,6 +79,7 @@ export class ExecutionQueue {
       this.queue.push({
         cellId: id,
         by: requester.name,
+        ...(requester.peer ? { peer: requester.peer } : {}),
         requestedAt: now,
         startedAt: null,
         endedAt: null,
@@ -289,6 +292,6 @@ export class ExecutionQueue {
 }
 
 function publicRun(run: QueuedRun): CellRun {
-  const { cellId, by, requestedAt, startedAt, endedAt } = run;
-  return { cellId, by, requestedAt, startedAt, endedAt };
+  const { cellId, by, peer, requestedAt, startedAt, endedAt } = run;
+  return { cellId, by, ...(peer ? { peer } : {}), requestedAt, startedAt, endedAt };
 }

@@ -32,6 +32,12 @@ import { Journal } from './journal';
 export const AUTOSAVE_DELAY_MS = 1000;
 /** Journal size past which a save starts it over from the saved state. */
 export const JOURNAL_COMPACT_BYTES = 4 * 1024 * 1024;
+/** Who a client is: the name others see, and the hub's peer id of a guest. */
+export interface Who {
+  name: string;
+  peer?: string;
+}
+
 /** Transaction origin of reload(): the document replaced by the file on disk. */
 export const RELOAD_ORIGIN = 'pairbook:reload';
 
@@ -128,10 +134,10 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
    * Attaches a client over `transport`: y-protocols sync and awareness until either side closes.
    * Returns a function that detaches it.
    */
-  attach(transport: Transport, who: { name: string } = { name: 'Host' }): () => void {
+  attach(transport: Transport, who: Who = { name: 'Host' }): () => void {
     const client: Client = { transport, notify: (n) => transport.send(encodeNotice(n)) };
     this.clients.add(client);
-    const handler: RequestHandler = (request, c) => this.handleRequest(request, c, who.name);
+    const handler: RequestHandler = (request, c) => this.handleRequest(request, c, who);
     const detach = attachSyncClient(this.doc, this.awareness, transport, handler);
     const offClose = transport.onClose(() => this.clients.delete(client));
     return () => {
@@ -154,7 +160,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   private async handleRequest(
     request: ClientRequest,
     client: Client,
-    name: string,
+    who: Who,
   ): Promise<RequestOutcome> {
     // The hub's guard refuses guests first; this is the second line, and words the replies.
     const role = roleOf(client.transport);
@@ -187,7 +193,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     const queue = this.kernels.execution;
     if (!queue) return { ok: false, code: 'no-kernel', message: this.kernels.unavailable };
     if (request.type === 'run') {
-      queue.enqueue(request.cellIds, this.requester(name, client));
+      queue.enqueue(request.cellIds, this.requester(who, client));
     } else if (request.type === 'interrupt') await queue.interrupt();
     else await queue.restart();
     return { ok: true };
@@ -227,9 +233,10 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   }
 
   // A requester whose input() prompts go to the client that asked for the run, and only to it.
-  private requester(name: string, client: Client): Requester {
+  private requester({ name, peer }: Who, client: Client): Requester {
     return {
       name,
+      ...(peer ? { peer } : {}),
       askInput: (prompt, signal) =>
         new Promise<string>((resolve, reject) => {
           const inputId = randomUUID();

@@ -73,6 +73,7 @@ export class ParticipantsPanel {
   private sharing: SharingState | null = null;
   private selfState: 'connected' | 'reconnecting' | 'ended' = 'connected';
   private selfCode: string | null = null;
+  private selfPeer: string | null = null;
   private sharingVersion = 0;
   private shown = '';
   private readonly roles = new Map<number, { name: string; role: Role | null }>();
@@ -101,6 +102,12 @@ export class ParticipantsPanel {
   /** This guest's verification code, shown on their own row to read aloud with the host. */
   setSelfCode(code: string): void {
     this.selfCode = code;
+    this.render();
+  }
+
+  /** This guest's peer id, from the hub's welcome: their own runs carry it. */
+  setSelfPeer(peerId: string): void {
+    this.selfPeer = peerId;
     this.render();
   }
 
@@ -162,7 +169,7 @@ export class ParticipantsPanel {
     // rebuild it only when something it shows changed.
     const shown = JSON.stringify([
       people,
-      people.map((p) => [p.activeCell && this.o.cellNumber(p.activeCell), this.runningBy(p.name)]),
+      people.map((p) => [p.activeCell && this.o.cellNumber(p.activeCell), this.runningBy(p)]),
       this.sharingVersion,
       this.selfState,
       this.selfCode,
@@ -217,7 +224,7 @@ export class ParticipantsPanel {
     );
     const n = p.activeCell ? this.o.cellNumber(p.activeCell) : null;
     const where = h('span', 'participant-cell', 'participant-cell', n ? `cell ${n}` : '');
-    const runningCell = this.runningBy(p.name);
+    const runningCell = this.runningBy(p);
     const running = h(
       'span',
       'participant-running',
@@ -291,11 +298,15 @@ export class ParticipantsPanel {
     return b;
   }
 
-  // The number of the cell `name` is running now, from the host's run queue; null when none.
-  private runningBy(name: string): number | null {
+  // The number of the cell `p` is running now, from the host's run queue; null when none. A
+  // guest's run carries its peer id, so two guests of the same name are told apart.
+  private runningBy(p: { name: string; peerId: string | null; self: boolean }): number | null {
     const queue = (runtimeOf(this.o.doc).get(RUNTIME.queue) as CellRun[] | undefined) ?? [];
     const run = queue[0];
-    if (!run || run.by !== name || run.startedAt === null || run.endedAt !== null) return null;
+    if (!run || run.startedAt === null || run.endedAt !== null) return null;
+    const peer = p.self ? this.selfPeer : p.peerId;
+    const theirs = run.peer ? run.peer === peer : peer === null && run.by === p.name;
+    if (!theirs) return null;
     return this.o.cellNumber(run.cellId);
   }
 

@@ -96,11 +96,12 @@ test('three people read the same codes, follow each other without chasing, and s
   await ada.page.getByTestId('follow-stop').click();
   await expect(ada.page.getByTestId('follow-banner')).toBeHidden();
 
-  // Ada runs the slow first cell: everyone's list says she is running cell 1, until it ends.
+  // Ada runs the slow first cell: everyone's list says she is running cell 1 (her own row too,
+  // matched by the peer id the hub gave her), until it ends.
   await expect(ada.page.getByTestId('kernel-status')).toContainText('Idle', { timeout: 30_000 });
   await ada.nb.cell(0).scrollIntoViewIfNeeded();
   await ada.nb.cell(0).getByTestId('cell-run-button').click();
-  for (const page of [host.page, bob.page]) {
+  for (const page of [host.page, bob.page, ada.page]) {
     await expect(
       page.getByTestId('participant').filter({ hasText: 'Ada' }).getByTestId('participant-running'),
     ).toHaveText('running cell 1');

@@ -3,6 +3,7 @@ import { WebSocket } from 'ws';
 import * as Y from 'yjs';
 import { startLocalKernel } from '../../../host/session/kernel-choice';
 import { splitFrames } from '../../../protocol/framing';
+import { type CellRun, RUNTIME, runtimeOf } from '../../../protocol/runtime-state';
 import { cellsOf } from '../../../protocol/ydoc-nbformat';
 import type { HubClient } from '../../../renderer/connection/hub-client';
 import { codeCell, notebook, sampleNotebook } from '../../helpers/notebooks';
@@ -43,6 +44,13 @@ describe("running cells on the host's kernel", () => {
       for (const d of [r.doc, e.doc, host.session.doc]) {
         await until(() => outputs(d).includes('42\\n'), 30_000, 'output reaches every peer');
       }
+      // The run names the runner by the hub's peer id too, so two guests of one name differ.
+      const runnerId = host.hub.guests().find((g) => g.name === 'Runner')?.peerId;
+      const lastRun = () =>
+        (runtimeOf(e.doc).get(RUNTIME.lastRuns) as Y.Map<CellRun> | undefined)?.get('c');
+      await until(() => lastRun() !== undefined, 30_000, 'the run is recorded');
+      expect(lastRun()).toMatchObject({ by: 'Runner', peer: runnerId });
+      expect(runnerId).toBeTruthy();
       r.client.destroy();
       e.client.destroy();
     } finally {
