@@ -24,6 +24,13 @@ export class KernelChannels {
   private readonly sockets: Record<Channel, Dealer | Subscriber>;
   private readonly sending = new Map<SendChannel, Promise<unknown>>();
   private closed = false;
+  /**
+   * Resolves once every socket has completed its ZMTP handshake with the kernel. Until then the
+   * kernel's stdin ROUTER does not know our routing id and silently drops an input_request, and
+   * IOPub messages are lost: answering on shell does not prove the other sockets are connected
+   * (each retries its connection on its own timer while the kernel starts).
+   */
+  readonly connected: Promise<void>;
 
   constructor(
     private readonly info: ConnectionInfo,
@@ -51,7 +58,18 @@ export class KernelChannels {
       stdin: info.stdin_port,
       iopub: info.iopub_port,
     };
-    for (const channel of Object.keys(port) as Channel[]) {
+    const channels = Object.keys(port) as Channel[];
+    // The monitors stay open with their sockets: closing one from its own listener stalls the
+    // socket's next close (zeromq 6.8), and a restart with it.
+    this.connected = Promise.all(
+      channels.map(
+        (channel) =>
+          new Promise<void>((resolve) =>
+            this.sockets[channel].events.on('handshake', () => resolve()),
+          ),
+      ),
+    ).then(() => undefined);
+    for (const channel of channels) {
       this.sockets[channel].connect(`tcp://${info.ip}:${port[channel]}`);
       void this.receive(channel, this.sockets[channel]);
     }

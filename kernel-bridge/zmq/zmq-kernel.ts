@@ -285,6 +285,7 @@ export class ZmqKernel implements Kernel {
     return new Promise((resolve, reject) => {
       let info: KernelInfoReplyContent | null = null;
       let sawIopub = false;
+      let connected = false;
       const finish = (error: Error | null) => {
         clearInterval(nudge);
         clearTimeout(timeout);
@@ -293,7 +294,8 @@ export class ZmqKernel implements Kernel {
         if (error) reject(error);
         else resolve(info!);
       };
-      const check = () => info && sawIopub && finish(null);
+      const check = () => info && sawIopub && connected && finish(null);
+      void running.channels.connected.then(() => ((connected = true), check()));
       const off = this.events.on('iopub', () => ((sawIopub = true), check()));
       const ask = () => {
         const { msg_id } = running.channels.send('shell', 'kernel_info_request', {});

@@ -160,3 +160,31 @@ describe('ZmqKernel message signatures', () => {
     expect(dropped[0]!.context).toMatchObject({ channel: 'iopub', kernel: 'python3' });
   });
 });
+
+describe('a kernel that has just started', () => {
+  it('prompts for input() and shows the first output of a cell run the moment it is ready', async () => {
+    // Each socket connects on its own retry timer while the kernel starts; until stdin's
+    // handshake, the kernel drops an input_request, and the cell would wait for ever. Fresh
+    // kernels, several times, to meet the race.
+    for (let round = 0; round < 4; round++) {
+      const fresh = new ZmqKernel(await findKernelSpec('python3'), { logger: () => undefined });
+      try {
+        await fresh.start();
+        const cell = new CellOutputs();
+        const prompts: string[] = [];
+        const reply = await fresh.execute('print("before"); print("hi", input("name? "))', {
+          onIopub: (m) => cell.handle(m),
+          onInputRequest: async (request) => (prompts.push(request.prompt), 'Ada'),
+          inputTimeoutMs: 10_000,
+        });
+        expect(reply.status, `round ${round}`).toBe('ok');
+        expect(prompts).toEqual(['name? ']);
+        expect(cell.outputs).toEqual([
+          { output_type: 'stream', name: 'stdout', text: 'before\nhi Ada\n' },
+        ]);
+      } finally {
+        await fresh.shutdown();
+      }
+    }
+  });
+});
