@@ -1,5 +1,19 @@
 import { Modal, h, labelled } from './modal';
 
+/** Where the last server connected to is remembered, without its token. */
+export const LAST_SERVER_KEY = 'pairbook:jupyter-server';
+
+/** `link` without its token, to remember or show; '' when it is not a URL. */
+function withoutToken(link: string): string {
+  try {
+    const url = new URL(link);
+    url.searchParams.delete('token');
+    return url.href;
+  } catch {
+    return '';
+  }
+}
+
 /** Connects to a server; resolves with null once connected, or with what went wrong. */
 export type ConnectToServer = (url: string, token: string) => Promise<string | null>;
 
@@ -7,6 +21,7 @@ export type ConnectToServer = (url: string, token: string) => Promise<string | n
  * Asks the host for a Jupyter server (the link it prints, e.g. `http://gpu-box:8888/lab?token=…`,
  * or its URL and a token) and calls `connect`. The dialog stays open, saying "Connecting…" and
  * then what went wrong, until the host is connected or closes it. The host checks the address.
+ * The last server connected to is offered again, without its token (never stored).
  */
 export function openJupyterServerDialog(connect: ConnectToServer): void {
   const modal = new Modal('Run the kernel on a Jupyter server', 'jupyter-server-dialog');
@@ -14,6 +29,7 @@ export function openJupyterServerDialog(connect: ConnectToServer): void {
   url.placeholder = 'http://gpu-box:8888/lab?token=…';
   url.spellcheck = false;
   url.setAttribute('autocomplete', 'url');
+  url.value = localStorage.getItem(LAST_SERVER_KEY) ?? '';
   const token = h('input', 'text-field', 'jupyter-server-token');
   token.type = 'password';
   token.placeholder = 'Only if the link has none';
@@ -46,7 +62,10 @@ export function openJupyterServerDialog(connect: ConnectToServer): void {
     void connect(url.value.trim(), token.value).then((why) => {
       submit.disabled = false;
       submit.textContent = 'Connect';
-      if (why === null) return modal.close();
+      if (why === null) {
+        localStorage.setItem(LAST_SERVER_KEY, withoutToken(url.value.trim()));
+        return modal.close();
+      }
       problem.textContent = why;
       problem.hidden = false;
     });
@@ -54,5 +73,5 @@ export function openJupyterServerDialog(connect: ConnectToServer): void {
   modal.body.append(form);
   modal.footer.append(h('div', 'spacer'), submit);
   modal.show();
-  url.focus();
+  (url.value ? token : url).focus();
 }

@@ -192,4 +192,13 @@ test('the host moves the kernel to a Jupyter server from the menu, and back to t
   await nb.page.getByTestId('kernel-use-local').click();
   await expect(nb.kernelPicker).toHaveText('Python 3 (ipykernel) · Idle', { timeout: 30_000 });
   await expect.poll(() => server.kernelIds()).toEqual([]);
+
+  // The server is offered again, without its token.
+  await nb.kernelPicker.click();
+  await nb.page.getByTestId('kernel-connect-server').click();
+  await expect(dialog.getByTestId('jupyter-server-url')).toHaveValue(`${server.baseUrl}lab`);
+  await expect(dialog.getByTestId('jupyter-server-token')).toBeFocused();
+  expect(JSON.stringify(await nb.page.evaluate(() => ({ ...localStorage })))).not.toContain(
+    server.token,
+  );
 });
