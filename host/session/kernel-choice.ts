@@ -67,15 +67,22 @@ export function localKernelLauncher(cwd: string, search: KernelSpecSearch = {}):
 
 /**
  * Offers the kernels `launcher` can start to the notebook's kernel picker and starts the
- * notebook's own (see chooseKernel). When it cannot be created, the picker says so and offers
- * the others; when it cannot start, it shows dead with what to do. Either way the promise rejects
- * with the reason.
+ * notebook's own (see chooseKernel). When they cannot be listed, or it cannot be created, the
+ * toolbar says why (and the picker offers the others); when it cannot start, it shows dead with
+ * what to do. Either way the promise rejects with the reason.
  */
 export async function startKernel(
   session: NotebookSession,
   launcher: KernelLauncher,
 ): Promise<void> {
-  const name = chooseKernel(session, await session.kernels.offer(launcher));
+  let choices: KernelChoice[];
+  try {
+    choices = await session.kernels.offer(launcher);
+  } catch (e) {
+    session.kernels.showNone((e as Error).message); // e.g. a Jupyter server that cannot be reached
+    throw e;
+  }
+  const name = chooseKernel(session, choices);
   let created;
   try {
     created = await launcher.create(name);

@@ -109,6 +109,28 @@ describe('kernels on a Jupyter server', () => {
   });
 });
 
+describe('a Jupyter server that cannot be reached', () => {
+  it('says why there is no kernel, for everyone, and what to check', async () => {
+    const path = writeNotebook(notebook([codeCell('a', ['1'])]));
+    const alone = await NotebookSession.open(path, { dataDir: tempDir(), autosaveDelayMs: 0 });
+    try {
+      // Port 9 (discard) on loopback: nothing listens there.
+      const nowhere = jupyterServerLauncher({ baseUrl: 'http://127.0.0.1:9/', token: 't' });
+      await expect(startKernel(alone, nowhere)).rejects.toMatchObject({
+        code: 'kernel-server-error',
+      });
+      expect(kernelOf(alone.doc)).toMatchObject({
+        status: 'none',
+        message: expect.stringMatching(
+          /Jupyter server at 127\.0\.0\.1:9 .*check the URL, the token and that the server runs/,
+        ),
+      });
+    } finally {
+      await alone.close();
+    }
+  });
+});
+
 describe('switching between this machine and a Jupyter server from the page', () => {
   let local: NotebookSession;
   let client: TestClient;
