@@ -154,12 +154,13 @@ export class KernelPicker {
       });
       return item;
     });
-    const listed: HTMLElement[] = items;
-    if (items.length === 0) {
-      const none = h('div', 'kernel-menu-empty', 'kernel-menu-empty');
-      none.textContent = 'The host offers no kernels to choose from';
-      listed.push(none);
-    }
+    const none = h(
+      'div',
+      'kernel-menu-empty',
+      'kernel-menu-empty',
+      'The host offers no kernels to choose from',
+    );
+    const listed = items.length > 0 ? items : [none];
     this.menu.replaceChildren(heading, ...listed, ...this.sourceItems(server));
     if (focused)
       this.items()
