@@ -62,6 +62,9 @@ export interface ZmqKernelOptions {
 
 interface Execution {
   options: ExecuteOptions;
+  content: ExecuteRequestContent;
+  /** Sent with no other execution pending, and not yet sent again (see dispatch). */
+  resendIfAborted: boolean;
   reply: ExecuteReplyContent | null;
   idle: boolean;
   idleTimer: NodeJS.Timeout | undefined;
@@ -211,6 +214,8 @@ export class ZmqKernel implements Kernel {
       const done = () => options.signal?.removeEventListener('abort', onAbort);
       this.executions.set(header.msg_id, {
         options,
+        content,
+        resendIfAborted: this.executions.size === 0,
         reply: null,
         idle: false,
         idleTimer: undefined,
@@ -370,7 +375,12 @@ export class ZmqKernel implements Kernel {
       case 'shell':
       case 'control': {
         if (execution && msg.header.msg_type === 'execute_reply') {
-          execution.reply = msg.content as unknown as ExecuteReplyContent;
+          const reply = msg.content as unknown as ExecuteReplyContent;
+          if (reply.status === 'aborted' && execution.resendIfAborted) {
+            this.resend(running, parent!, execution);
+            return;
+          }
+          execution.reply = reply;
           this.settle(parent!, execution);
           return;
         }
@@ -385,6 +395,30 @@ export class ZmqKernel implements Kernel {
         if (msg.header.msg_type === 'input_request') void this.answerInput(running, msg, execution);
         return;
     }
+  }
+
+  /**
+   * After a cell fails, ipykernel aborts every execute_request that reaches it before its queue
+   * is flushed, meaning requests already waiting behind the failed one. One sent after we saw
+   * that cell end, with nothing else pending, can still land in that window (a few ms; longer
+   * while the cell's threads hold the GIL) and would do nothing. Sent again, it lands after the
+   * flush.
+   */
+  private resend(running: Running, abortedId: string, execution: Execution): void {
+    this.executions.delete(abortedId);
+    clearTimeout(execution.idleTimer);
+    execution.idleTimer = undefined;
+    execution.idle = false;
+    execution.resendIfAborted = false;
+    this.logger(
+      'the kernel aborted a request sent after the previous cell ended; sending it again',
+      {
+        ...this.context(),
+        msgId: abortedId,
+      },
+    );
+    const header = running.channels.send('shell', 'execute_request', execution.content);
+    this.executions.set(header.msg_id, execution);
   }
 
   private settle(msgId: string, execution: Execution): void {
