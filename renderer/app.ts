@@ -2,6 +2,7 @@ import * as awarenessProtocol from 'y-protocols/awareness';
 import type { FileState, SharingState } from '../protocol/desktop-api';
 import { type Role, can, describeRole } from '../protocol/roles';
 import { serializeNotebook } from '../protocol/ydoc-nbformat';
+import { confirmAction } from './chrome/confirm-dialog';
 import { h } from './chrome/modal';
 import { openFileChangedDialog } from './chrome/file-changed-dialog';
 import { openJupyterServerDialog } from './chrome/jupyter-server-dialog';
@@ -371,7 +372,14 @@ export async function startApp(
     run: (cellIds) => mayRun() && void request('Cannot run', { type: 'run', cellIds }),
     save: () => void save(),
     interrupt: () => mayRun() && void request('Cannot interrupt', { type: 'interrupt' }),
-    restart: () => mayRun() && void request('Cannot restart', { type: 'restart' }),
+    restart: () =>
+      mayRun() &&
+      void confirmAction({
+        title: 'Restart the kernel?',
+        text: 'All variables are lost, and cells running or waiting to run are stopped.',
+        confirm: 'Restart',
+        testId: 'confirm-restart',
+      }).then((yes) => yes && request('Cannot restart', { type: 'restart' })),
     find: () => findBar?.open(),
     rendered: (cellId) => testEvent({ type: 'rendered', cellId }),
     activeCell: (cellId) => {

@@ -67,3 +67,51 @@ test('asks the person who ran a cell for input() and sends their answer to the k
   await expect(nb.cell(0).getByTestId('output-stream').last()).toContainText('hi Ada');
   await expect(prompt).toHaveCount(0);
 });
+
+test('interrupts a sleeping cell from the toolbar, and restarts the kernel once asked', async ({
+  notebook: nb,
+}) => {
+  test.setTimeout(60_000);
+  shell = await startShell(
+    notebook([
+      codeCell('set', 'x = 42'),
+      codeCell('sleepy', "import time\nprint('sleeping', flush=True)\ntime.sleep(60)"),
+      codeCell('show', 'print(x)'),
+    ]),
+    { kernel: true },
+  );
+  await nb.open(shell.url);
+  const status = nb.page.getByTestId('kernel-status');
+  await expect(status).toContainText('Idle', { timeout: 30_000 });
+  await nb.cell(0).getByTestId('cell-run-button').click();
+  await expect(nb.cell(0).getByTestId('cell-prompt')).toHaveText('[1]:');
+
+  await nb.cell(1).getByTestId('cell-run-button').click();
+  await expect(nb.cell(1).getByTestId('output-stream')).toHaveText('sleeping');
+  await expect(nb.cell(1).getByTestId('cell-prompt')).toHaveText('[*]:');
+  await expect(nb.cell(1).getByTestId('cell-last-run')).toContainText('Running for');
+  await expect(status).toContainText('Busy');
+  await nb.page.getByTestId('interrupt-button').click();
+  await expect(nb.cell(1).getByTestId('output-error')).toContainText('KeyboardInterrupt');
+  await expect(status).toContainText('Idle');
+
+  // Restart asks first; Cancel keeps the kernel and its variables.
+  await nb.page.getByTestId('restart-button').click();
+  const dialog = nb.page.getByTestId('confirm-restart');
+  await expect(dialog).toContainText('All variables are lost');
+  await expect(nb.page.getByTestId('confirm-restart-cancel')).toBeFocused();
+  await nb.page.screenshot({ path: test.info().outputPath('confirm-restart.png') });
+  await nb.page.getByTestId('confirm-restart-cancel').click();
+  await expect(dialog).toHaveCount(0);
+  await nb.cell(2).getByTestId('cell-run-button').click();
+  await expect(nb.cell(2).getByTestId('output-stream')).toHaveText('42');
+
+  await nb.page.getByTestId('restart-button').click();
+  const mark = await nb.eventCount();
+  await nb.page.getByTestId('confirm-restart-confirm').click();
+  expect((await nb.reply('restart', mark)).ok).toBe(true);
+  await expect(status).toContainText('Idle');
+  await nb.cell(2).getByTestId('cell-run-button').click();
+  await expect(nb.cell(2).getByTestId('output-error')).toContainText('NameError');
+  await expect(nb.cell(2).getByTestId('cell-prompt')).toHaveText('[1]:');
+});
