@@ -3,13 +3,7 @@ import { Hub } from '../hub/hub';
 import { PairbookError } from '../../protocol/errors';
 import { type GuestRole, isGuestRole } from '../../protocol/roles';
 import { isSignalingUrl } from '../../protocol/invite';
-import {
-  KERNEL_OPTIONS,
-  KERNEL_USAGE,
-  type KernelPlan,
-  kernelPlan,
-  startKernels,
-} from './kernel-options';
+import { KERNEL_OPTIONS, KERNEL_USAGE, kernelPlan, startKernels } from './kernel-options';
 import { NotebookSession } from '../session/notebook-session';
 import { dataDir } from './serve';
 
@@ -63,14 +57,8 @@ export async function host(args: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  let kernels: KernelPlan;
-  try {
-    kernels = kernelPlan(v);
-  } catch (e) {
-    if (!(e instanceof PairbookError)) throw e;
-    process.stderr.write(`pairbook host: ${e.message}\n`);
-    return 2;
-  }
+  const kernels = kernelPlan('host', v);
+  if (!kernels) return 2;
   const role: GuestRole = v.role;
   const json = v.json ?? false;
   const say = (event: string, fields: Record<string, unknown>, text: string) => {

@@ -1,5 +1,6 @@
 import { dirname } from 'node:path';
-import { parseJupyterServerAddress } from '../../kernel-bridge';
+import { type JupyterServerAddress, parseJupyterServerAddress } from '../../kernel-bridge';
+import { PairbookError } from '../../protocol/errors';
 import { jupyterServerLauncher } from '../session/jupyter-server-launcher';
 import { localKernelLauncher, startKernel } from '../session/kernel-choice';
 import type { KernelLauncher } from '../session/notebook-kernel';
@@ -24,15 +25,23 @@ export interface KernelPlan {
 
 /**
  * Reads --no-kernel and --jupyter-server (a Jupyter server's link as it prints it, or its base
- * URL with the token in $JUPYTER_TOKEN). Throws a PairbookError when the address is not one.
+ * URL with the token in $JUPYTER_TOKEN). When the address is not one, says so on stderr as
+ * `pairbook COMMAND: …` and returns null (the command exits 2).
  */
-export function kernelPlan(values: {
-  'no-kernel'?: boolean;
-  'jupyter-server'?: string;
-}): KernelPlan {
+export function kernelPlan(
+  command: string,
+  values: { 'no-kernel'?: boolean; 'jupyter-server'?: string },
+): KernelPlan | null {
   const server = values['jupyter-server'];
-  const address =
-    server === undefined ? null : parseJupyterServerAddress(server, process.env.JUPYTER_TOKEN);
+  let address: JupyterServerAddress | null = null;
+  try {
+    address =
+      server === undefined ? null : parseJupyterServerAddress(server, process.env.JUPYTER_TOKEN);
+  } catch (e) {
+    if (!(e instanceof PairbookError)) throw e;
+    process.stderr.write(`pairbook ${command}: ${e.message}\n`);
+    return null;
+  }
   return {
     start: !values['no-kernel'],
     launcherFor: (session) =>

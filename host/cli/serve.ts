@@ -5,13 +5,7 @@ import { parseArgs } from 'node:util';
 import { PairbookError } from '../../protocol/errors';
 import { BrowserShellServer } from '../browser-shell/browser-shell-server';
 import { ensureRendererBundle } from '../browser-shell/renderer-bundle';
-import {
-  KERNEL_OPTIONS,
-  KERNEL_USAGE,
-  type KernelPlan,
-  kernelPlan,
-  startKernels,
-} from './kernel-options';
+import { KERNEL_OPTIONS, KERNEL_USAGE, kernelPlan, startKernels } from './kernel-options';
 import { NotebookSession } from '../session/notebook-session';
 
 /** The app's data folder: `$PAIRBOOK_DATA_DIR`, else `~/.local/share/pairbook`. */
@@ -55,14 +49,8 @@ export async function serve(args: string[]): Promise<number> {
     process.stderr.write(USAGE);
     return 2;
   }
-  let kernels: KernelPlan;
-  try {
-    kernels = kernelPlan(parsed.values);
-  } catch (e) {
-    if (!(e instanceof PairbookError)) throw e;
-    process.stderr.write(`pairbook serve: ${e.message}\n`);
-    return 2;
-  }
+  const kernels = kernelPlan('serve', parsed.values);
+  if (!kernels) return 2;
   let session: NotebookSession;
   let distDir: string;
   try {
