@@ -11,6 +11,7 @@ import { Toasts } from './chrome/toasts';
 import { Toolbar } from './chrome/toolbar';
 import type { HubClient } from './connection/hub-client';
 import { FindBar } from './notebook/find-bar';
+import { watchInterrupt } from './notebook/interrupt-watch';
 import { NotebookView } from './notebook/notebook-view';
 import type { Platform } from './platform/platform';
 import type { GuestConnection } from './sharing/guest-connection';
@@ -235,6 +236,31 @@ export async function startApp(
     testEvent({ type: 'refused-locally', what: 'run', role });
     return false;
   };
+  const restartKernel = () =>
+    void confirmAction({
+      title: 'Restart the kernel?',
+      text: 'All variables are lost, and cells running or waiting to run are stopped.',
+      confirm: 'Restart',
+      testId: 'confirm-restart',
+    }).then((yes) => yes && request('Cannot restart', { type: 'restart' }));
+  // A cell that goes on running after an interrupt gets a way out, rather than a silent button.
+  let stopWatchingInterrupt = () => {};
+  const interruptKernel = () => {
+    stopWatchingInterrupt();
+    void request('Cannot interrupt', { type: 'interrupt' }).then((ok) => {
+      if (!ok) return;
+      stopWatchingInterrupt = watchInterrupt(client.doc, (cell) =>
+        toasts.show(
+          `Cell ${cell} is still running after the interrupt: its code may catch or ignore it.`,
+          'warning',
+          [
+            { label: 'Interrupt again', testId: 'interrupt-again', run: interruptKernel },
+            { label: 'Restart the kernel…', testId: 'restart-instead', run: restartKernel },
+          ],
+        ),
+      );
+    });
+  };
   if (guest) {
     guest.on('welcome', (w) => {
       participants.setSelfPeer(w.peerId);
@@ -371,15 +397,8 @@ export async function startApp(
   const view: NotebookView = new NotebookView(client.doc, client.awareness, scroller, {
     run: (cellIds) => mayRun() && void request('Cannot run', { type: 'run', cellIds }),
     save: () => void save(),
-    interrupt: () => mayRun() && void request('Cannot interrupt', { type: 'interrupt' }),
-    restart: () =>
-      mayRun() &&
-      void confirmAction({
-        title: 'Restart the kernel?',
-        text: 'All variables are lost, and cells running or waiting to run are stopped.',
-        confirm: 'Restart',
-        testId: 'confirm-restart',
-      }).then((yes) => yes && request('Cannot restart', { type: 'restart' })),
+    interrupt: () => mayRun() && interruptKernel(),
+    restart: () => mayRun() && restartKernel(),
     find: () => findBar?.open(),
     rendered: (cellId) => testEvent({ type: 'rendered', cellId }),
     activeCell: (cellId) => {

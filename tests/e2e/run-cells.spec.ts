@@ -115,3 +115,38 @@ test('interrupts a sleeping cell from the toolbar, and restarts the kernel once 
   await expect(nb.cell(2).getByTestId('output-error')).toContainText('NameError');
   await expect(nb.cell(2).getByTestId('cell-prompt')).toHaveText('[1]:');
 });
+
+test('offers to interrupt again or restart when a cell ignores the interrupt', async ({
+  notebook: nb,
+}) => {
+  test.setTimeout(60_000);
+  shell = await startShell(
+    notebook([
+      codeCell(
+        'stubborn',
+        'import signal, time\nsignal.signal(signal.SIGINT, signal.SIG_IGN)\n' +
+          "print('ignoring interrupts', flush=True)\ntime.sleep(120)",
+      ),
+    ]),
+    { kernel: true },
+  );
+  await nb.open(shell.url);
+  await expect(nb.page.getByTestId('kernel-status')).toContainText('Idle', { timeout: 30_000 });
+  await nb.cell(0).getByTestId('cell-run-button').click();
+  await expect(nb.cell(0).getByTestId('output-stream')).toHaveText('ignoring interrupts');
+  await nb.page.getByTestId('interrupt-button').click();
+
+  const toast = nb.page.getByTestId('toast').filter({ hasText: 'still running' });
+  await expect(toast).toContainText('Cell 1 is still running after the interrupt', {
+    timeout: 15_000,
+  });
+  await expect(nb.cell(0).getByTestId('cell-prompt')).toHaveText('[*]:');
+  await nb.page.screenshot({ path: test.info().outputPath('still-running.png') });
+  await toast.getByTestId('restart-instead').click();
+  const mark = await nb.eventCount();
+  await nb.page.getByTestId('confirm-restart-confirm').click();
+  expect((await nb.reply('restart', mark)).ok).toBe(true);
+  await expect(nb.cell(0).getByTestId('output-stream').last()).toContainText('did not finish');
+  await expect(nb.cell(0).getByTestId('cell-prompt')).not.toHaveText('[*]:');
+  await expect(toast).toHaveCount(0);
+});
