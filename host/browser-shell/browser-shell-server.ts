@@ -26,7 +26,7 @@ import { contentTypeOf } from './renderer-bundle';
 export interface BrowserShellOptions {
   /** Folder holding the bundled renderer (index.html, app.js, ...). */
   distDir: string;
-  /** TCP port; 0 (the default) picks a free one. */
+  /** TCP port, exactly (0 picks a free one); default the first free of DEFAULT_PORTS. */
   port?: number;
   /** Interface to bind; default 127.0.0.1 (loopback only). */
   host?: string;
@@ -35,6 +35,13 @@ export interface BrowserShellOptions {
   /** Pairbook's version for AppInfo. */
   version: string;
 }
+
+/**
+ * Ports tried in turn when none is given, then any free one. What the page keeps in its storage
+ * (theme, name, the last Jupyter server) belongs to its origin, port included: a port that stays
+ * the same from one run to the next keeps it. Jupyter does the same from 8888.
+ */
+export const DEFAULT_PORTS = [...Array.from({ length: 20 }, (_, i) => 8777 + i), 0];
 
 /** Path of the WebSocket endpoint that carries hub messages. */
 export const HUB_PATH = '/hub';
@@ -105,17 +112,33 @@ export class BrowserShellServer {
 
   /** Starts listening; resolves to the URL to open. Memoized. */
   start(): Promise<string> {
-    this.started ??= new Promise<string>((resolve, reject) => {
+    this.started ??= (async () => {
+      const ports = this.options.port === undefined ? DEFAULT_PORTS : [this.options.port];
+      for (const [i, port] of ports.entries()) {
+        try {
+          await this.listen(port);
+          break;
+        } catch (e) {
+          if ((e as NodeJS.ErrnoException).code !== 'EADDRINUSE' || i === ports.length - 1) throw e;
+        }
+      }
+      const { port, address, family } = this.http.address() as AddressInfo;
+      const host = family === 'IPv6' ? `[${address}]` : address;
+      this.origin = `http://${host}:${port}`;
+      this.watchSession();
+      return this.url;
+    })();
+    return this.started;
+  }
+
+  private listen(port: number): Promise<void> {
+    return new Promise((resolve, reject) => {
       this.http.once('error', reject);
-      this.http.listen(this.options.port ?? 0, this.options.host ?? '127.0.0.1', () => {
-        const { port, address, family } = this.http.address() as AddressInfo;
-        const host = family === 'IPv6' ? `[${address}]` : address;
-        this.origin = `http://${host}:${port}`;
-        this.watchSession();
-        resolve(this.url);
+      this.http.listen(port, this.options.host ?? '127.0.0.1', () => {
+        this.http.off('error', reject);
+        resolve();
       });
     });
-    return this.started;
   }
 
   /** Closes every client connection and stops listening. Idempotent. */

@@ -44,8 +44,9 @@ export async function serve(args: string[]): Promise<number> {
     return 2;
   }
   const [file, ...extra] = parsed.positionals;
-  const port = Number(parsed.values.port ?? 0);
-  if (!file || extra.length > 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
+  const port = parsed.values.port === undefined ? undefined : Number(parsed.values.port);
+  const badPort = port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535);
+  if (!file || extra.length > 0 || badPort) {
     process.stderr.write(USAGE);
     return 2;
   }
@@ -76,7 +77,8 @@ export async function serve(args: string[]): Promise<number> {
     url = await server.start();
   } catch (e) {
     process.stderr.write(
-      `pairbook serve: cannot listen on ${host}:${port}: ${(e as Error).message} — ` +
+      `pairbook serve: cannot listen on ${host}${port === undefined ? '' : `:${port}`}: ` +
+        `${(e as Error).message} — ` +
         'choose another --port\n',
     );
     await session.close();
