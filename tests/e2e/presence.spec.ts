@@ -128,9 +128,11 @@ test('a guest sees how much of a large notebook has arrived while it syncs', asy
   expect(last.received).toBeLessThanOrEqual(last.total);
   await expect(ada.nb.cells).toHaveCount(8);
 
-  // Closing the tab ends the connection there and then: the host's list drops Ada well before
-  // the connection would time out (12.7 s without the pagehide close).
+  // Leaving the page ends the connection there and then: the host's list drops Ada at once, not
+  // when the link times out (12.7 s). Closing the tab tries the same (the page closes its
+  // connection on pagehide), but the packet can die with the tab's process: about half the time
+  // on a busy machine, so only leaving is asserted.
   await expect(host.page.getByTestId('participant')).toHaveCount(2);
-  await ada.page.close({ runBeforeUnload: true });
+  await ada.page.goto('about:blank');
   await expect(host.page.getByTestId('participant')).toHaveCount(1, { timeout: 8000 });
 });
