@@ -2,7 +2,12 @@ import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
 import { markdown } from '@codemirror/lang-markdown';
 import { python } from '@codemirror/lang-python';
-import { bracketMatching, indentOnInput, syntaxHighlighting } from '@codemirror/language';
+import {
+  bracketMatching,
+  indentOnInput,
+  indentUnit,
+  syntaxHighlighting,
+} from '@codemirror/language';
 import { highlightSelectionMatches } from '@codemirror/search';
 import { Compartment, EditorState, type Extension, Prec } from '@codemirror/state';
 import { EditorView, type KeyBinding, drawSelection, dropCursor, keymap } from '@codemirror/view';
@@ -50,6 +55,8 @@ export function createCodeEditor(o: CodeEditorOptions): EditorView {
       Prec.highest(keymap.of([...o.keys])),
       drawSelection(),
       dropCursor(),
+      // JupyterLab's and PEP 8's indent; CodeMirror's default is two spaces.
+      indentUnit.of('    '),
       indentOnInput(),
       bracketMatching(),
       closeBrackets(),

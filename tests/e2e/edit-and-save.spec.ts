@@ -46,6 +46,17 @@ test('saves typed edits to a code cell and a markdown cell to disk with Ctrl-S',
   expect(saved.cells[1]?.source).toEqual(['x = 1\n', 'print(x + 41)']);
 });
 
+test('indents a Python block by four spaces, as JupyterLab and PEP 8 do', async ({
+  notebook: nb,
+}) => {
+  shell = await start();
+  await nb.open(shell.url);
+  await nb.editCodeCell(2);
+  await nb.page.keyboard.press('End');
+  await nb.page.keyboard.type('\nfor i in range(3):\nprint(i)');
+  await expect.poll(() => nb.editorText(2)).toBe('y = 2\nfor i in range(3):\n    print(i)');
+});
+
 test('undoes only your own typing, never a collaborator’s', async ({ notebook: ada, browser }) => {
   shell = await start();
   await ada.open(shell.url);
