@@ -112,3 +112,149 @@ test('refuses the notebook page, API calls and the WebSocket without the token',
   });
   expect(wsStatus).toBe(403);
 });
+
+// What pandas' DataFrame._repr_html_() writes for a small frame.
+const PANDAS_HTML = `<div>
+<style scoped>
+    .dataframe tbody tr th:only-of-type {
+        vertical-align: middle;
+    }
+
+    .dataframe tbody tr th {
+        vertical-align: top;
+    }
+
+    .dataframe thead th {
+        text-align: right;
+    }
+</style>
+<table border="1" class="dataframe">
+  <thead>
+    <tr style="text-align: right;">
+      <th></th>
+      <th>a</th>
+      <th>b</th>
+    </tr>
+  </thead>
+  <tbody>
+    <tr>
+      <th>0</th>
+      <td>1</td>
+      <td>4.5</td>
+    </tr>
+    <tr>
+      <th>1</th>
+      <td>2</td>
+      <td>5.5</td>
+    </tr>
+  </tbody>
+</table>
+</div>`;
+
+// Each tries to draw over the app's chrome or over other cells.
+const OVERLAY = 'background:rgba(255,0,0,.4);z-index:2147483647';
+const ESCAPES = {
+  fixed:
+    `<div data-testid="evil" style="position:fixed;inset:0;${OVERLAY}">` +
+    `<a href="https://example.invalid/" style="display:block;width:100%;height:100%">win</a></div>`,
+  absolute: `<div style="position:absolute;top:-2000px;left:-2000px;width:9000px;height:9000px;${OVERLAY}">abs</div>`,
+  sticky: `<div style="position:sticky;top:0;height:3000px;margin-top:-1500px;${OVERLAY}">sticky</div>`,
+  transform: `<div style="transform:translateY(-600px) scale(30);${OVERLAY}">moved</div>`,
+  margin: `<div style="margin:-3000px -3000px 0;height:6000px;width:9000px;${OVERLAY}">margins</div>`,
+  styleTag:
+    `<style>.toolbar, .cell { visibility: hidden !important } * { position: fixed !important; inset: 0 }</style>` +
+    `<svg><style>.toolbar { display: none }</style></svg><p>styled</p>`,
+  foreignObject:
+    `<svg width="40" height="40" style="position:fixed;inset:0;width:100vw;height:100vh;${OVERLAY}">` +
+    `<foreignObject width="100%" height="100%"><div xmlns="http://www.w3.org/1999/xhtml" ` +
+    `style="position:fixed;inset:0;${OVERLAY}">fo</div></foreignObject></svg>`,
+  markdown:
+    `# Overlay\n\n<div style="position:fixed;inset:0;${OVERLAY}">md overlay</div>\n\n` +
+    `<style>.toolbar { display: none }</style>\n`,
+};
+
+test('an output or a markdown cell never draws outside its own cell, and tables keep their style', async ({
+  notebook: nb,
+}) => {
+  const html = (html: string) => display({ 'text/html': html, 'text/plain': 'x' });
+  shell = await startShell(
+    notebook([
+      codeCell('fixed', 'fixed()', [html(ESCAPES.fixed)], 1),
+      codeCell('absolute', 'absolute()', [html(ESCAPES.absolute)], 2),
+      codeCell('sticky', 'sticky()', [html(ESCAPES.sticky)], 3),
+      codeCell('transform', 'transform()', [html(ESCAPES.transform)], 4),
+      codeCell('margin', 'margin()', [html(ESCAPES.margin)], 5),
+      codeCell('style', 'style()', [html(ESCAPES.styleTag)], 6),
+      codeCell('fo', 'fo()', [html(ESCAPES.foreignObject)], 7),
+      markdownCell('md', ESCAPES.markdown),
+      codeCell('md-out', 'md()', [display({ 'text/markdown': ESCAPES.markdown })], 8),
+      codeCell('pandas', 'df', [html(PANDAS_HTML)], 9),
+    ]),
+  );
+  await nb.open(shell.url);
+  await expect(nb.cell(0).getByTestId('output-html')).toBeVisible();
+  await nb.page.screenshot({ path: test.info().outputPath('escapes.png') });
+
+  // Every point of the window that shows a piece of an output or of a rendered markdown cell lies
+  // inside that cell; the toolbar's buttons are what is under them.
+  const offenders = async () =>
+    nb.page.evaluate(() => {
+      const found: string[] = [];
+      const content = '.output, .cell-markdown .cell-rendered';
+      for (let y = 1; y < innerHeight; y += 12) {
+        for (let x = 1; x < innerWidth; x += 12) {
+          const hit = document.elementFromPoint(x, y);
+          const box = hit?.closest(content);
+          if (!box) continue;
+          const cell = box.closest('[data-testid="cell"]') as HTMLElement;
+          const r = cell.getBoundingClientRect();
+          if (x < r.left || x > r.right || y < r.top || y > r.bottom)
+            found.push(`${cell.dataset.cellId} at ${x},${y}`);
+        }
+      }
+      for (const b of document.querySelectorAll<HTMLElement>('.toolbar button')) {
+        const r = b.getBoundingClientRect();
+        if (r.width === 0) continue;
+        const hit = document.elementFromPoint(r.x + r.width / 2, r.y + r.height / 2);
+        if (!b.contains(hit))
+          found.push(`toolbar ${b.dataset.testid} covered by ${hit?.outerHTML.slice(0, 60)}`);
+      }
+      return [...new Set(found.map((f) => f.replace(/ at .*/, '')))].concat(found.slice(0, 3));
+    });
+  for (let i = 0; i < 10; i++) {
+    await nb.cell(i).scrollIntoViewIfNeeded();
+    await expect(nb.cell(i).locator(':is(.output, .cell-rendered):visible').first()).toBeVisible();
+    expect(await offenders(), `with cell ${i} in view`).toEqual([]);
+  }
+
+  // The toolbar still works: the theme button switches the theme.
+  const theme = () => nb.page.evaluate(() => document.documentElement.dataset.theme);
+  const before = await theme();
+  await nb.page.getByTestId('toggle-theme-button').click({ timeout: 2000 });
+  await expect.poll(theme).not.toBe(before);
+
+  // No <style> from an output ever reaches the page, and pandas' table keeps its look.
+  expect(await nb.page.locator('.notebook style').count()).toBe(0);
+  const table = nb.cell(9).locator('table.dataframe');
+  await expect(nb.cell(9).getByTestId('output-html')).not.toContainText('vertical-align');
+  const look = await table.evaluate((t) => {
+    const th = t.querySelector('thead th:last-child') as HTMLElement;
+    const rowTh = t.querySelector('tbody th') as HTMLElement;
+    const odd = t.querySelector('tbody tr') as HTMLElement;
+    const cell = t.querySelector('td') as HTMLElement;
+    return {
+      headAlign: getComputedStyle(th).textAlign,
+      rowHeadAlign: getComputedStyle(rowTh).verticalAlign,
+      stripe: getComputedStyle(odd).backgroundColor !== 'rgba(0, 0, 0, 0)',
+      rule: getComputedStyle(cell).borderBottomStyle,
+      collapse: getComputedStyle(t).borderCollapse,
+    };
+  });
+  expect(look).toEqual({
+    headAlign: 'right',
+    rowHeadAlign: 'middle',
+    stripe: true,
+    rule: 'solid',
+    collapse: 'collapse',
+  });
+});
