@@ -1,0 +1,46 @@
+// What a guest and a host meet in their first minutes of sharing (issue "the first hour").
+import { type Shell, startShell } from './support/shell';
+import { expect, test } from './support/test';
+import { codeCell, notebook } from './support/notebooks';
+import { Guest, HostSharing, closeGuests } from './support/sharing';
+
+let shell: Shell | null = null;
+const guests: Guest[] = [];
+
+test.afterEach(async ({ page }) => {
+  await closeGuests(guests);
+  await page.close();
+  await shell?.stop();
+  shell = null;
+});
+
+test('a guest who reloads is listed once, with their role menu and Remove', async ({
+  notebook: host,
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  shell = await startShell(notebook([codeCell('a', 'x = 1')]));
+  await host.open(shell.url);
+  const sharing = new HostSharing(host);
+  const link = await sharing.createLink('editor');
+  const ada = await Guest.open(browser);
+  guests.push(ada);
+  await ada.join(link, 'Ada');
+  await expect(sharing.participant('Ada')).toHaveCount(1);
+
+  await ada.page.reload();
+  // The join dialog comes back with the name filled in; the guest joins again.
+  await ada.page.getByTestId('join-dialog').getByTestId('join-submit').click();
+  await ada.page.waitForFunction(
+    () =>
+      (window as unknown as { __pairbookTest?: { ready: boolean } }).__pairbookTest?.ready === true,
+    undefined,
+    { timeout: 25_000 },
+  );
+  // Long enough for a stale presence to show up and for the old link to be noticed gone.
+  await host.page.waitForTimeout(3000);
+  await expect(sharing.participant('Ada')).toHaveCount(1);
+  const row = sharing.participant('Ada');
+  await expect(row.getByTestId('participant-role')).toBeVisible();
+  await expect(row.getByTestId('participant-remove')).toBeVisible();
+});
