@@ -11,6 +11,7 @@ export type ErrorCode =
   | 'write-failed'
   | 'journal-corrupt'
   | 'file-changed'
+  | 'cell-changed'
   | 'invalid-message'
   | 'kernelspec-not-found'
   | 'kernel-start-failed'

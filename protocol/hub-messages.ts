@@ -4,6 +4,7 @@
 import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { PairbookError, type Result, err, ok } from './errors';
+import { isSourceDigest } from './source-digest';
 
 /** Message tags. */
 export const Tag = {
@@ -21,7 +22,12 @@ export type Tag = (typeof Tag)[keyof typeof Tag];
 
 /** What a client asks the host to do. `id` pairs the request with its reply notice. */
 export type ClientRequest =
-  | { id: number; type: 'run'; cellIds: string[] }
+  /**
+   * Runs cells, in order. `digests[i]` is sourceDigest() of the source of `cellIds[i]` as the
+   * sender's replica held it ('' when it had no such cell): the host runs exactly that code, or
+   * refuses with code 'cell-changed'. HubClient fills it in; the host refuses a run without it.
+   */
+  | { id: number; type: 'run'; cellIds: string[]; digests?: string[] }
   | { id: number; type: 'interrupt' }
   | { id: number; type: 'restart' }
   /** Writes the document to its file; `force` overwrites a file that changed on disk (host only). */
@@ -54,8 +60,11 @@ export type HostNotice =
    */
   | { type: 'notice'; level: 'info' | 'warning' | 'error'; message: string; code?: string };
 
-/** Longest JSON body of a request or notice accepted. */
-export const MAX_JSON_MESSAGE_CHARS = 64 * 1024;
+/**
+ * Longest JSON body of a request or notice accepted: room for a run of MAX_RUN_CELLS cells with
+ * the longest ids and their digests (about 0.9 MiB).
+ */
+export const MAX_JSON_MESSAGE_CHARS = 1024 * 1024;
 /** Most cells one run request may name. */
 export const MAX_RUN_CELLS = 10_000;
 /** Longest Jupyter server address, and token, a kernel-server request may carry. */
@@ -142,7 +151,20 @@ export function decodeRequest(body: decoding.Decoder): Result<ClientRequest> {
       ) {
         return bad('run needs cellIds, a non-empty list of cell ids');
       }
-      return ok({ id, type: 'run', cellIds: r.cellIds as string[] });
+      if (r.digests === undefined) return ok({ id, type: 'run', cellIds: r.cellIds as string[] });
+      if (
+        !Array.isArray(r.digests) ||
+        r.digests.length !== r.cellIds.length ||
+        !r.digests.every((d) => d === '' || isSourceDigest(d))
+      ) {
+        return bad('run digests must be one source digest (or "") per cell id');
+      }
+      return ok({
+        id,
+        type: 'run',
+        cellIds: r.cellIds as string[],
+        digests: r.digests as string[],
+      });
     case 'interrupt':
     case 'restart':
     case 'reload':

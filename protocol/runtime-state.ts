@@ -40,6 +40,11 @@ export interface CellRun {
   requestedAt: number;
   startedAt: number | null;
   endedAt: number | null;
+  /**
+   * sourceDigest() of the code this run runs: the cell's source when the run was asked for. A
+   * queued or running cell whose source no longer has this digest runs an earlier version.
+   */
+  digest?: string;
 }
 
 /** Keys of the runtime map. */

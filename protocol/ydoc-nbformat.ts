@@ -37,6 +37,55 @@ export const cellsOf = (doc: Y.Doc): Y.Array<Y.Map<unknown>> => doc.getArray('ce
 /** The notebook-level map of a notebook document. */
 export const metaOf = (doc: Y.Doc): Y.Map<unknown> => doc.getMap('meta');
 
+/** Cell types nbformat 4 knows. */
+export const CELL_TYPES: readonly string[] = ['code', 'markdown', 'raw'];
+
+/** True when `value` is a valid nbformat cell id: 1–64 of letters, digits, `-` and `_`. */
+export function isCellId(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length >= 1 &&
+    value.length <= 64 &&
+    /^[a-zA-Z0-9_-]+$/.test(value)
+  );
+}
+
+/**
+ * Why the entry at `index` of the cells array is not a cell Pairbook can read (a Y.Map with a
+ * string id, a string cell_type and a Y.Text source), or null when it is one.
+ */
+export function malformedCell(entry: unknown, index: number): string | null {
+  const where = `cell ${index + 1}`;
+  if (!(entry instanceof Y.Map)) return `${where} is not a cell (${describe(entry)})`;
+  if (typeof entry.get('id') !== 'string') return `${where} has no id`;
+  if (typeof entry.get('cell_type') !== 'string') return `${where} has no cell_type`;
+  if (!(entry.get('source') instanceof Y.Text)) return `${where} has no text source`;
+  return null;
+}
+
+function describe(value: unknown): string {
+  if (value instanceof Y.AbstractType) return value.constructor.name;
+  const json = JSON.stringify(value) ?? String(value);
+  return json.length > 40 ? `${json.slice(0, 40)}…` : json;
+}
+
+/**
+ * The cell with id `id`: the one well-formed cell that has it, or null when there is none (or,
+ * should the document ever hold two, null too: a cell is addressed by one identity, never by
+ * "the first" or "the last" with an id).
+ */
+export function findCell(doc: Y.Doc, id: string): Y.Map<unknown> | null {
+  let found: Y.Map<unknown> | null = null;
+  const cells = cellsOf(doc).toArray() as unknown[];
+  for (let i = 0; i < cells.length; i++) {
+    const cell = cells[i];
+    if (!(cell instanceof Y.Map) || cell.get('id') !== id) continue;
+    if (found || malformedCell(cell, i)) return null;
+    found = cell;
+  }
+  return found;
+}
+
 /**
  * Fills an empty `doc` with `nb`. Cells without an id (nbformat < 4.5) get one derived from their
  * position and source, so loading the same file twice gives the same ids. Returns the ids in order.
@@ -117,15 +166,26 @@ function isWithin(type: Nested, root: unknown): boolean {
   return false;
 }
 
-/** Reads the document back as nbformat JSON, strings joined, every cell with its id. */
-export function notebookFromDoc(doc: Y.Doc): Notebook {
+/**
+ * Reads the document back as nbformat JSON, strings joined, every cell with its id. An entry of
+ * the cells array that is not a readable cell (see malformedCell) is left out and reported to
+ * `skipped` (by default a warning on the console): a save never fails on it.
+ */
+export function notebookFromDoc(
+  doc: Y.Doc,
+  skipped: (why: string) => void = (why) => console.warn(`pairbook: not saved: ${why}`),
+): Notebook {
   const nb: JsonObject = {};
   metaOf(doc).forEach((value, key) => {
     nb[key] = toJson(value);
   });
-  nb.cells = cellsOf(doc)
-    .toArray()
-    .map((cell) => cellFromMap(cell));
+  const cells: Cell[] = [];
+  (cellsOf(doc).toArray() as unknown[]).forEach((cell, i) => {
+    const why = malformedCell(cell, i);
+    if (why) skipped(why);
+    else cells.push(cellFromMap(cell as Y.Map<unknown>));
+  });
+  nb.cells = cells as unknown as JsonValue;
   return nb as Notebook;
 }
 
@@ -148,6 +208,15 @@ function toJson(value: unknown): JsonValue {
     return out;
   }
   if (value instanceof Y.Array) return value.toArray().map(toJson);
+  if (value instanceof Y.AbstractType) return null; // XML types: nothing nbformat can hold
+  if (Array.isArray(value)) return value.map(toJson);
+  if (value instanceof Uint8Array) return null;
+  if (typeof value === 'object' && value !== null) {
+    const out: JsonObject = {};
+    for (const [k, v] of Object.entries(value)) out[k] = toJson(v);
+    return out;
+  }
+  if (value === undefined || typeof value === 'bigint' || typeof value === 'function') return null;
   return value as JsonValue;
 }
 
@@ -185,10 +254,15 @@ export function createSaveHint(file: HintValue, ids: string[]): SaveHint {
 
 /**
  * Writes the document as Jupyter does (`indent=1`, sorted keys, non-ASCII as is, trailing
- * newline, multi-line strings as lists of lines), keeping what `hint` says the file had.
+ * newline, multi-line strings as lists of lines), keeping what `hint` says the file had. Entries
+ * that are not readable cells are left out and reported to `skipped` (see notebookFromDoc).
  */
-export function serializeNotebook(doc: Y.Doc, hint?: SaveHint): string {
-  const nb = notebookFromDoc(doc);
+export function serializeNotebook(
+  doc: Y.Doc,
+  hint?: SaveHint,
+  skipped?: (why: string) => void,
+): string {
+  const nb = notebookFromDoc(doc, skipped);
   const minor = typeof nb.nbformat_minor === 'number' ? nb.nbformat_minor : 0;
   const cellHints: HintValue[] = [];
   const file: JsonObject = { ...nb };

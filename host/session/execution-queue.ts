@@ -10,7 +10,8 @@ import {
   RUNTIME,
   runtimeOf,
 } from '../../protocol/runtime-state';
-import { cellsOf, createOutputMap } from '../../protocol/ydoc-nbformat';
+import { sourceDigest } from '../../protocol/source-digest';
+import { cellsOf, createOutputMap, findCell, malformedCell } from '../../protocol/ydoc-nbformat';
 import { writeOutputs } from './output-writer';
 
 /** How often outputs of a running cell are written to the shared document. */
@@ -26,24 +27,38 @@ export interface Requester {
   askInput?: (prompt: InputRequestContent, signal: AbortSignal) => Promise<string>;
 }
 
+/** Most runs the queue holds at once (a runner's request beyond it is refused). */
+export const MAX_QUEUED_RUNS = 10_000;
+
 interface QueuedRun extends CellRun {
   requester: Requester;
+  /** The code to run: the cell's source when the run was asked for (digest: its digest). */
+  source: string;
+  digest: string;
+  /** The cell the request named; if it is moved (deleted and re-inserted), its id finds it. */
+  cell: Y.Map<unknown>;
 }
 
 /**
- * Runs cells on the notebook's kernel, one at a time, in the order asked. The source run is
- * the cell's source in the shared document when its turn comes (never code sent by a client).
- * Kernel status, the queue and who ran each cell are written to the runtime map, and outputs to
- * the cells, in batches, all with origin KERNEL_ORIGIN.
+ * Runs cells on the notebook's kernel, one at a time, in the order asked. What runs is a snapshot
+ * of the cell's shared source taken when the run was asked for, and only if it is the code the
+ * requester saw (its digest): an edit arriving later does not change a queued run, as in Jupyter,
+ * where Shift-Enter sends the source. Never code a client sends. Kernel status, the queue and who
+ * ran each cell are written to the runtime map, and outputs to the cells, in batches, all with
+ * origin KERNEL_ORIGIN.
  */
 export class ExecutionQueue {
   private queue: QueuedRun[] = [];
   private running: { run: QueuedRun; abort: AbortController } | null = null;
   private outputsByCell = new Map<string, CellOutputs>();
+  /** Where each cell's outputs go: the cell its run addressed, while it is in the document. */
+  private targets = new Map<string, Y.Map<unknown>>();
   private flushTimer: NodeJS.Timeout | null = null;
   private dirtyCells = new Set<string>();
   private offs: (() => void)[] = [];
   private destroyed = false;
+  /** Why the kernel died, until it runs again: runs are refused meanwhile. */
+  private death: string | null = null;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -51,8 +66,12 @@ export class ExecutionQueue {
     private readonly spec: KernelChoice,
   ) {
     this.offs.push(
-      kernel.on('status', (s) => this.setKernel(s)),
+      kernel.on('status', (s) => {
+        if (s !== 'dead') this.death = null;
+        this.setKernel(s);
+      }),
       kernel.on('died', (reason) => {
+        this.death = reason;
         this.setKernel('dead', `the kernel died (${reason}) — restart it to run cells again`);
         this.cancelQueued();
       }),
@@ -61,31 +80,72 @@ export class ExecutionQueue {
   }
 
   /**
-   * Queues the code cells among `cellIds` (others are skipped). Resolves once they are queued;
-   * rejects with a PairbookError naming a cell that does not exist.
+   * Queues the code cells among `cellIds` (others are skipped), each as the snapshot of its
+   * source now. `digests[i]` is the digest of the source of `cellIds[i]` the requester saw.
+   * Throws a PairbookError, queuing nothing, when a cell does not exist ('invalid-message'), a
+   * code cell's source is not the one the requester saw ('cell-changed': "cell N changed while
+   * you asked; run it again"), the kernel died ('kernel-dead'), the request has no digests, or
+   * the queue would hold more than MAX_QUEUED_RUNS.
    */
-  enqueue(cellIds: string[], requester: Requester): void {
-    const cells = new Map(cellsOf(this.doc).map((c) => [c.get('id') as string, c]));
-    for (const id of cellIds) {
-      if (!cells.has(id))
+  enqueue(cellIds: string[], digests: string[] | undefined, requester: Requester): void {
+    if (this.death !== null) {
+      throw new PairbookError(
+        'kernel-dead',
+        `the kernel died — restart it to run cells (${this.death})`,
+      );
+    }
+    if (!digests || digests.length !== cellIds.length) {
+      throw new PairbookError(
+        'invalid-message',
+        'this run request does not say which code its sender saw — reload Pairbook and run again',
+      );
+    }
+    if (this.queue.length + cellIds.length > MAX_QUEUED_RUNS) {
+      throw new PairbookError(
+        'too-large',
+        `the run queue is full (at most ${MAX_QUEUED_RUNS} runs wait at once) — wait for it, ` +
+          'or interrupt the kernel',
+      );
+    }
+    const cells = indexCells(this.doc);
+    const known = new Map(this.queue.map((r) => [r.digest, r.source]));
+    const runs: QueuedRun[] = [];
+    const now = Date.now();
+    cellIds.forEach((id, i) => {
+      const found = cells.get(id);
+      if (!found) {
         throw new PairbookError(
           'invalid-message',
           `there is no cell ${id}; it may have been deleted`,
         );
-    }
-    const now = Date.now();
-    for (const id of cellIds) {
-      if (cells.get(id)?.get('cell_type') !== 'code') continue;
-      this.queue.push({
+      }
+      if (found === 'several') {
+        throw new PairbookError('invalid-message', `several cells have the id ${id}`);
+      }
+      if (found.cell.get('cell_type') !== 'code') return;
+      const source = (found.cell.get('source') as Y.Text).toString();
+      const digest = sourceDigest(source);
+      if (digest !== digests[i]) {
+        throw new PairbookError(
+          'cell-changed',
+          `cell ${found.index + 1} changed while you asked; run it again`,
+        );
+      }
+      if (!known.has(digest)) known.set(digest, source);
+      runs.push({
         cellId: id,
         by: requester.name,
         ...(requester.peer ? { peer: requester.peer } : {}),
         requestedAt: now,
         startedAt: null,
         endedAt: null,
+        digest,
         requester,
+        source: known.get(digest) as string,
+        cell: found.cell,
       });
-    }
+    });
+    this.queue.push(...runs);
     this.publishQueue();
     void this.next();
   }
@@ -121,9 +181,7 @@ export class ExecutionQueue {
     this.queue = [];
     this.transact(() => {
       if (running) {
-        const cell = cellsOf(this.doc)
-          .toArray()
-          .find((c) => c.get('id') === running.run.cellId);
+        const cell = this.targetOf(running.run.cellId);
         if (cell && reason) {
           const text = `Pairbook: the cell did not finish: ${reason}\n`;
           (cell.get('outputs') as Y.Array<Y.Map<unknown>>).push([
@@ -150,10 +208,9 @@ export class ExecutionQueue {
     if (this.running || this.destroyed) return;
     const run = this.queue[0];
     if (!run) return;
-    const cell = cellsOf(this.doc)
-      .toArray()
-      .find((c) => c.get('id') === run.cellId);
-    if (!cell) {
+    // The cell the request named; moved, the cell with its id; no longer a code cell: skipped.
+    const cell = isLive(run.cell) ? run.cell : findCell(this.doc, run.cellId);
+    if (!cell || cell.get('cell_type') !== 'code' || !(cell.get('outputs') instanceof Y.Array)) {
       this.queue.shift();
       this.publishQueue();
       return this.next();
@@ -163,6 +220,7 @@ export class ExecutionQueue {
     run.startedAt = Date.now();
     const outputs = new CellOutputs();
     this.outputsByCell.set(run.cellId, outputs);
+    this.targets.set(run.cellId, cell);
     this.transact(() => {
       (cell.get('outputs') as Y.Array<Y.Map<unknown>>).delete(
         0,
@@ -171,7 +229,7 @@ export class ExecutionQueue {
       cell.set('execution_state', 'running');
     });
     this.publishQueue();
-    const source = (cell.get('source') as Y.Text).toString();
+    const source = run.source;
     let ok = false;
     let failure: string | null = null;
     try {
@@ -243,19 +301,30 @@ export class ExecutionQueue {
     if (this.flushTimer) clearTimeout(this.flushTimer);
     this.flushTimer = null;
     if (this.dirtyCells.size === 0 || this.destroyed) return;
-    const byId = new Map(cellsOf(this.doc).map((c) => [c.get('id') as string, c]));
     this.transact(() => {
       for (const id of this.dirtyCells) {
         const patch = this.outputsByCell.get(id)?.takeChanges();
-        const cell = byId.get(id);
-        if (!patch || !cell) continue;
-        writeOutputs(cell.get('outputs') as Y.Array<Y.Map<unknown>>, patch.from, patch.outputs);
+        const cell = this.targetOf(id);
+        const list = cell?.get('outputs');
+        if (!patch || !cell || !(list instanceof Y.Array)) continue;
+        writeOutputs(list as Y.Array<Y.Map<unknown>>, patch.from, patch.outputs);
         if (patch.executionCount !== null && cell.get('execution_count') !== patch.executionCount) {
           cell.set('execution_count', patch.executionCount);
         }
       }
     });
     this.dirtyCells.clear();
+  }
+
+  // The cell outputs of `id` go to: the one its run addressed while it is in the document, or
+  // else the one cell with that id (the same rule as next(), so both name the same cell).
+  private targetOf(id: string): Y.Map<unknown> | null {
+    const target = this.targets.get(id);
+    if (target && isLive(target)) return target;
+    const found = findCell(this.doc, id);
+    if (found) this.targets.set(id, found);
+    else this.targets.delete(id);
+    return found;
   }
 
   private cancelQueued(): void {
@@ -292,6 +361,22 @@ export class ExecutionQueue {
 }
 
 function publicRun(run: QueuedRun): CellRun {
-  const { cellId, by, peer, requestedAt, startedAt, endedAt } = run;
-  return { cellId, by, ...(peer ? { peer } : {}), requestedAt, startedAt, endedAt };
+  const { cellId, by, peer, requestedAt, startedAt, endedAt, digest } = run;
+  return { cellId, by, ...(peer ? { peer } : {}), requestedAt, startedAt, endedAt, digest };
+}
+
+/** True while `cell` is in its document's cells array (not deleted, e.g. by a move). */
+function isLive(cell: Y.Map<unknown>): boolean {
+  return cell._item !== null && !cell._item.deleted;
+}
+
+/** The well-formed cells by id, with their positions; 'several' for an id more than one has. */
+function indexCells(doc: Y.Doc): Map<string, { cell: Y.Map<unknown>; index: number } | 'several'> {
+  const byId = new Map<string, { cell: Y.Map<unknown>; index: number } | 'several'>();
+  (cellsOf(doc).toArray() as unknown[]).forEach((cell, index) => {
+    if (malformedCell(cell, index)) return;
+    const id = (cell as Y.Map<unknown>).get('id') as string;
+    byId.set(id, byId.has(id) ? 'several' : { cell: cell as Y.Map<unknown>, index });
+  });
+  return byId;
 }

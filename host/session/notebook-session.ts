@@ -193,7 +193,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     const queue = this.kernels.execution;
     if (!queue) return { ok: false, code: 'no-kernel', message: this.kernels.unavailable };
     if (request.type === 'run') {
-      queue.enqueue(request.cellIds, this.requester(who, client));
+      queue.enqueue(request.cellIds, request.digests, this.requester(who, client));
     } else if (request.type === 'interrupt') await queue.interrupt();
     else await queue.restart();
     return { ok: true };

@@ -13,6 +13,7 @@ import {
   encodeHubMessage,
   encodeRequest,
 } from '../../protocol/hub-messages';
+import { sourceDigests } from '../../protocol/source-digest';
 import type { Transport } from '../../protocol/transport';
 
 /** Transaction origin of everything applied from the host, so it is never sent back. */
@@ -96,10 +97,16 @@ export class HubClient extends ObservableV2<HubClientEvents> {
     }
   }
 
-  /** Sends `request` to the host; resolves to its reply (refusals included, never rejects). */
+  /**
+   * Sends `request` to the host; resolves to its reply (refusals included, never rejects). A run
+   * carries the digests of the sources this replica holds now, so the host runs what was seen.
+   */
   request(request: RequestBody): Promise<RequestOutcome> {
     if (!this.transport) {
       return Promise.resolve({ ok: false, message: 'not connected to the host; try again' });
+    }
+    if (request.type === 'run' && !request.digests) {
+      request = { ...request, digests: sourceDigests(this.doc, request.cellIds) };
     }
     const id = this.nextId++;
     return new Promise((resolve) => {

@@ -8,6 +8,7 @@ import { startLocalKernel } from '../../../host/session/kernel-choice';
 import { NotebookSession } from '../../../host/session/notebook-session';
 import { connectClient, type TestClient } from '../../helpers/session-client';
 import { codeCell, notebook, tempDir, writeNotebook } from '../../helpers/notebooks';
+import { sourceDigest } from '../../../protocol/source-digest';
 
 let session: NotebookSession;
 let ada: TestClient;
@@ -19,6 +20,11 @@ const cell = (doc: Y.Doc, id: string) =>
 const json = (doc: Y.Doc, id: string): Cell => cellFromMap(cell(doc, id));
 const lastRun = (doc: Y.Doc, id: string) =>
   (runtimeOf(doc).get(RUNTIME.lastRuns) as Y.Map<CellRun> | undefined)?.get(id);
+const sourceOf = (doc: Y.Doc, id: string) => (cell(doc, id).get('source') as Y.Text).toString();
+const queued = (doc: Y.Doc, id: string) =>
+  ((runtimeOf(doc).get(RUNTIME.queue) as CellRun[] | undefined) ?? []).find(
+    (r) => r.cellId === id && r.startedAt === null,
+  );
 const ran =
   (id: string, after = 0) =>
   (doc: Y.Doc) =>
@@ -161,5 +167,95 @@ describe('running cells on the host kernel', () => {
     await run(ada, 'update');
     await ada.until((d) => JSON.stringify(json(d, 'show').outputs).includes("'v2'"));
     expect(json(ada.doc, 'update').outputs).toEqual([]);
+  });
+});
+
+describe('a run runs the code its requester saw', () => {
+  const setSource = (client: TestClient, id: string, source: string) => {
+    const text = cell(client.doc, id).get('source') as Y.Text;
+    client.doc.transact(() => {
+      text.delete(0, text.length);
+      text.insert(0, source);
+    });
+  };
+  const stdout = (doc: Y.Doc, id: string) =>
+    ((json(doc, id).outputs ?? []) as JsonObject[])
+      .filter((o) => o.name === 'stdout')
+      .map((o) => o.text)
+      .join('');
+
+  it('runs the source as it was when asked, though someone edits the queued cell', async () => {
+    const grace = connectClient(session, 'Grace');
+    addCell(ada, 'slow', 'import time; time.sleep(0.5)');
+    addCell(ada, 'target', 'print("what Ada saw")');
+    await grace.until((d) => !!cell(d, 'target'));
+    const before = lastRun(ada.doc, 'target')?.endedAt ?? 0;
+    expect(await ada.request({ type: 'run', cellIds: ['slow', 'target'] })).toEqual({ ok: true });
+    setSource(grace, 'target', 'print("what Grace wrote")');
+    await ada.until(
+      (d) => sourceOf(d, 'target') === 'print("what Grace wrote")' && !!queued(d, 'target'),
+    );
+    // Everyone can tell the queued run is of an earlier version than the cell shows.
+    expect(queued(ada.doc, 'target')?.digest).toBe(sourceDigest('print("what Ada saw")'));
+    expect(sourceDigest(sourceOf(ada.doc, 'target'))).not.toBe(queued(ada.doc, 'target')?.digest);
+    await ada.until(ran('target', before));
+    expect(stdout(ada.doc, 'target')).toBe('what Ada saw\n');
+  });
+
+  it('refuses a run of a cell that changed since its requester saw it', async () => {
+    addCell(ada, 'changed', 'print("now")');
+    await ada.until((d) => !!cell(d, 'changed'));
+    const index = cellsOf(ada.doc)
+      .toArray()
+      .findIndex((c) => c.get('id') === 'changed');
+    const reply = await ada.request({
+      type: 'run',
+      cellIds: ['changed'],
+      digests: [sourceDigest('print("before")')],
+    });
+    expect(reply).toEqual({
+      ok: false,
+      code: 'cell-changed',
+      message: `cell ${index + 1} changed while you asked; run it again`,
+    });
+    expect(lastRun(ada.doc, 'changed')).toBeUndefined();
+    expect(runtimeOf(ada.doc).get(RUNTIME.queue)).toEqual([]);
+  });
+
+  it('refuses a run naming a cell that does not exist, and skips a markdown cell', async () => {
+    expect(await ada.request({ type: 'run', cellIds: ['nowhere'] })).toMatchObject({
+      ok: false,
+      message: 'there is no cell nowhere; it may have been deleted',
+    });
+    ada.doc.transact(() => {
+      cellsOf(ada.doc).push([
+        createCellMap(
+          { cell_type: 'markdown', id: 'md', source: '# hi', metadata: {} } as Cell,
+          'md',
+        ),
+      ]);
+    });
+    await ada.until((d) => !!cell(d, 'md'));
+    expect(await ada.request({ type: 'run', cellIds: ['md'] })).toEqual({ ok: true });
+    expect(lastRun(ada.doc, 'md')).toBeUndefined();
+  });
+});
+
+describe('a dead kernel', () => {
+  it('refuses runs with the reason, and runs again after a restart', async () => {
+    addCell(ada, 'alive', 'print("alive")');
+    await run(ada, 'alive');
+    const pid = (session.execution?.kernel as unknown as { pid: number | null }).pid;
+    expect(pid).toBeGreaterThan(0);
+    process.kill(pid as number, 'SIGKILL');
+    await ada.until(
+      (d) => (runtimeOf(d).get(RUNTIME.kernel) as { status: string }).status === 'dead',
+    );
+    const refused = await ada.request({ type: 'run', cellIds: ['alive'] });
+    expect(refused).toMatchObject({ ok: false, code: 'kernel-dead' });
+    expect(refused.message).toMatch(/^the kernel died — restart it to run cells/);
+    expect(await ada.request({ type: 'restart' })).toEqual({ ok: true });
+    const out = await run(ada, 'alive');
+    expect(out.outputs).toEqual([{ output_type: 'stream', name: 'stdout', text: 'alive\n' }]);
   });
 });
