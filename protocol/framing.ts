@@ -49,18 +49,40 @@ export function splitFrames(message: Uint8Array, frameBytes = FRAME_BYTES): Uint
   return frames;
 }
 
+/** Room shared by several assemblers: a chunked message's announced size is reserved from it. */
+export interface ReassemblySpace {
+  reserve(bytes: number): boolean;
+  release(bytes: number): void;
+}
+
+/** Limits of a FrameAssembler. */
+export interface AssemblerLimits {
+  /** Messages larger than this are refused (read at each message: it may change). */
+  maxMessageBytes?: number | (() => number);
+  /** Where chunked messages reserve their announced size; none: no shared bound. */
+  space?: ReassemblySpace;
+}
+
 /**
  * Puts frames back together. `push` returns the completed message, null while one is still
- * arriving, or an error for a malformed frame (after which the assembler starts over; the caller
- * should close the channel, since the stream can no longer be trusted).
+ * arriving, or an error for a malformed frame (code 'invalid-message') or a message over the
+ * limits (code 'too-large'), after which the assembler starts over; the caller should close the
+ * channel, since the stream can no longer be trusted.
  */
 export class FrameAssembler {
   private parts: Uint8Array[] = [];
   private expected = 0;
   private received = 0;
+  private readonly cap: () => number;
+  private readonly space: ReassemblySpace | null;
 
-  /** `maxMessageBytes`: messages announced larger than this are refused (default MAX_MESSAGE_BYTES). */
-  constructor(private readonly maxMessageBytes = MAX_MESSAGE_BYTES) {}
+  /** A number is `maxMessageBytes` (default MAX_MESSAGE_BYTES). */
+  constructor(limits: number | AssemblerLimits = {}) {
+    const l = typeof limits === 'number' ? { maxMessageBytes: limits } : limits;
+    const max = l.maxMessageBytes ?? MAX_MESSAGE_BYTES;
+    this.cap = typeof max === 'number' ? () => max : max;
+    this.space = l.space ?? null;
+  }
 
   /** Bytes of the message being assembled received so far; 0 when none is pending. */
   get pendingBytes(): number {
@@ -78,7 +100,12 @@ export class FrameAssembler {
     const kind = frame[0];
     if (kind === FrameKind.Whole) {
       if (this.expected) return this.fail('a whole message arrived inside a chunked one');
-      if (frame.length - 1 > this.maxMessageBytes) return this.fail('message too large');
+      if (frame.length - 1 > this.cap()) {
+        return this.fail(
+          `message of ${frame.length - 1} bytes is over the ${this.cap()} cap`,
+          true,
+        );
+      }
       return ok(frame.subarray(1));
     }
     if (kind === FrameKind.First) {
@@ -93,10 +120,16 @@ export class FrameAssembler {
       } catch {
         return this.fail('unreadable chunk header');
       }
-      if (total > this.maxMessageBytes) {
-        return this.fail(`message of ${total} bytes is over the ${this.maxMessageBytes} cap`);
+      if (total > this.cap()) {
+        return this.fail(`message of ${total} bytes is over the ${this.cap()} cap`, true);
       }
       if (total === 0) return this.fail('chunked message of 0 bytes');
+      if (this.space && !this.space.reserve(total)) {
+        return this.fail(
+          `no room for a message of ${total} bytes: the host is receiving too much at once`,
+          true,
+        );
+      }
       this.expected = total;
       return this.take(frame.subarray(start));
     }
@@ -125,14 +158,22 @@ export class FrameAssembler {
     return ok(message);
   }
 
+  /** Drops the message being assembled, if any (the channel closed), and releases its room. */
+  discard(): void {
+    this.reset();
+  }
+
   private reset(): void {
+    if (this.expected) this.space?.release(this.expected);
     this.parts = [];
     this.expected = 0;
     this.received = 0;
   }
 
-  private fail(why: string): Result<never> {
+  private fail(why: string, tooLarge = false): Result<never> {
     this.reset();
-    return err(new PairbookError('invalid-message', `malformed frame: ${why}`));
+    return tooLarge
+      ? err(new PairbookError('too-large', why))
+      : err(new PairbookError('invalid-message', `malformed frame: ${why}`));
   }
 }

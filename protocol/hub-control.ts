@@ -10,6 +10,25 @@ import { type GuestRole, isGuestRole } from './roles';
 /** Tag of a control message: far from hub-messages' tags, which HubClient would reject anyway. */
 export const CONTROL_TAG = 127;
 
+/**
+ * Why the hub closed a guest's channel: 'removed' (by the host), 'stopped' (sharing stopped),
+ * 'slow-reader' (too much waiting to be sent to it), 'too-large' (a message over its role's cap,
+ * or no room to receive it), 'timeout' (a message begun and never finished), 'rate-limited'
+ * (kept sending past a rate limit), 'malformed' (a frame or message that cannot be read, or one
+ * a guest never sends), 'closed' (anything else).
+ */
+export const BYE_CODES = [
+  'removed',
+  'stopped',
+  'slow-reader',
+  'too-large',
+  'timeout',
+  'rate-limited',
+  'malformed',
+  'closed',
+] as const;
+export type ByeCode = (typeof BYE_CODES)[number];
+
 /** What the hub tells a guest's connection. */
 export type HubControl =
   /** First message on a channel: who the guest is in this session. */
@@ -22,8 +41,8 @@ export type HubControl =
    * was not kept.
    */
   | { type: 'resync'; message: string }
-  /** The host is closing this channel: removed, sharing stopped. */
-  | { type: 'bye'; reason: string };
+  /** The host is closing this channel, and why: the last message on it. */
+  | { type: 'bye'; reason: string; code: ByeCode };
 
 /** Encodes a control message. */
 export function encodeControl(control: HubControl): Uint8Array {
@@ -64,7 +83,11 @@ export function decodeControl(message: Uint8Array): Result<HubControl> {
       case 'resync':
         return ok({ type: 'resync', message: String(m.message ?? '') });
       case 'bye':
-        return ok({ type: 'bye', reason: String(m.reason ?? '') });
+        return ok({
+          type: 'bye',
+          reason: String(m.reason ?? ''),
+          code: (BYE_CODES as readonly unknown[]).includes(m.code) ? (m.code as ByeCode) : 'closed',
+        });
       default:
         return bad('unknown type');
     }

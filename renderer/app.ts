@@ -340,6 +340,16 @@ export async function startApp(
     if (guest) participants.setSelfState(status === 'offline' ? 'reconnecting' : 'connected');
     testEvent({ type: 'connection', status, reason });
   });
+  // A guest the host cut off (a bound of guest-limits, not a removal or the end of sharing,
+  // which end the session above) is told why; its connection comes back by itself.
+  const onBye = (code: string, reason: string) => {
+    if (!ended && code !== 'removed' && code !== 'stopped') {
+      toasts.show(`The host closed your connection: ${reason}`, 'warning');
+      testEvent({ type: 'bye', code, reason });
+    }
+  };
+  guest?.on('bye', onBye);
+  signal.addEventListener('abort', () => guest?.off('bye', onBye));
   client.on('notice', (notice) => {
     if (notice.type === 'notice' && notice.code === 'file-changed' && !guest) {
       void decideChangedFile();

@@ -23,6 +23,11 @@ export class ClientIdRegistry {
     return true;
   }
 
+  /** True when `guestKey` has already claimed `client`. */
+  isOwnedBy(client: number, guestKey: string): boolean {
+    return this.owners.get(client) === guestKey;
+  }
+
   /** Records that `guestKey` owns `client` (after mayWrite said yes). */
   claim(client: number, guestKey: string): void {
     if (!this.owners.has(client)) this.owners.set(client, guestKey);

@@ -6,7 +6,7 @@ import { ObservableV2 } from 'lib0/observable';
 import nodeDataChannel, { type DataChannel, type PeerConnection } from 'node-datachannel';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { encodeControl } from '../../protocol/hub-control';
+import { type ByeCode, encodeControl } from '../../protocol/hub-control';
 import { encodeNotice } from '../../protocol/hub-messages';
 import { type GuestRole, describeRole } from '../../protocol/roles';
 import {
@@ -27,6 +27,7 @@ import {
 import type { Transport } from '../../protocol/transport';
 import { verificationCode } from '../../protocol/verification-code';
 import { ClientIdRegistry } from './client-ids';
+import { ByteBudget, MAX_GUEST_MESSAGE_BYTES, REASSEMBLY_BUDGET_BYTES } from './guest-limits';
 import { type InviteRecord, InviteBook } from './invites';
 import { GuardedTransport } from './role-guard';
 import { SignalingClient } from './signaling-client';
@@ -98,7 +99,7 @@ interface Peer {
   info: GuestInfo;
   guestKey: string;
   pc: PeerConnection;
-  transport: Transport | null;
+  transport: DataChannelTransport | null;
   detach: (() => void) | null;
 }
 
@@ -120,6 +121,8 @@ export class Hub extends ObservableV2<HubEvents> {
   private readonly roles = new Map<string, GuestRole>(); // by guest key: survives reconnects
   private readonly removed = new Set<string>(); // guest keys
   private readonly registry: ClientIdRegistry;
+  /** Room for guests' chunked messages being received, shared by all guests. */
+  private readonly reassembly = new ByteBudget(REASSEMBLY_BUDGET_BYTES);
   private starting: Promise<void> | null = null;
   private stopped = false;
   /** Sealed messages that did not open with any invite key (wrong or no secret). */
@@ -232,7 +235,7 @@ export class Hub extends ObservableV2<HubEvents> {
     const peer = this.peers.get(peerId);
     if (!peer) return false;
     this.removed.add(peer.guestKey);
-    this.dropPeer(peer, reason);
+    this.dropPeer(peer, reason, 'removed');
     return true;
   }
 
@@ -241,7 +244,8 @@ export class Hub extends ObservableV2<HubEvents> {
     if (this.stopped) return;
     this.stopped = true;
     await this.starting?.catch(() => {});
-    for (const p of [...this.peers.values()]) this.dropPeer(p, 'the host stopped sharing');
+    for (const p of [...this.peers.values()])
+      this.dropPeer(p, 'the host stopped sharing', 'stopped');
     for (const c of this.clients) c.stop();
     await this.server?.stop();
     this.emit('stopped', []);
@@ -392,7 +396,10 @@ export class Hub extends ObservableV2<HubEvents> {
 
   private onChannel(peer: Peer, dc: DataChannel): void {
     if (this.stopped || !this.peers.has(peer.info.peerId)) return dc.close();
-    const raw = new DataChannelTransport(dc);
+    const raw = new DataChannelTransport(dc, {
+      maxMessageBytes: () => MAX_GUEST_MESSAGE_BYTES[peer.info.role],
+      space: this.reassembly,
+    });
     peer.transport = raw;
     raw.onClose((reason) => this.dropPeer(peer, reason));
     raw.send(
@@ -417,17 +424,16 @@ export class Hub extends ObservableV2<HubEvents> {
     this.emit('join', [{ ...peer.info }]);
   }
 
-  private dropPeer(peer: Peer, reason: string): void {
+  private dropPeer(peer: Peer, reason: string, code: ByeCode = 'closed'): void {
     if (this.peers.get(peer.info.peerId) !== peer) return;
     this.peers.delete(peer.info.peerId);
     const wasIn = peer.transport !== null;
-    if (peer.transport) {
-      peer.transport.send(encodeControl({ type: 'bye', reason }));
-      peer.transport.close(reason);
-    }
+    peer.transport?.close(reason, code); // the guest gets a bye (unless the channel closed first)
     peer.detach?.();
-    // After the bye has had a moment to leave.
-    setTimeout(() => peer.pc.close(), 100).unref();
+    // After the bye has left (the transport's channel is shut).
+    const closePc = () => setTimeout(() => peer.pc.close(), 100).unref();
+    if (peer.transport) peer.transport.onShut(closePc);
+    else closePc();
     if (wasIn) this.emit('leave', [{ ...peer.info }, reason]);
   }
 

@@ -9,7 +9,7 @@ import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
-import { encodeControl } from '../../protocol/hub-control';
+import { type ByeCode, encodeControl } from '../../protocol/hub-control';
 import {
   type ClientRequest,
   Tag,
@@ -23,6 +23,7 @@ import type { Transport } from '../../protocol/transport';
 import type { RoleBearingTransport } from '../session/client-role';
 import { sanitizeAwarenessUpdate } from './awareness-guard';
 import type { ClientIdRegistry } from './client-ids';
+import { AWARENESS_LIMIT, REQUEST_LIMIT, RateLimit, SYNC_STEP1_LIMIT } from './guest-limits';
 import { type Touch, inspectUpdate } from './update-inspector';
 
 /** Least time between two "your edit was not kept" notices to one guest. */
@@ -133,18 +134,29 @@ export interface GuardContext {
   onDropped?(reason: string): void;
 }
 
+/** A guest's channel: closing it may say why, with a code the guest's page can act on. */
+export type GuestChannel = Transport & { close(reason?: string, code?: ByeCode): void };
+
 /**
  * A Transport for `session.attach` that wraps a guest's channel and passes on only what the
- * guest's role allows. Sends go straight through; the guest's channel closes on anything
- * unreadable, with the reason.
+ * guest's role allows, at the rates guest-limits.ts allows. Sends go straight through; the
+ * guest's channel closes on anything unreadable, or on a flood, with the reason.
+ *
+ * One connection writes under one Yjs client id: the first new one it uses (in the document or
+ * in awareness), besides ids its guest claimed on earlier connections (edits a reconnecting
+ * replica made before). Awareness is only ever that id's.
  */
 export class GuardedTransport implements RoleBearingTransport {
   private readonly listeners = new Set<(m: Uint8Array) => void>();
   private lastDropNotice = -Infinity;
   private readonly offMessage: () => void;
+  private connectionClient: number | null = null;
+  private readonly step1Limit = new RateLimit(SYNC_STEP1_LIMIT);
+  private readonly awarenessLimit = new RateLimit(AWARENESS_LIMIT);
+  private readonly requestLimit = new RateLimit(REQUEST_LIMIT);
 
   constructor(
-    private readonly inner: Transport,
+    private readonly inner: GuestChannel,
     private readonly ctx: GuardContext,
   ) {
     this.offMessage = inner.onMessage((m) => this.receive(m));
@@ -164,8 +176,8 @@ export class GuardedTransport implements RoleBearingTransport {
     return this.inner.onClose(listener);
   }
 
-  close(reason?: string): void {
-    this.inner.close(reason);
+  close(reason?: string, code?: ByeCode): void {
+    this.inner.close(reason, code);
   }
 
   /** The guest's role now: the session reads it to word its replies (see client-role.ts). */
@@ -195,6 +207,14 @@ export class GuardedTransport implements RoleBearingTransport {
     const type = decoding.readVarUint(body);
     if (type === syncProtocol.messageYjsSyncStep1) {
       decoding.readVarUint8Array(body); // must be readable
+      // Each is answered with all the guest lacks (the whole notebook, for a fresh replica); a
+      // client asks once per connection.
+      if (this.step1Limit.take() !== 'ok') {
+        return this.inner.close(
+          'you asked for the whole notebook again and again (sync step 1, at most 2 at once and 1 every 10 s)',
+          'rate-limited',
+        );
+      }
       return this.pass(bytes);
     }
     if (type !== syncProtocol.messageYjsSyncStep2 && type !== syncProtocol.messageYjsUpdate) {
@@ -208,27 +228,54 @@ export class GuardedTransport implements RoleBearingTransport {
     if (!can(role, 'edit')) {
       return this.drop(`a ${role} cannot edit`, `You are ${describeRole(role)}`, found.touches);
     }
+    let fresh = this.connectionClient;
     for (const client of found.clients) {
       if (!this.ctx.registry.mayWrite(client, this.ctx.guestKey)) {
         return this.drop(`client id ${client} belongs to someone else`, 'Your change was refused');
       }
+      if (this.ctx.registry.isOwnedBy(client, this.ctx.guestKey) || client === fresh) continue;
+      if (fresh !== null) {
+        return this.drop(
+          `a second new client id (${client}) on one connection`,
+          'Your change was refused: one connection writes under one client id',
+        );
+      }
+      fresh = client;
     }
     for (const touch of found.touches) {
       const why = forbiddenTouch(touch);
       if (why) return this.drop(why, `Your change was refused: ${why}`, [touch]);
     }
     found.clients.forEach((c) => this.ctx.registry.claim(c, this.ctx.guestKey));
+    this.connectionClient = fresh;
     this.pass(bytes);
   }
 
   private receiveAwareness(body: decoding.Decoder): void {
+    const verdict = this.awarenessLimit.take();
+    if (verdict === 'abuse') {
+      return this.inner.close(
+        'you sent presence updates far faster than 30 a second',
+        'rate-limited',
+      );
+    }
+    if (verdict === 'over') return this.ctx.onDropped?.('awareness: over the rate limit');
     const update = decoding.readVarUint8Array(body);
+    let chosen = this.connectionClient;
     const clean = sanitizeAwarenessUpdate(update, {
       role: this.ctx.role(),
       peerId: this.ctx.peerId,
-      owns: (client) => this.ctx.registry.mayWrite(client, this.ctx.guestKey, this.ctx.awareness),
+      owns: (client) => {
+        if (chosen !== null) return client === chosen;
+        if (!this.ctx.registry.mayWrite(client, this.ctx.guestKey, this.ctx.awareness)) {
+          return false;
+        }
+        chosen = client;
+        return true;
+      },
     });
     if (!clean.ok) return this.ctx.onDropped?.(`awareness: ${clean.error.message}`);
+    this.connectionClient = chosen;
     clean.value.clients.forEach((c) => this.ctx.registry.claim(c, this.ctx.guestKey));
     const enc = encodeHubMessage(Tag.Awareness);
     encoding.writeVarUint8Array(enc, clean.value.update);
@@ -239,6 +286,25 @@ export class GuardedTransport implements RoleBearingTransport {
     const request = decodeRequest(body);
     if (!request.ok) return this.inner.close(request.error.message);
     const { id, type } = request.value;
+    const verdict = this.requestLimit.take();
+    if (verdict === 'abuse') {
+      return this.inner.close(
+        'you kept sending requests while they were refused (at most 20 a second)',
+        'rate-limited',
+      );
+    }
+    if (verdict === 'over') {
+      this.ctx.onDropped?.(`${type} refused: over the rate limit`);
+      return this.inner.send(
+        encodeNotice({
+          type: 'reply',
+          id,
+          ok: false,
+          message: 'Too many requests at once (at most 20 a second): wait a moment and try again',
+          code: 'rate-limited',
+        }),
+      );
+    }
     const role = this.ctx.role();
     const needs = requiredAction(request.value);
     if (needs && !can(role, needs)) {

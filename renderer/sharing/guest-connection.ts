@@ -5,7 +5,7 @@
 // Every openTransport() is one attempt (HubClient calls it again after a drop, with backoff).
 // Only replies signed by the key the invite pins are believed; guests never connect to each other.
 import { ObservableV2 } from 'lib0/observable';
-import { decodeControl, isControl } from '../../protocol/hub-control';
+import { type ByeCode, decodeControl, isControl } from '../../protocol/hub-control';
 import type { Invite } from '../../protocol/invite';
 import type { GuestRole } from '../../protocol/roles';
 import {
@@ -65,6 +65,12 @@ export interface GuestEvents {
    */
   resync: (message: string) => void;
   /**
+   * The host closed this guest's channel, and said why (the close reason is `reason` too). For
+   * 'too-large' the connection also asks for a resync: the refused change is still in the
+   * replica, and sending it again would be refused again.
+   */
+  bye: (code: ByeCode, reason: string) => void;
+  /**
    * The host restarted since this replica last synced: it must not be merged. The renderer
    * should keep the old replica aside (offer a copy) and start a fresh HubClient.
    */
@@ -80,6 +86,8 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
   epoch: string | null = null;
   role: GuestRole | null = null;
   status: GuestStatus = 'offline';
+  /** Why the host last closed this guest's channel; null if it never did. */
+  bye: { code: ByeCode; reason: string } | null = null;
   /** The verification code of the current connection attempt; null before the first offer. */
   code: string | null = null;
   private keys: Promise<InviteKeys>;
@@ -211,7 +219,14 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
       this.role = m.role;
       this.emit('role', [m.role]);
     } else if (m.type === 'resync') this.emit('resync', [m.message]);
-    else if (m.type === 'bye') transport.byeReason = m.reason;
+    else if (m.type === 'bye') {
+      transport.byeReason = m.reason;
+      this.bye = { code: m.code, reason: m.reason };
+      this.emit('bye', [m.code, m.reason]);
+      if (m.code === 'too-large') {
+        this.emit('resync', [`The host refused a change of yours as too large (${m.reason})`]);
+      }
+    }
     return true;
   }
 

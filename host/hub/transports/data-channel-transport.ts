@@ -1,26 +1,68 @@
 import type { DataChannel } from 'node-datachannel';
-import { FRAME_BYTES, FrameAssembler, splitFrames } from '../../../protocol/framing';
+import {
+  type AssemblerLimits,
+  FRAME_BYTES,
+  FrameAssembler,
+  splitFrames,
+} from '../../../protocol/framing';
+import { type ByeCode, encodeControl } from '../../../protocol/hub-control';
 import { TransportBase } from '../../../protocol/transport';
+import { MESSAGE_DEADLINE_MS, MESSAGE_STALL_MS, SEND_QUEUE_MIN_CAP_BYTES } from '../guest-limits';
 
 /** Bytes queued in the channel past which sending waits for it to drain. */
 export const SEND_HIGH_WATER_BYTES = 1024 * 1024;
 const SEND_LOW_WATER_BYTES = 256 * 1024;
+/** Longest a closing channel waits for its last frames (the bye) to leave. */
+export const CLOSE_GRACE_MS = 2000;
+
+/** Options of a DataChannelTransport. */
+export interface DataChannelTransportOptions extends AssemblerLimits {
+  /** Least send-queue cap (see SEND_QUEUE_MIN_CAP_BYTES). */
+  minSendCapBytes?: number;
+  /** A chunked message must progress within stallMs and end within deadlineMs. */
+  stallMs?: number;
+  deadlineMs?: number;
+}
+
+interface Queued {
+  frame: Uint8Array;
+  /** The first frame of a message: where the queue may be cut without breaking a message. */
+  first: boolean;
+}
 
 /**
  * A Transport over one node-datachannel DataChannel (the host's end of a guest's channel):
- * messages are framed (protocol/framing) and sent no faster than the channel drains. A
- * malformed frame closes the channel with the reason.
+ * messages are framed (protocol/framing) and sent no faster than the channel drains. What the
+ * guest may make it hold is bounded: messages it sends by size (per role, read at each message),
+ * by a shared reassembly space and by time; what waits to be sent to it by a cap, past which it
+ * is dropped as a slow reader. Closing from this side sends a `bye` with the reason and its code
+ * as the last message, then closes the channel once that has left (or after CLOSE_GRACE_MS).
  */
 export class DataChannelTransport extends TransportBase {
   private readonly assembler: FrameAssembler;
-  private queue: Uint8Array[] = [];
+  private queue: Queued[] = [];
+  private queuedBytes = 0;
+  private largestSent = 0;
+  private readonly minCap: number;
+  private readonly stallMs: number;
+  private readonly deadlineMs: number;
+  private messageStarted = 0;
+  private lastFrameAt = 0;
+  private stallTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Flushing the last frames before the channel closes. */
+  private closing = false;
+  private shut = false;
+  private readonly shutListeners = new Set<() => void>();
 
   constructor(
     private readonly channel: DataChannel,
-    options: { maxMessageBytes?: number } = {},
+    options: DataChannelTransportOptions = {},
   ) {
     super();
-    this.assembler = new FrameAssembler(options.maxMessageBytes);
+    this.assembler = new FrameAssembler(options);
+    this.minCap = options.minSendCapBytes ?? SEND_QUEUE_MIN_CAP_BYTES;
+    this.stallMs = options.stallMs ?? MESSAGE_STALL_MS;
+    this.deadlineMs = options.deadlineMs ?? MESSAGE_DEADLINE_MS;
     channel.setBufferedAmountLowThreshold(SEND_LOW_WATER_BYTES);
     channel.onBufferedAmountLow(() => this.pump());
     channel.onMessage((data) => this.receive(data));
@@ -28,32 +70,83 @@ export class DataChannelTransport extends TransportBase {
     channel.onError((e) => this.finish(`data channel error: ${e}`));
   }
 
+  /** Bytes waiting to be sent to the guest, here and in the channel. */
+  get backlogBytes(): number {
+    let buffered = 0;
+    try {
+      buffered = this.channel.bufferedAmount();
+    } catch {
+      // closed
+    }
+    return this.queuedBytes + buffered;
+  }
+
+  /** The cap on backlogBytes now: past it the guest is dropped as a slow reader. */
+  get sendCapBytes(): number {
+    return Math.max(this.minCap, 2 * this.largestSent);
+  }
+
   send(message: Uint8Array): void {
     if (this.isClosed) return;
-    for (const frame of splitFrames(message, FRAME_BYTES)) this.queue.push(frame);
+    this.largestSent = Math.max(this.largestSent, message.length);
+    const backlog = this.backlogBytes;
+    if (backlog + message.length > this.sendCapBytes) {
+      const mib = (n: number) => `${Math.round(n / (1024 * 1024))} MiB`;
+      return this.close(
+        `the host dropped this connection: ${mib(backlog)} were waiting to be sent to you ` +
+          `(the cap is ${mib(this.sendCapBytes)}); reconnect on a faster link`,
+        'slow-reader',
+      );
+    }
+    this.enqueue(message);
     this.pump();
   }
 
-  close(reason = 'closed'): void {
+  /**
+   * Closes the channel from the host's side: whatever is queued after the message now leaving is
+   * dropped, a `bye` with `reason` and `code` goes last, and the channel closes once it has left.
+   */
+  close(reason = 'closed', code: ByeCode = 'malformed'): void {
     if (this.isClosed) return;
-    // Let what is queued (e.g. a "bye" with the reason) go out before the channel closes.
-    const channel = this.channel;
-    this.finish(reason);
-    setTimeout(() => {
-      try {
-        channel.close();
-      } catch (e) {
-        console.warn('pairbook: closing a data channel failed', e);
-      }
-    }, 50).unref();
+    const cut = this.queue.findIndex((q, i) => q.first && i > 0);
+    if (this.queue[0]?.first) this.queue = [];
+    else if (cut > 0) this.queue = this.queue.slice(0, cut);
+    this.queuedBytes = this.queue.reduce((n, q) => n + q.frame.length, 0);
+    this.enqueue(encodeControl({ type: 'bye', reason, code }));
+    this.closing = true;
+    this.stopStallTimer();
+    this.assembler.discard();
+    this.markClosed(reason);
+    try {
+      this.channel.setBufferedAmountLowThreshold(0);
+    } catch {
+      // closed already
+    }
+    setTimeout(() => this.shutDown(), CLOSE_GRACE_MS).unref();
+    this.pump();
+  }
+
+  /** Calls `listener` once the channel itself is closed (after a close's last frames left). */
+  onShut(listener: () => void): void {
+    if (this.shut) listener();
+    else this.shutListeners.add(listener);
+  }
+
+  private enqueue(message: Uint8Array): void {
+    splitFrames(message, FRAME_BYTES).forEach((frame, i) => {
+      this.queue.push({ frame, first: i === 0 });
+      this.queuedBytes += frame.length;
+    });
   }
 
   private pump(): void {
-    if (this.isClosed) return;
+    if (this.shut || (this.isClosed && !this.closing)) return;
     let i = 0;
     try {
       while (i < this.queue.length && this.channel.bufferedAmount() < SEND_HIGH_WATER_BYTES) {
-        this.channel.sendMessageBinary(this.queue[i] as Uint8Array);
+        const { frame } = this.queue[i] as Queued;
+        this.channel.sendMessageBinary(frame);
+        this.queuedBytes -= frame.length;
         i++;
       }
     } catch (e) {
@@ -61,6 +154,23 @@ export class DataChannelTransport extends TransportBase {
       return;
     }
     this.queue = i === this.queue.length ? [] : this.queue.slice(i);
+    if (this.closing && this.queue.length === 0 && this.channel.bufferedAmount() === 0) {
+      this.shutDown();
+    }
+  }
+
+  private shutDown(): void {
+    if (this.shut) return;
+    this.shut = true;
+    this.queue = [];
+    this.queuedBytes = 0;
+    try {
+      this.channel.close();
+    } catch (e) {
+      console.warn('pairbook: closing a data channel failed', e);
+    }
+    this.shutListeners.forEach((l) => l());
+    this.shutListeners.clear();
   }
 
   private receive(data: string | Buffer | ArrayBuffer): void {
@@ -70,13 +180,71 @@ export class DataChannelTransport extends TransportBase {
       data instanceof ArrayBuffer
         ? new Uint8Array(data)
         : new Uint8Array(data.buffer, data.byteOffset, data.byteLength);
+    const wasPending = this.assembler.expectedBytes > 0;
     const r = this.assembler.push(frame);
-    if (!r.ok) return this.close(r.error.message);
+    if (!r.ok) {
+      return this.close(
+        r.error.code === 'too-large'
+          ? `your message was refused: ${r.error.message}`
+          : r.error.message,
+        r.error.code === 'too-large' ? 'too-large' : 'malformed',
+      );
+    }
+    if (this.assembler.expectedBytes > 0) {
+      this.lastFrameAt = Date.now();
+      if (!wasPending) {
+        this.messageStarted = this.lastFrameAt;
+        this.armStallTimer(this.stallMs);
+      }
+    } else if (wasPending) this.stopStallTimer();
     if (r.value) this.deliver(r.value);
+  }
+
+  private armStallTimer(ms: number): void {
+    this.stopStallTimer();
+    this.stallTimer = setTimeout(() => this.checkStall(), ms);
+    this.stallTimer.unref();
+  }
+
+  private stopStallTimer(): void {
+    if (this.stallTimer) clearTimeout(this.stallTimer);
+    this.stallTimer = null;
+  }
+
+  private checkStall(): void {
+    this.stallTimer = null;
+    if (this.isClosed || this.assembler.expectedBytes === 0) return;
+    const now = Date.now();
+    const stalled = now - this.lastFrameAt >= this.stallMs;
+    const late = now - this.messageStarted >= this.deadlineMs;
+    if (stalled || late) {
+      const got = this.assembler.pendingBytes;
+      const of = this.assembler.expectedBytes;
+      return this.close(
+        `your message of ${of} bytes was not finished (${got} arrived) ` +
+          (late
+            ? `within ${this.deadlineMs / 1000} s`
+            : `and nothing came for ${this.stallMs / 1000} s`),
+        'timeout',
+      );
+    }
+    const next = Math.min(
+      this.lastFrameAt + this.stallMs - now,
+      this.messageStarted + this.deadlineMs - now,
+    );
+    this.armStallTimer(Math.max(1, next));
   }
 
   private finish(reason: string): void {
     this.queue = [];
+    this.queuedBytes = 0;
+    this.stopStallTimer();
+    this.assembler.discard();
     this.markClosed(reason);
+    if (!this.shut) {
+      this.shut = true;
+      this.shutListeners.forEach((l) => l());
+      this.shutListeners.clear();
+    }
   }
 }

@@ -48,6 +48,19 @@ export class RawGuest {
     transport.send(encoding.toUint8Array(step1));
   }
 
+  /** Sends one message as it is (anything at all: the hub must cope). */
+  send(message: Uint8Array): void {
+    this.transport.send(message);
+  }
+
+  /** Sends a sync step 1 (the host answers with everything this replica lacks). */
+  sendStep1(stateVector: Uint8Array = Y.encodeStateVector(this.doc)): void {
+    const enc = encodeHubMessage(Tag.Sync);
+    encoding.writeVarUint(enc, syncProtocol.messageYjsSyncStep1);
+    encoding.writeVarUint8Array(enc, stateVector);
+    this.transport.send(encoding.toUint8Array(enc));
+  }
+
   /** Sends a document update as the hub's wire protocol carries it. */
   sendUpdate(update: Uint8Array): void {
     const enc = encodeHubMessage(Tag.Sync);
@@ -78,6 +91,25 @@ export class RawGuest {
       const n = this.notices.find((x) => x.type === 'reply' && x.id === id);
       return n && n.type === 'reply' ? n : undefined;
     });
+  }
+
+  /** Sends a request without waiting; returns its id (see `replyTo`). */
+  fire(r: RequestBody): number {
+    const id = this.nextId++;
+    this.transport.send(encodeRequest({ ...r, id } as ClientRequest));
+    return id;
+  }
+
+  /** The host's reply to request `id`, once it came. */
+  replyTo(id: number): { ok: boolean; message?: string; code?: string } | undefined {
+    const n = this.notices.find((x) => x.type === 'reply' && x.id === id);
+    return n && n.type === 'reply' ? n : undefined;
+  }
+
+  /** The `bye` the host sent before closing, if it did. */
+  get bye(): Extract<HubControl, { type: 'bye' }> | undefined {
+    const b = this.controls.find((c) => c.type === 'bye');
+    return b?.type === 'bye' ? b : undefined;
   }
 
   /** Resolves with the first non-undefined value of `check`, re-run after every message. */

@@ -251,3 +251,73 @@ describe('the role guard', () => {
     expect(awareness.getStates().has(awareness.clientID)).toBe(false);
   });
 });
+
+describe('the role guard bounds what a guest can make the host do', () => {
+  it('answers sync step 1 twice at once, and closes a connection that floods it', async () => {
+    const { doc, guest } = await setup('viewer');
+    const before = snapshot(doc);
+    for (let i = 0; i < 1500; i++) guest.sendStep1(new Uint8Array([0]));
+    await guest.until(() => guest.closed);
+    expect(guest.closed).toMatch(/sync step 1/);
+    expect(snapshot(doc)).toBe(before);
+  });
+
+  it('takes awareness under one client id per connection: a fresh id after the first is dropped', async () => {
+    const { awareness, guest } = await setup('editor');
+    const me = guest.doc.clientID;
+    guest.sendAwareness([{ client: me, clock: 1, state: { user: { name: 'Ada' } } }]);
+    for (let i = 1; i <= 20; i++) {
+      guest.sendAwareness([{ client: 900_000 + i, clock: 1, state: { user: { name: `x${i}` } } }]);
+    }
+    guest.sendAwareness([{ client: me, clock: 2, state: { user: { name: 'Ada2' } } }]);
+    await guest.until(
+      () => (awareness.getStates().get(me) as { user?: { name: string } })?.user?.name === 'Ada2',
+    );
+    expect([...awareness.getStates().keys()]).toEqual([me]);
+    expect(guest.closed).toBeNull();
+  });
+
+  it('closes a connection that floods awareness, having relayed at most a burst of it', async () => {
+    const { awareness, guest } = await setup('editor');
+    const me = guest.doc.clientID;
+    let relayed = 0;
+    awareness.on('update', () => relayed++);
+    for (let i = 0; i < 5000; i++) {
+      guest.sendAwareness([{ client: me, clock: i + 1, state: { user: { name: `n${i}` } } }]);
+    }
+    await guest.until(() => guest.closed);
+    expect(guest.closed).toMatch(/presence/);
+    expect(relayed).toBeLessThanOrEqual(100);
+  });
+
+  it('refuses a document edit under a second new client id on one connection', async () => {
+    const { doc, guest } = await setup('editor');
+    source(guest.doc, 1).insert(0, 'mine ');
+    await settle();
+    expect(source(doc, 1).toString().startsWith('mine ')).toBe(true);
+    const before = snapshot(doc);
+    const second = new Y.Doc();
+    Y.applyUpdate(second, Y.encodeStateAsUpdate(doc));
+    let update: Uint8Array | null = null;
+    second.on('update', (u: Uint8Array) => (update = u));
+    (cellsOf(second).get(0).get('source') as Y.Text).insert(0, 'other id ');
+    guest.sendUpdate(update as unknown as Uint8Array);
+    await guest.until(() => guest.controls.find((c) => c.type === 'resync'));
+    expect(snapshot(doc)).toBe(before);
+  });
+
+  it("refuses requests past the rate limit with code 'rate-limited', and closes a flood", async () => {
+    const { guest, requests } = await setup('editor');
+    const ids = Array.from({ length: 60 }, () => guest.fire({ type: 'save' }));
+    await guest.until(() => ids.every((id) => guest.replyTo(id)));
+    const limited = ids.filter((id) => guest.replyTo(id)?.code === 'rate-limited');
+    expect(limited.length).toBeGreaterThanOrEqual(5);
+    expect(requests.length).toBe(60 - limited.length);
+    expect(requests.length).toBeLessThanOrEqual(51);
+    expect(guest.closed).toBeNull();
+    for (let i = 0; i < 200; i++) guest.fire({ type: 'save' });
+    await guest.until(() => guest.closed);
+    expect(guest.closed).toMatch(/requests/);
+    expect(requests.length).toBeLessThanOrEqual(52);
+  });
+});

@@ -1,0 +1,103 @@
+// Every resource a guest can make the host hold, and its bound. A guest past a bound is told why
+// (a refused request gets a reply with code 'rate-limited'), and one that keeps pushing is cut
+// off with a `bye` naming the bound (protocol/hub-control.ts). The numbers are here, in one place,
+// so docs/threat-model.md can quote them.
+import type { GuestRole } from '../../protocol/roles';
+
+const KiB = 1024;
+const MiB = 1024 * KiB;
+
+/**
+ * Largest message a guest of each role may send, reassembled. A viewer sends presence, a sync
+ * step 1 (a state vector) and, on reconnect, a step 2 carrying its replica's delete set (a few
+ * bytes per deleted range: a long session of typing and deleting stays well under 1 MiB). An
+ * editor or runner also sends its edits: a paste of up to 16 MiB of text, or the step 2 of a
+ * replica that edited offline.
+ */
+export const MAX_GUEST_MESSAGE_BYTES: Record<GuestRole, number> = {
+  viewer: 1 * MiB,
+  editor: 16 * MiB,
+  runner: 16 * MiB,
+};
+
+/** Bytes of chunked messages being reassembled at once, across all guests (as announced). */
+export const REASSEMBLY_BUDGET_BYTES = 64 * MiB;
+/** A chunked message from a guest with no frame for this long is abandoned, the channel closed. */
+export const MESSAGE_STALL_MS = 15_000;
+/** A chunked message from a guest must be complete this long after its first frame. */
+export const MESSAGE_DEADLINE_MS = 120_000;
+
+/**
+ * Least bytes waiting to go to one guest past which it is dropped as a slow reader. The cap is
+ * the larger of this and twice the largest message sent on the channel (the whole notebook on
+ * the first sync), so a 20 MB notebook syncs to a slow link and a guest that stops reading
+ * costs the host at most that.
+ */
+export const SEND_QUEUE_MIN_CAP_BYTES = 32 * MiB;
+
+/** Sync step 1 (each answered with the whole document the guest lacks): 2 at once, then 1 per 10 s. */
+export const SYNC_STEP1_LIMIT = { perSecond: 0.1, burst: 2, strikes: 0 };
+/** Awareness updates (cursor moves, typing): 30 a second, 60 at once; 300 over that: cut off. */
+export const AWARENESS_LIMIT = { perSecond: 30, burst: 60, strikes: 300 };
+/** Requests (run, save, …): 20 a second, 50 at once; refused past that; 50 refused in a row: cut off. */
+export const REQUEST_LIMIT = { perSecond: 20, burst: 50, strikes: 50 };
+
+/** What a rate limit says of one more message. */
+export type RateVerdict = 'ok' | 'over' | 'abuse';
+
+/**
+ * A token bucket: `burst` messages at once, refilled at `perSecond`. A message with no token is
+ * 'over' (refuse it); after `strikes` of those with no message allowed in between, 'abuse'.
+ */
+export class RateLimit {
+  private tokens: number;
+  private over = 0;
+  private last: number;
+
+  constructor(
+    private readonly limit: { perSecond: number; burst: number; strikes: number },
+    private readonly now: () => number = Date.now,
+  ) {
+    this.tokens = limit.burst;
+    this.last = now();
+  }
+
+  take(): RateVerdict {
+    const t = this.now();
+    this.tokens = Math.min(
+      this.limit.burst,
+      this.tokens + ((t - this.last) / 1000) * this.limit.perSecond,
+    );
+    this.last = t;
+    if (this.tokens >= 1) {
+      this.tokens -= 1;
+      this.over = 0;
+      return 'ok';
+    }
+    this.over++;
+    return this.over > this.limit.strikes ? 'abuse' : 'over';
+  }
+}
+
+/** Bytes shared by all guests (reassembly space): reserved before use, released after. */
+export class ByteBudget {
+  private used = 0;
+
+  constructor(readonly total: number) {}
+
+  /** Bytes reserved now. */
+  get inUse(): number {
+    return this.used;
+  }
+
+  /** Reserves `bytes`; false (and nothing reserved) when they do not fit. */
+  reserve(bytes: number): boolean {
+    if (this.used + bytes > this.total) return false;
+    this.used += bytes;
+    return true;
+  }
+
+  release(bytes: number): void {
+    this.used = Math.max(0, this.used - bytes);
+  }
+}
