@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { chmod, open, readFile, rename, stat, unlink } from 'node:fs/promises';
+import { chmod, open, readFile, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PairbookError } from '../../protocol/errors';
 import { type Notebook, validateNotebook } from '../../protocol/nbformat';
@@ -61,14 +61,20 @@ export async function readNotebookFile(path: string): Promise<NotebookFile> {
   return { path, text, sha256: sha256(bytes), ...checked.value };
 }
 
+/** Ending of the temp files of writeFileAtomic: `.NAME.PID.RANDOM.pairbook-tmp`. */
+const TEMP_SUFFIX = '.pairbook-tmp';
+
 /**
  * Writes `text` to `path` atomically: a temp file in the same folder, fsync, rename over the
  * original, fsync the folder. Keeps the original file's mode. Readers see the old or the new
- * file, never a mix; on failure the original is untouched.
+ * file, never a mix; on failure the original is untouched. Through a symlink it writes the
+ * link's target, and the link stays a link.
  */
-export async function writeFileAtomic(path: string, text: string): Promise<void> {
+export async function writeFileAtomic(linkOrPath: string, text: string): Promise<void> {
+  const path = await realpath(linkOrPath).catch(() => linkOrPath); // a new file: as given
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${randomBytes(6).toString('hex')}.pairbook-tmp`);
+  const random = randomBytes(6).toString('hex');
+  const tmp = join(dir, `.${basename(path)}.${process.pid}.${random}${TEMP_SUFFIX}`);
   let mode: number | undefined;
   try {
     mode = (await stat(path)).mode & 0o7777;
@@ -93,6 +99,44 @@ export async function writeFileAtomic(path: string, text: string): Promise<void>
     );
   }
   syncDir(dir);
+}
+
+/**
+ * Removes the temp files a save of `path` (or of its symlink's target) left when its process was
+ * killed mid-write: those of processes no longer running. Returns how many were removed.
+ */
+export async function removeStaleTempFiles(linkOrPath: string): Promise<number> {
+  const path = await realpath(linkOrPath).catch(() => linkOrPath);
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = await readdir(dirname(path));
+  } catch {
+    return 0;
+  }
+  let removed = 0;
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith(TEMP_SUFFIX)) continue;
+    const middle = name.slice(prefix.length, -TEMP_SUFFIX.length).split('.');
+    // Before the pid was in the name: `.NAME.RANDOM.pairbook-tmp`.
+    const pid = middle.length === 2 ? Number(middle[0]) : null;
+    if (pid !== null && isRunning(pid)) continue;
+    await unlink(join(dirname(path), name)).then(
+      () => removed++,
+      () => undefined,
+    );
+  }
+  return removed;
+}
+
+function isRunning(pid: number): boolean {
+  if (!Number.isSafeInteger(pid) || pid <= 0) return false;
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 function syncDir(dir: string): void {

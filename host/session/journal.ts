@@ -1,14 +1,17 @@
 import {
   closeSync,
+  existsSync,
   fdatasync,
   fdatasyncSync,
+  ftruncateSync,
   mkdirSync,
   openSync,
   readFileSync,
+  renameSync,
   rmSync,
   writeSync,
 } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { sha256 } from '../document/notebook-file';
 
@@ -23,20 +26,66 @@ const Kind = {
   Base: 2,
   /** One accepted Yjs update. */
   Update: 3,
-  /** JSON {fileSha256}: the document was saved; the file on disk now has this hash. */
+  /**
+   * JSON {fileSha256, through}: the file was written with hash `fileSha256`, and it holds the
+   * first `through` states (Base and Update records) of this journal. Records after those are
+   * unsaved.
+   */
   Saved: 4,
+  /** JSON {fileSha256, through}: a save of that hash is about to be written (it may not land). */
+  Saving: 5,
 } as const;
 type Kind = (typeof Kind)[keyof typeof Kind];
+
+/** A point where the file on disk is known (or about to be known) to hold part of the journal. */
+export interface Checkpoint {
+  fileSha256: string;
+  /** How many of the journal's states the file with this hash holds. */
+  through: number;
+  /** False for a save that was about to be written when the journal ended: it may not have landed. */
+  confirmed: boolean;
+}
 
 /** What a journal held when it was read back. */
 export interface JournalContents {
   path: string;
-  /** Hash the file on disk should have if nobody else touched it. */
-  expectedFileSha256: string;
   /** Every state and update, in order; apply them all to an empty Y.Doc. */
-  updates: Uint8Array[];
-  /** True when updates were accepted after the last save: there is work to recover. */
-  hasUnsavedUpdates: boolean;
+  states: Uint8Array[];
+  /** The header's file and every save after it, in order. */
+  checkpoints: Checkpoint[];
+}
+
+/**
+ * How many of the journal's states the file with hash `fileSha256` holds: the last confirmed
+ * checkpoint, or a save begun after it that landed. Null when the file is none of them: it was
+ * changed by something else.
+ */
+export function savedThrough(contents: JournalContents, fileSha256: string): number | null {
+  const { checkpoints } = contents;
+  let last = 0;
+  checkpoints.forEach((c, i) => {
+    if (c.confirmed) last = i;
+  });
+  for (let i = checkpoints.length - 1; i >= last; i--) {
+    if (checkpoints[i]!.fileSha256 === fileSha256) return checkpoints[i]!.through;
+  }
+  return null;
+}
+
+/** The last checkpoint known to have reached the disk. */
+export function lastConfirmed(contents: JournalContents): Checkpoint {
+  return contents.checkpoints.filter((c) => c.confirmed).at(-1)!;
+}
+
+/** Writing the journal failed: the edit being journaled was not recorded. */
+export class JournalWriteError extends Error {
+  constructor(
+    readonly code: string,
+    readonly file: string,
+    cause: Error,
+  ) {
+    super(`cannot write the journal ${file}: ${cause.message}`);
+  }
 }
 
 const RECORD_HEAD_BYTES = 9; // u32 length, u32 crc32, u8 kind
@@ -45,12 +94,16 @@ const RECORD_HEAD_BYTES = 9; // u32 length, u32 crc32, u8 kind
  * An append-only log of the accepted Yjs updates of one notebook, in the app's data folder.
  * Each record is written (write(2)) before the update is acknowledged to anyone, so a crash of
  * the process loses nothing that was accepted; a record torn by a crash of the machine fails its
- * checksum and is ignored with everything after it.
+ * checksum and is ignored with everything after it. A record whose write fails is cut off again
+ * (the journal stays readable) and the write throws JournalWriteError.
  */
 export class Journal {
   private fd: number | null = null;
   private syncTimer: NodeJS.Timeout | null = null;
   private bytes = 0;
+  private states = 0;
+  private gen = 0;
+  private torn = false;
 
   private constructor(
     readonly file: string,
@@ -73,14 +126,13 @@ export class Journal {
       throw e;
     }
     let path = this.notebookPath;
-    let expected: string | null = null;
-    let hasUnsaved = false;
-    const updates: Uint8Array[] = [];
+    const checkpoints: Checkpoint[] = [];
+    const states: Uint8Array[] = [];
     for (let at = 0; at + RECORD_HEAD_BYTES <= bytes.length;) {
       const len = bytes.readUInt32LE(at);
       const crc = bytes.readUInt32LE(at + 4);
       const end = at + 8 + len;
-      if (end > bytes.length) break;
+      if (len === 0 || end > bytes.length) break;
       const body = bytes.subarray(at + 8, end);
       if (crc32(body) !== crc) break;
       const kind = body[0] as Kind;
@@ -88,18 +140,18 @@ export class Journal {
       if (kind === Kind.Header) {
         const h = JSON.parse(payload.toString('utf8')) as { path: string; fileSha256: string };
         path = h.path;
-        expected = h.fileSha256;
-      } else if (kind === Kind.Saved) {
-        expected = (JSON.parse(payload.toString('utf8')) as { fileSha256: string }).fileSha256;
-        hasUnsaved = false;
-      } else {
-        updates.push(new Uint8Array(payload));
-        if (kind === Kind.Update) hasUnsaved = true;
+        checkpoints.push({ fileSha256: h.fileSha256, through: 0, confirmed: true });
+      } else if (kind === Kind.Saved || kind === Kind.Saving) {
+        const s = JSON.parse(payload.toString('utf8')) as { fileSha256: string; through?: number };
+        const through = Math.min(s.through ?? states.length, states.length);
+        checkpoints.push({ fileSha256: s.fileSha256, through, confirmed: kind === Kind.Saved });
+      } else if (kind === Kind.Base || kind === Kind.Update) {
+        states.push(new Uint8Array(payload));
       }
       at = end;
     }
-    if (expected === null || updates.length === 0) return null;
-    return { path, expectedFileSha256: expected, updates, hasUnsavedUpdates: hasUnsaved };
+    if (checkpoints.length === 0 || states.length === 0) return null;
+    return { path, states, checkpoints };
   }
 
   /** Bytes written to the journal since it began. */
@@ -107,29 +159,74 @@ export class Journal {
     return this.bytes;
   }
 
-  /** True once the journal has a header and base state on disk. */
-  get isOpen(): boolean {
-    return this.fd !== null;
+  /** How many states (the base and updates) the journal holds: a position for markSaved. */
+  get position(): number {
+    return this.states;
   }
 
-  /** Starts a fresh journal: the file's hash and the whole current state. */
-  begin(fileSha256: string, state: Uint8Array): void {
-    this.close();
-    mkdirSync(join(this.file, '..'), { recursive: true, mode: 0o700 });
-    this.fd = openSync(this.file, 'w', 0o600);
-    this.bytes = 0;
-    this.write(Kind.Header, Buffer.from(JSON.stringify({ path: this.notebookPath, fileSha256 })));
-    this.write(Kind.Base, state);
+  /** Counts begin() calls: positions of one generation mean nothing in another. */
+  get generation(): number {
+    return this.gen;
+  }
+
+  /** True once the journal has a header and base state on disk, and can be appended to. */
+  get isOpen(): boolean {
+    return this.fd !== null && !this.torn;
+  }
+
+  /**
+   * Starts a fresh journal: the file's hash and the whole current state; `saved` when the file
+   * with that hash holds this state. The new journal replaces the old one atomically, so a
+   * failure here (say, a full disk) leaves the old one as it was; it throws JournalWriteError.
+   */
+  begin(fileSha256: string, state: Uint8Array, options: { saved: boolean }): void {
+    const tmp = `${this.file}.new`;
+    let fd: number | null = null;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      fd = openSync(tmp, 'w', 0o600);
+      const header = { path: this.notebookPath, fileSha256 };
+      let bytes = writeRecord(fd, 0, Kind.Header, Buffer.from(JSON.stringify(header)));
+      bytes += writeRecord(fd, bytes, Kind.Base, state);
+      if (options.saved) {
+        const saved = Buffer.from(JSON.stringify({ fileSha256, through: 1 }));
+        bytes += writeRecord(fd, bytes, Kind.Saved, saved);
+      }
+      // Only a journal that replaces one is synced first: the old one must not be lost to a power
+      // cut that keeps the rename but not the new file's data.
+      if (existsSync(this.file)) fdatasyncSync(fd);
+      renameSync(tmp, this.file);
+      this.closeFd();
+      this.fd = fd;
+      this.bytes = bytes;
+      this.states = 1;
+      this.gen++;
+      this.torn = false;
+    } catch (e) {
+      if (fd !== null && fd !== this.fd) closeSync(fd);
+      rmSync(tmp, { force: true });
+      throw new JournalWriteError(
+        (e as NodeJS.ErrnoException).code ?? 'EIO',
+        this.file,
+        e as Error,
+      );
+    }
   }
 
   /** Appends one accepted update. Synchronous: when it returns, a process crash cannot lose it. */
   appendUpdate(update: Uint8Array): void {
     this.write(Kind.Update, update);
+    this.states++;
   }
 
-  /** Records that the document was saved and the file now has `fileSha256`. */
-  markSaved(fileSha256: string): void {
-    this.write(Kind.Saved, Buffer.from(JSON.stringify({ fileSha256 })));
+  /** Records that a save of the first `through` states, as hash `fileSha256`, is about to be written. */
+  markSaving(fileSha256: string, through: number): void {
+    this.write(Kind.Saving, Buffer.from(JSON.stringify({ fileSha256, through })));
+  }
+
+  /** Records that the file now has `fileSha256` and holds the first `through` states. */
+  markSaved(fileSha256: string, through: number): void {
+    this.write(Kind.Saved, Buffer.from(JSON.stringify({ fileSha256, through })));
   }
 
   /** Flushes and closes the journal file (it stays on disk). Idempotent. */
@@ -137,9 +234,12 @@ export class Journal {
     if (this.syncTimer) clearTimeout(this.syncTimer);
     this.syncTimer = null;
     if (this.fd === null) return;
-    fdatasyncSync(this.fd);
-    closeSync(this.fd);
-    this.fd = null;
+    try {
+      fdatasyncSync(this.fd);
+    } catch (e) {
+      console.warn(`pairbook: syncing the journal failed: ${(e as Error).message}`);
+    }
+    this.closeFd();
   }
 
   /** Closes and deletes the journal: nothing in it is needed any more. Idempotent. */
@@ -148,14 +248,29 @@ export class Journal {
     rmSync(this.file, { force: true });
   }
 
+  private closeFd(): void {
+    if (this.fd === null) return;
+    closeSync(this.fd);
+    this.fd = null;
+  }
+
   private write(kind: Kind, payload: Uint8Array): void {
-    if (this.fd === null) throw new Error('journal: begin() before appending');
-    const record = Buffer.allocUnsafe(RECORD_HEAD_BYTES + payload.length);
-    record.writeUInt32LE(payload.length + 1, 0);
-    record[8] = kind;
-    record.set(payload, RECORD_HEAD_BYTES);
-    record.writeUInt32LE(crc32(record.subarray(8)), 4);
-    for (let off = 0; off < record.length;) off += writeSync(this.fd, record, off);
+    if (this.fd === null || this.torn) throw new Error('journal: begin() before appending');
+    try {
+      this.bytes += writeRecord(this.fd, this.bytes, kind, payload);
+    } catch (e) {
+      // Cut off what part of the record got written, so records appended later stay readable.
+      try {
+        ftruncateSync(this.fd, this.bytes);
+      } catch {
+        this.torn = true; // begin() again before appending anything
+      }
+      throw new JournalWriteError(
+        (e as NodeJS.ErrnoException).code ?? 'EIO',
+        this.file,
+        e as Error,
+      );
+    }
     this.syncTimer ??= setTimeout(() => {
       this.syncTimer = null;
       const fd = this.fd;
@@ -167,4 +282,17 @@ export class Journal {
       });
     }, JOURNAL_SYNC_INTERVAL_MS);
   }
+}
+
+/** Writes one record at offset `at` of the file; returns its length. */
+function writeRecord(fd: number, at: number, kind: Kind, payload: Uint8Array): number {
+  const record = Buffer.allocUnsafe(RECORD_HEAD_BYTES + payload.length);
+  record.writeUInt32LE(payload.length + 1, 0);
+  record[8] = kind;
+  record.set(payload, RECORD_HEAD_BYTES);
+  record.writeUInt32LE(crc32(record.subarray(8)), 4);
+  for (let off = 0; off < record.length;) {
+    off += writeSync(fd, record, off, record.length - off, at + off);
+  }
+  return record.length;
 }

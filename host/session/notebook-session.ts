@@ -20,16 +20,32 @@ import {
 } from '../../protocol/ydoc-nbformat';
 import type { Kernel } from '../../kernel-bridge';
 import type { KernelChoice } from '../../protocol/runtime-state';
-import { readNotebookFile, sha256, writeFileAtomic } from '../document/notebook-file';
+import {
+  readNotebookFile,
+  removeStaleTempFiles,
+  sha256,
+  writeFileAtomic,
+} from '../document/notebook-file';
+import { encodeControl } from '../../protocol/hub-control';
 import { roleOf } from './client-role';
 import type { ExecutionQueue, Requester } from './execution-queue';
 import { useKernelsFrom } from './kernel-choice';
 import { NotebookKernel } from './notebook-kernel';
 import { type RequestHandler, type RequestOutcome, attachSyncClient } from './sync-client';
-import { Journal } from './journal';
+import {
+  type JournalContents,
+  Journal,
+  JournalWriteError,
+  lastConfirmed,
+  savedThrough,
+} from './journal';
 
 /** Default quiet time after the last edit before an autosave. */
 export const AUTOSAVE_DELAY_MS = 1000;
+/** Default longest time an edit waits for an autosave, however long the typing goes on. */
+export const AUTOSAVE_MAX_WAIT_MS = 10_000;
+/** Least time between two "your edit was not kept" notices to one client. */
+export const REFUSAL_NOTICE_INTERVAL_MS = 2000;
 /** Journal size past which a save starts it over from the saved state. */
 export const JOURNAL_COMPACT_BYTES = 4 * 1024 * 1024;
 /** Who a client is: the name others see, and the hub's peer id of a guest. */
@@ -47,6 +63,11 @@ export interface SessionOptions {
   dataDir: string;
   /** Quiet time after the last edit before saving; 0 turns autosave off. Default AUTOSAVE_DELAY_MS. */
   autosaveDelayMs?: number;
+  /**
+   * Longest time from the first unsaved edit to the autosave, even while edits keep coming (and
+   * between retries of a save that failed). Default AUTOSAVE_MAX_WAIT_MS.
+   */
+  autosaveMaxWaitMs?: number;
 }
 
 /** What the journal of a previous run held, and what was done with it. */
@@ -58,6 +79,8 @@ export type Recovery =
 export interface SessionEvents {
   /** The document has edits that are not in the file yet. */
   dirty: () => void;
+  /** A save serialized the document and begins to write it (edits from now on are not in it). */
+  saving: (info: { path: string }) => void;
   /** The file on disk now holds the document: it was saved, or reloaded from the file. */
   saved: (info: { path: string; bytes: number }) => void;
   /** A save could not happen: the file changed on disk, or writing failed. Edits are kept. */
@@ -89,9 +112,22 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   private changedOnDisk: string | null = null;
   private journal: Journal;
   private isDirty = false;
+  /** Counts accepted edits to the notebook: a save knows whether edits came during its write. */
+  private editSeq = 0;
+  /** When the oldest edit not yet in a save's serialization was accepted; null when none. */
+  private unsavedSince: number | null = null;
+  /** The journal misses an update the document has: it must begin again before anything else. */
+  private journalStale = false;
+  /** Why the journal cannot be written, while it cannot (the host's windows were told once). */
+  private journalFailure: string | null = null;
+  /** Why the last save failed, while saves fail (everyone was told once). */
+  private saveFailure: string | null = null;
+  /** Transports whose updates are journaled before they are applied. */
+  private journaledAhead = new Set<unknown>();
   private autosaveTimer: NodeJS.Timeout | null = null;
   private saving: Promise<void> | null = null;
   private closed = false;
+  private closing = false;
   /** Attached clients, to tell the host's windows what only the host decides. */
   private clients = new Set<Client>();
   /** The hash of the changed file the host's windows were last told about. */
@@ -135,13 +171,23 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
    * Returns a function that detaches it.
    */
   attach(transport: Transport, who: Who = { name: 'Host' }): () => void {
-    const client: Client = { transport, notify: (n) => transport.send(encodeNotice(n)) };
+    const client: Client = {
+      transport,
+      notify: (n) => transport.send(encodeNotice(n)),
+      lastRefusal: -Infinity,
+    };
     this.clients.add(client);
+    this.journaledAhead.add(transport);
     const handler: RequestHandler = (request, c) => this.handleRequest(request, c, who);
-    const detach = attachSyncClient(this.doc, this.awareness, transport, handler);
-    const offClose = transport.onClose(() => this.clients.delete(client));
-    return () => {
+    const gate = (update: Uint8Array) => this.journalAhead(update, client);
+    const detach = attachSyncClient(this.doc, this.awareness, transport, handler, gate);
+    const forget = () => {
       this.clients.delete(client);
+      this.journaledAhead.delete(transport);
+    };
+    const offClose = transport.onClose(forget);
+    return () => {
+      forget();
       offClose();
       detach();
     };
@@ -302,12 +348,16 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
 
   /** Saves pending edits, stops autosave and closes the journal. Idempotent. */
   async close(): Promise<void> {
-    if (this.closed) return;
+    if (this.closed || this.closing) return;
+    this.closing = true;
     if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
     try {
       await this.kernels.destroy();
-      await this.save();
+      // Edits accepted during a save's write leave it dirty: save those too (bounded: clients
+      // may still be typing; whatever is left stays in the journal).
+      for (let i = 0; i < 3 && (i === 0 || this.isDirty); i++) await this.save();
     } finally {
+      if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
       this.closed = true;
       if (this.isDirty) this.journal.close();
       else this.journal.discard();
@@ -321,29 +371,81 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     // Only the text is kept: the parsed JSON would double the memory a large notebook takes.
     this.file = { text, sha256: hash };
     this.warnings = warnings;
+    await removeStaleTempFiles(this.path);
     const previous = this.journal.read();
-    if (previous?.hasUnsavedUpdates && previous.expectedFileSha256 !== this.file.sha256) {
-      this.recovery = await this.keepBoth(previous.updates);
-      this.journal.discard();
-      previous.hasUnsavedUpdates = false;
-    }
-    if (previous?.hasUnsavedUpdates) {
+    const recovered = previous ? await this.recover(previous, notebook) : null;
+    if (recovered) {
       // The file is as the crashed run left it: its journal holds the whole document.
-      Y.transact(
-        this.doc,
-        () => previous.updates.forEach((u) => Y.applyUpdate(this.doc, u)),
-        LOAD_ORIGIN,
-      );
-      this.ids = loadNotebookIntoDoc(notebook, new Y.Doc());
-      this.recovery = { kind: 'replayed', updates: previous.updates.length };
-      this.journal.begin(this.file.sha256, Y.encodeStateAsUpdate(this.doc));
+      Y.transact(this.doc, () => replay(this.doc, previous!.states), LOAD_ORIGIN);
+      recovered.destroy();
+      this.recovery = { kind: 'replayed', updates: previous!.states.length };
+      // The replayed state is not in the file: it stays unsaved until a save holds it.
+      this.journal.begin(this.file.sha256, Y.encodeStateAsUpdate(this.doc), { saved: false });
       this.isDirty = true;
+      this.editSeq++;
+      this.unsavedSince = Date.now();
       this.scheduleAutosave();
     } else {
       this.journal.discard();
       this.ids = loadNotebookIntoDoc(notebook, this.doc);
     }
     this.doc.on('update', this.onUpdate);
+  }
+
+  /**
+   * What to do with the journal of an earlier run. Returns its document when it holds edits the
+   * file lacks and the file is as that run left it (to replay); null when there is nothing to
+   * recover, or when the file changed meanwhile (the edits are then written beside it).
+   */
+  private async recover(
+    previous: JournalContents,
+    notebook: Parameters<typeof loadNotebookIntoDoc>[0],
+  ): Promise<Y.Doc | null> {
+    const scratch = new Y.Doc();
+    this.ids = loadNotebookIntoDoc(notebook, scratch);
+    scratch.destroy();
+    const recovered = new Y.Doc();
+    replay(recovered, previous.states);
+    const through = savedThrough(previous, this.file.sha256);
+    // A save that reached the disk but not its journal record: the file already says it all.
+    const same =
+      serializeNotebook(recovered, readSaveHint(this.file.text, this.ids)) === this.file.text;
+    if (same || (through !== null && through >= previous.states.length)) {
+      recovered.destroy();
+      return null;
+    }
+    if (through !== null) return recovered;
+    // The file changed since: keep both, unless the unsaved records change nothing in the file.
+    const saved = new Y.Doc();
+    replay(saved, previous.states.slice(0, lastConfirmed(previous).through));
+    const unchanged = serializeNotebook(saved) === serializeNotebook(recovered);
+    saved.destroy();
+    if (!unchanged) this.recovery = await this.keepBoth(recovered);
+    recovered.destroy();
+    return null;
+  }
+
+  /**
+   * A client's update, journaled before it is applied: when the journal cannot be written, the
+   * update is refused (never applied, never relayed) and the client is told and resynced.
+   */
+  private journalAhead(update: Uint8Array, client: Client): boolean {
+    try {
+      if (!this.journal.isOpen || this.journalStale) {
+        // The base is the document without this update; the file holds it unless it is dirty.
+        const state = Y.encodeStateAsUpdate(this.doc);
+        this.journal.begin(this.file.sha256, state, { saved: !this.isDirty });
+        this.journalStale = false;
+      }
+      this.journal.appendUpdate(update);
+    } catch (e) {
+      if (!(e instanceof JournalWriteError)) throw e;
+      this.journalFailed(e);
+      this.refuse(client);
+      return false;
+    }
+    this.journalWorks();
+    return true;
   }
 
   // Registered before any client attaches, so an update is journaled before it is relayed.
@@ -354,9 +456,11 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     tr: Y.Transaction,
   ): void => {
     if (origin === LOAD_ORIGIN || origin === RELOAD_ORIGIN) return;
-    if (this.journal.isOpen) this.journal.appendUpdate(update);
-    else this.journal.begin(this.file.sha256, Y.encodeStateAsUpdate(this.doc));
-    if (!changesFile(tr)) return;
+    const changes = changesFile(tr);
+    if (!this.journaledAhead.has(origin)) this.journalHostUpdate(update, changes);
+    if (!changes) return;
+    this.editSeq++;
+    this.unsavedSince ??= Date.now();
     if (!this.isDirty) {
       this.isDirty = true;
       this.emit('dirty', []);
@@ -364,19 +468,91 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.scheduleAutosave();
   };
 
+  // The host's own updates (outputs, kernel state) are applied already: a failure is reported,
+  // and the journal begins again from the whole document once it can be written.
+  private journalHostUpdate(update: Uint8Array, changes: boolean): void {
+    try {
+      if (!this.journal.isOpen || this.journalStale) {
+        const state = Y.encodeStateAsUpdate(this.doc); // this update included
+        this.journal.begin(this.file.sha256, state, { saved: !changes && !this.isDirty });
+        this.journalStale = false;
+      } else this.journal.appendUpdate(update);
+    } catch (e) {
+      if (!(e instanceof JournalWriteError)) throw e;
+      this.journalStale = true;
+      this.journalFailed(e);
+      return;
+    }
+    this.journalWorks();
+  }
+
+  // Tells the host's windows once, prominently, that edits are paused.
+  private journalFailed(e: JournalWriteError): void {
+    if (this.journalFailure !== null) return;
+    const why = describeFsError(e.code);
+    const remedy =
+      e.code === 'ENOSPC' || e.code === 'EDQUOT'
+        ? 'until there is space'
+        : 'until it can be written';
+    this.journalFailure = `Pairbook can't write its journal: ${why} at ${dirname(e.file)} — edits are paused ${remedy}`;
+    console.error(`pairbook: ${e.message}`);
+    const notice: HostNotice = {
+      type: 'notice',
+      level: 'error',
+      message: this.journalFailure,
+      code: 'journal-failed',
+    };
+    for (const c of this.clients) if (roleOf(c.transport) === 'host') c.notify(notice);
+  }
+
+  private journalWorks(): void {
+    if (this.journalFailure === null) return;
+    this.journalFailure = null;
+    const notice: HostNotice = {
+      type: 'notice',
+      level: 'info',
+      message: 'Pairbook can write its journal again: edits are accepted again',
+      code: 'journal-ok',
+    };
+    for (const c of this.clients) if (roleOf(c.transport) === 'host') c.notify(notice);
+  }
+
+  // The client's replica now has an edit the host refused: a guest starts over from the host's
+  // state (as after an edit the hub's guard drops); a host window reconnects, and its sync offers
+  // the refused edits again, so the host's own typing is kept until the journal can take it.
+  private refuse(client: Client): void {
+    if (roleOf(client.transport) === 'host') {
+      client.transport.close(this.journalFailure ?? 'the journal cannot be written');
+      return;
+    }
+    const now = Date.now();
+    if (now - client.lastRefusal < REFUSAL_NOTICE_INTERVAL_MS) return;
+    client.lastRefusal = now;
+    const message =
+      "The host can't record edits right now (its disk is full or failing): your edit was not " +
+      "kept; your copy is reloaded from the host's. Edits are paused until the host fixes it";
+    client.notify({ type: 'notice', level: 'error', message, code: 'journal-failed' });
+    client.transport.send(encodeControl({ type: 'resync', message }));
+  }
+
   private scheduleAutosave(): void {
-    const delay = this.options.autosaveDelayMs ?? AUTOSAVE_DELAY_MS;
-    if (delay <= 0 || this.closed) return;
+    const quiet = this.options.autosaveDelayMs ?? AUTOSAVE_DELAY_MS;
+    if (quiet <= 0 || this.closed || this.closing) return;
+    const maxWait = this.options.autosaveMaxWaitMs ?? AUTOSAVE_MAX_WAIT_MS;
+    const waited = this.unsavedSince === null ? 0 : Date.now() - this.unsavedSince;
+    const delay = Math.max(0, Math.min(quiet, maxWait - waited));
     if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
-    this.autosaveTimer = setTimeout(() => {
-      this.autosaveTimer = null;
-      this.save().catch((e: unknown) => {
-        // save() reports through 'save-failed'; anything else is a bug worth seeing. Autosave
-        // never forces: a file changed on disk waits for the host's choice.
-        if (!(e instanceof PairbookError)) console.error('pairbook: autosave failed', e);
-        else if (e.code === 'file-changed') this.askHostsAboutChangedFile(e);
-      });
-    }, delay);
+    this.autosaveTimer = setTimeout(() => this.autosave(), delay);
+  }
+
+  private autosave(): void {
+    this.autosaveTimer = null;
+    this.save().catch((e: unknown) => {
+      // save() reports through 'save-failed'; anything else is a bug worth seeing. Autosave
+      // never forces: a file changed on disk waits for the host's choice.
+      if (!(e instanceof PairbookError)) console.error('pairbook: autosave failed', e);
+      else if (e.code === 'file-changed') this.askHostsAboutChangedFile(e);
+    });
   }
 
   private async replaceFromDisk(): Promise<void> {
@@ -407,7 +583,15 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.changedOnDisk = null;
     this.toldHostsAbout = null;
     this.isDirty = false;
-    this.journal.begin(file.sha256, Y.encodeStateAsUpdate(this.doc));
+    this.unsavedSince = null;
+    try {
+      this.journal.begin(file.sha256, Y.encodeStateAsUpdate(this.doc), { saved: true });
+      this.journalStale = false;
+    } catch (e) {
+      if (!(e instanceof JournalWriteError)) throw e;
+      this.journalStale = true; // the file holds everything; the journal begins at the next edit
+      this.journalFailed(e);
+    }
     this.emit('saved', [{ path: this.path, bytes: Buffer.byteLength(file.text) }]);
     // Guests lost their unsaved edits too: say why (the host's window says it itself).
     const message = `The host loaded ${this.name} from disk: edits since the last save were replaced`;
@@ -430,36 +614,105 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       throw error;
     }
     this.hint ??= readSaveHint(this.file.text, this.ids);
+    // The save covers exactly what it serializes now: edits accepted during the write stay
+    // unsaved, in the document and in the journal.
+    const seq = this.editSeq;
+    const since = this.unsavedSince;
+    const generation = this.journal.generation;
+    const through = this.journal.isOpen && !this.journalStale ? this.journal.position : 0;
     const text = serializeNotebook(this.doc, this.hint);
+    this.unsavedSince = null;
     if (text === this.file.text) {
       // Only live state changed (kernel status, an edit undone): the file already says this.
-      if (this.journal.isOpen) this.journal.markSaved(this.file.sha256);
-      this.isDirty = false;
-      this.emit('saved', [{ path: this.path, bytes: Buffer.byteLength(text) }]);
+      this.markJournal('saved', this.file.sha256, through, generation);
+      this.savedUpTo(seq, text);
       return;
     }
+    const hash = sha256(text);
+    this.markJournal('saving', hash, through, generation);
+    this.emit('saving', [{ path: this.path }]);
     try {
       await writeFileAtomic(this.path, text);
     } catch (e) {
-      if (e instanceof PairbookError) this.emit('save-failed', [e]);
+      this.unsavedSince = since ?? Date.now();
+      if (e instanceof PairbookError) this.saveFailed(e);
       throw e;
     }
-    const hash = sha256(text);
     this.file = { ...this.file, text, sha256: hash };
     this.changedOnDisk = null;
     this.toldHostsAbout = null;
     // Past a size, start the journal over from the saved state instead of appending forever.
-    if (this.journal.size > JOURNAL_COMPACT_BYTES) {
-      this.journal.begin(hash, Y.encodeStateAsUpdate(this.doc));
-    } else if (this.journal.isOpen) this.journal.markSaved(hash);
-    this.isDirty = false;
+    if (this.journal.size > JOURNAL_COMPACT_BYTES && !this.journalStale) {
+      try {
+        const saved = seq === this.editSeq;
+        this.journal.begin(hash, Y.encodeStateAsUpdate(this.doc), { saved });
+      } catch (e) {
+        if (!(e instanceof JournalWriteError)) throw e;
+        this.markJournal('saved', hash, through, generation);
+      }
+    } else this.markJournal('saved', hash, through, generation);
+    this.savedUpTo(seq, text);
+  }
+
+  // A save marker names a position of one journal; in a journal begun since, the file is only
+  // known to hold its base's past, so the marker says "none of its states" (through 0).
+  private markJournal(
+    kind: 'saving' | 'saved',
+    hash: string,
+    through: number,
+    generation: number,
+  ): void {
+    if (!this.journal.isOpen || this.journalStale) return;
+    const at = this.journal.generation === generation ? through : 0;
+    try {
+      if (kind === 'saving') this.journal.markSaving(hash, at);
+      else this.journal.markSaved(hash, at);
+    } catch (e) {
+      // A lost marker only makes a later recovery compare contents instead of hashes.
+      if (!(e instanceof JournalWriteError)) throw e;
+    }
+  }
+
+  // The file now holds the document as it was at edit `seq`.
+  private savedUpTo(seq: number, text: string): void {
+    if (this.saveFailure !== null) {
+      this.saveFailure = null;
+      const message = `${this.name} is being saved again`;
+      for (const c of this.clients)
+        c.notify({ type: 'notice', level: 'info', message, code: 'saved' });
+    }
     this.emit('saved', [{ path: this.path, bytes: Buffer.byteLength(text) }]);
+    if (seq === this.editSeq) {
+      this.isDirty = false;
+      return;
+    }
+    this.emit('dirty', []);
+    this.scheduleAutosave();
+  }
+
+  // Everyone is told once that the notebook is not being saved; autosave tries again later.
+  private saveFailed(e: PairbookError): void {
+    this.emit('save-failed', [e]);
+    if (this.saveFailure === null) {
+      this.saveFailure = e.message;
+      for (const c of this.clients) {
+        const message =
+          roleOf(c.transport) === 'host'
+            ? e.message
+            : `The host can't save ${this.name} right now; edits are kept in the host's journal`;
+        c.notify({ type: 'notice', level: 'error', message, code: 'save-failed' });
+      }
+    }
+    const retry = this.options.autosaveMaxWaitMs ?? AUTOSAVE_MAX_WAIT_MS;
+    if ((this.options.autosaveDelayMs ?? AUTOSAVE_DELAY_MS) <= 0 || this.closed || this.closing) {
+      return;
+    }
+    if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
+    this.autosaveTimer = setTimeout(() => this.autosave(), retry);
   }
 
   // The file changed while edits sat in the journal: write those edits to a new file, open the file.
-  private async keepBoth(updates: Uint8Array[]): Promise<Recovery> {
-    const recovered = new Y.Doc();
-    updates.forEach((u) => Y.applyUpdate(recovered, u));
+  private async keepBoth(recovered: Y.Doc): Promise<Recovery> {
     const ext = extname(this.path);
     const stem = basename(this.path, ext);
     let target = join(dirname(this.path), `${stem}.recovered${ext}`);
@@ -474,7 +727,6 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       target = join(dirname(this.path), `${stem}.recovered-${n}${ext}`);
     }
     await writeFileAtomic(target, serializeNotebook(recovered));
-    recovered.destroy();
     return {
       kind: 'kept-both',
       recoveredPath: target,
@@ -485,10 +737,41 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   }
 }
 
-/** An attached client: its pipe, and how to send it a notice. */
+/** An attached client: its pipe, how to send it a notice, when it was last told of a refusal. */
 interface Client {
   transport: Transport;
   notify: (notice: HostNotice) => void;
+  lastRefusal: number;
+}
+
+/** Applies journaled states to `doc`, skipping one that cannot be read (it was never applied). */
+function replay(doc: Y.Doc, states: Uint8Array[]): void {
+  for (const state of states) {
+    try {
+      Y.applyUpdate(doc, state);
+    } catch (e) {
+      console.warn(`pairbook: skipped an unreadable journal record: ${(e as Error).message}`);
+    }
+  }
+}
+
+/** A file system error in capitals, for a notice that must be read. */
+function describeFsError(code: string): string {
+  switch (code) {
+    case 'ENOSPC':
+      return 'DISK FULL';
+    case 'EDQUOT':
+      return 'DISK QUOTA EXCEEDED';
+    case 'EROFS':
+      return 'READ-ONLY DISK';
+    case 'EACCES':
+    case 'EPERM':
+      return 'PERMISSION DENIED';
+    case 'EIO':
+      return 'DISK ERROR (EIO)';
+    default:
+      return `WRITE FAILED (${code})`;
+  }
 }
 
 /** The reply refusing a guest what only the host decides. */

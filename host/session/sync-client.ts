@@ -2,7 +2,7 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import {
   type ClientRequest,
   type HostNotice,
@@ -32,16 +32,24 @@ export type RequestHandler = (
 ) => Promise<RequestOutcome>;
 
 /**
+ * Called with each document update a client sends, before it is applied (to journal it first).
+ * False refuses the update: it is not applied, so nobody sees it; the caller tells the client.
+ */
+export type UpdateGate = (update: Uint8Array) => boolean;
+
+/**
  * Serves one client over `transport`: y-protocols sync of `doc` and awareness, and its requests,
  * until the transport closes or the returned function is called. Updates the client sends carry
  * the transport as their origin, so they are not echoed back to it. A message that cannot be
- * read closes the transport with the reason; the session keeps running.
+ * read closes the transport with the reason; the session keeps running. Each update passes
+ * `accept` before it is applied.
  */
 export function attachSyncClient(
   doc: Y.Doc,
   awareness: awarenessProtocol.Awareness,
   transport: Transport,
   onRequest: RequestHandler,
+  accept: UpdateGate = () => true,
 ): () => void {
   const notify = (notice: HostNotice) => transport.send(encodeNotice(notice));
   const clientIds = new Set<number>();
@@ -71,9 +79,21 @@ export function attachSyncClient(
     if (!msg.ok) return transport.close(msg.error.message);
     try {
       if (msg.value.tag === Tag.Sync) {
-        const reply = encodeHubMessage(Tag.Sync);
-        syncProtocol.readSyncMessage(msg.value.body, reply, doc, transport);
-        if (encoding.length(reply) > 1) transport.send(encoding.toUint8Array(reply));
+        const body = msg.value.body;
+        const type = decoding.readVarUint(body);
+        if (type === syncProtocol.messageYjsSyncStep1) {
+          const reply = encodeHubMessage(Tag.Sync);
+          syncProtocol.readSyncStep1(body, reply, doc);
+          transport.send(encoding.toUint8Array(reply));
+        } else if (
+          type === syncProtocol.messageYjsSyncStep2 ||
+          type === syncProtocol.messageYjsUpdate
+        ) {
+          const update = decoding.readVarUint8Array(body);
+          if (accept(update)) Y.applyUpdate(doc, update, transport);
+        } else {
+          throw new Error(`unknown sync message type ${type}`);
+        }
       } else if (msg.value.tag === Tag.Awareness) {
         const update = decoding.readVarUint8Array(msg.value.body);
         awarenessProtocol.applyAwarenessUpdate(awareness, update, transport);

@@ -10,25 +10,50 @@ import { codeCell, notebook, tempDir, writeNotebook } from '../../helpers/notebo
 
 const CHILD = join(import.meta.dirname, 'typing-child.ts');
 
-/** Runs the typing host, kill -9s it after `edits` accepted edits; returns the last accepted text. */
-async function typeThenKill(path: string, dataDir: string, edits: number): Promise<string> {
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, path, dataDir], {
+/** What a typing host said before it was killed. */
+interface ChildRun {
+  /** The first cell's source after the last edit it reported accepted ('' if none). */
+  last: string;
+  /** Every line it printed. */
+  lines: string[];
+}
+
+/**
+ * Runs the typing host (typing `typed` characters, or until killed) and kill -9s it as soon as
+ * `killAt` says so of a line it printed.
+ */
+async function runThenKill(
+  path: string,
+  dataDir: string,
+  killAt: (line: string, accepted: number) => boolean,
+  typed?: number,
+): Promise<ChildRun> {
+  const args = [path, dataDir, ...(typed === undefined ? [] : [String(typed)])];
+  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
-  let last = '';
+  const run: ChildRun = { last: '', lines: [] };
   let accepted = 0;
   const exited = new Promise((r) => child.on('exit', r));
   for await (const line of createInterface({ input: child.stdout })) {
-    if (!line.startsWith('accepted ')) continue;
-    last = JSON.parse(line.slice('accepted '.length)) as string;
-    if (++accepted === edits) {
+    run.lines.push(line);
+    if (line.startsWith('accepted ')) {
+      run.last = JSON.parse(line.slice('accepted '.length)) as string;
+      accepted++;
+    }
+    if (killAt(line, accepted)) {
       child.kill('SIGKILL');
       break;
     }
   }
   await exited;
   expect(child.signalCode).toBe('SIGKILL');
-  return last;
+  return run;
+}
+
+/** Runs the typing host, kill -9s it after `edits` accepted edits; returns the last accepted text. */
+async function typeThenKill(path: string, dataDir: string, edits: number): Promise<string> {
+  return (await runThenKill(path, dataDir, (_, accepted) => accepted === edits)).last;
 }
 
 const source0 = (s: NotebookSession) => (cellsOf(s.doc).get(0).get('source') as Y.Text).toString();
@@ -73,6 +98,50 @@ describe('a host killed with kill -9 mid-typing', () => {
     };
     expect(recovered.cells[0]!.source.join('').endsWith(last)).toBe(true);
     expect(readdirSync(dirname(path)).sort()).toEqual(['nb.ipynb', 'nb.recovered.ipynb']);
+  });
+});
+
+describe('kill -9 at each step of a session', () => {
+  it('keeps the first edit after opening', async () => {
+    const path = writeNotebook(notebook([codeCell('c', ['x = 1'])]));
+    const dataDir = tempDir();
+    const { last } = await runThenKill(path, dataDir, (_, accepted) => accepted === 1, 1);
+    expect(last).toBe('ax = 1');
+
+    const session = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 0 });
+    expect(session.recovery).toMatchObject({ kind: 'replayed' });
+    expect(source0(session)).toBe('ax = 1');
+    await session.close();
+    expect(source0Text(path)).toBe('ax = 1');
+  });
+
+  it('keeps what was recovered through a second kill -9 before the next save', async () => {
+    const path = writeNotebook(notebook([codeCell('c', ['x = 1'])]));
+    const dataDir = tempDir();
+    const { last } = await runThenKill(path, dataDir, (_, accepted) => accepted === 20);
+
+    // The second run recovers, accepts nothing, and is killed before it saves.
+    const second = await runThenKill(path, dataDir, (line) => line === 'ready', 0);
+    expect(second.lines).toContain('recovered replayed');
+
+    const session = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 0 });
+    expect(session.recovery).toMatchObject({ kind: 'replayed' });
+    expect(source0(session).endsWith(last)).toBe(true);
+    await session.close();
+    expect(source0Text(path).endsWith(last)).toBe(true);
+  });
+
+  it('keeps recovered and new edits through a second kill -9 mid-typing', async () => {
+    const path = writeNotebook(notebook([codeCell('c', ['x = 1'])]));
+    const dataDir = tempDir();
+    const first = await runThenKill(path, dataDir, (_, accepted) => accepted === 10);
+    const second = await runThenKill(path, dataDir, (_, accepted) => accepted === 10);
+    expect(second.lines).toContain('recovered replayed');
+    expect(second.last.endsWith(first.last)).toBe(true);
+
+    const session = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 0 });
+    expect(source0(session).endsWith(second.last)).toBe(true);
+    await session.close();
   });
 });
 

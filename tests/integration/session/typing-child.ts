@@ -1,24 +1,42 @@
 // A host process that accepts typing from a client and reports each accepted edit on stdout.
-// The crash test kill -9s it mid-typing. Usage: typing-child.ts NOTEBOOK DATA_DIR
+// The crash tests kill -9 it at chosen moments.
+// Usage: typing-child.ts NOTEBOOK DATA_DIR [EDITS] [AUTOSAVE_MS]
+//   EDITS: how many characters to type (default: until killed; 0: none, just open)
+//   AUTOSAVE_MS: autosave's quiet time (default 0: off)
+// Prints `recovered KIND` when it recovered a journal, `ready`, `accepted "TEXT"` after each
+// accepted edit (TEXT is the first cell's source), `saving` when a save begins to write and
+// `saved` when it is on disk.
 import type * as Y from 'yjs';
 import { cellsOf } from '../../../protocol/ydoc-nbformat';
 import { NotebookSession } from '../../../host/session/notebook-session';
 import { connectClient } from '../../helpers/session-client';
 
-const [path, dataDir] = process.argv.slice(2) as [string, string];
-const session = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 0 });
+const [path, dataDir, editsArg, autosaveArg] = process.argv.slice(2) as [
+  string,
+  string,
+  string?,
+  string?,
+];
+const edits = editsArg === undefined ? Infinity : Number(editsArg);
+const autosaveDelayMs = autosaveArg === undefined ? 0 : Number(autosaveArg);
+const session = await NotebookSession.open(path, { dataDir, autosaveDelayMs });
+const say = (line: string) => process.stdout.write(`${line}\n`);
+if (session.recovery) say(`recovered ${session.recovery.kind}`);
 const hostText = () => (cellsOf(session.doc).get(0).get('source') as Y.Text).toString();
 
 // A client connected the way a window is: the renderer's HubClient over a Transport.
 const client = connectClient(session, 'typist').doc;
 
 // The host's update listeners run after the journal's: when this prints, the edit is on disk.
-session.doc.on('update', () => process.stdout.write(`accepted ${JSON.stringify(hostText())}\n`));
+session.doc.on('update', () => say(`accepted ${JSON.stringify(hostText())}`));
+session.on('saving', () => say('saving'));
+session.on('saved', () => say('saved'));
 
 await new Promise((r) => setTimeout(r, 50));
-process.stdout.write('ready\n');
+say('ready');
 let n = 0;
-setInterval(() => {
+const typing = setInterval(() => {
+  if (n >= edits) return clearInterval(typing);
   const cell = cellsOf(client).get(0);
   (cell.get('source') as Y.Text).insert(0, String.fromCharCode(97 + (n++ % 26)));
 }, 2);
