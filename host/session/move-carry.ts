@@ -1,0 +1,422 @@
+// Moving a cell deletes its Y.Map and inserts a copy with the same id and a new source Y.Text
+// (Yjs 13 cannot move an array element, and @jupyter/ydoc's schema keeps the source inside the
+// cell map). Whoever was typing in that cell keeps writing into the old text until the move
+// reaches them; without help those edits land in a deleted text and vanish. The host carries them
+// into the moved cell, as edits of its own that are journaled and relayed like any other:
+// - when a move arrives, what the host's old text held that the mover's copy lacks (typing the
+//   mover had not seen yet) is written into the copy, and each character of the old text is
+//   paired with its character in the copy;
+// - an insert that arrives later in the old text goes in after the counterpart of its left
+//   neighbour (or before that of its right one);
+// - a deletion that arrives later (noteUpdate: it is a no-op on the document, so only the raw
+//   update shows it) deletes the counterparts of the characters it names.
+// Counterparts chain, so a cell moved twice still receives edits for its first text.
+import { simpleDiffString } from 'lib0/diff';
+import * as Y from 'yjs';
+import { cellsOf } from '../../protocol/ydoc-nbformat';
+
+/** Transaction origin of the edits carried into moved cells. */
+export const MOVE_CARRY_ORIGIN = 'pairbook:move-carry';
+
+/** A running carry on one document. */
+export interface MoveCarry {
+  /**
+   * Shows the carry an update a client sent (before or after it is applied): deletions in the old
+   * text of a moved cell change nothing in the document, so only the update itself tells of them.
+   */
+  noteUpdate(update: Uint8Array): void;
+  /** Stops carrying and restores the document's garbage collection filter. */
+  stop(): void;
+}
+
+/** Characters `clock .. clock+len-1` of one client, paired with consecutive characters `to…`. */
+interface Run {
+  clock: number;
+  len: number;
+  to: Y.ID;
+}
+
+/** Consecutive characters of one item: ids `clock .. clock+len-1` of `client`. */
+interface Segment {
+  client: number;
+  clock: number;
+  len: number;
+  str: string;
+}
+
+/** A character of a text: its item and its offset in that item. */
+interface Char {
+  text: Y.Text;
+  item: Y.Item;
+  offset: number;
+}
+
+// Longest chain of counterparts followed (a cell moved this many times while someone typed).
+const MAX_HOPS = 1000;
+
+/**
+ * Carries edits that arrive for a moved cell's old source into the moved cell, on `doc` (the
+ * host's document of record). Only updates applied from clients (non-local transactions) are
+ * looked at: the host's own transactions (loading, reloading from disk) are never moves.
+ * Deleted cells keep their map, id and source structure (not their deleted text) so that late
+ * inserts still find their place.
+ */
+export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
+  const cells = cellsOf(doc);
+  const successor = new WeakMap<Y.Text, Y.Text>();
+  const runs = new Map<number, Run[]>();
+
+  const previousFilter = doc.gcFilter;
+  doc.gcFilter = (item) => !keepStructure(item, cells) && previousFilter(item);
+
+  const counterpart = (id: Y.ID): Y.ID | null => {
+    const list = runs.get(id.client);
+    if (!list) return null;
+    let lo = 0;
+    let hi = list.length - 1;
+    while (lo <= hi) {
+      const mid = (lo + hi) >> 1;
+      const r = list[mid] as Run;
+      if (id.clock < r.clock) hi = mid - 1;
+      else if (id.clock >= r.clock + r.len) lo = mid + 1;
+      else return Y.createID(r.to.client, r.to.clock + id.clock - r.clock);
+    }
+    return null;
+  };
+  const pair = (from: Y.ID, len: number, to: Y.ID) => {
+    if (len <= 0) return;
+    const list = runs.get(from.client) ?? [];
+    let i = list.length;
+    while (i > 0 && (list[i - 1] as Run).clock > from.clock) i--;
+    list.splice(i, 0, { clock: from.clock, len, to });
+    runs.set(from.client, list);
+  };
+
+  const charAt = (id: Y.ID): Char | null => {
+    if (id.clock >= Y.getState(doc.store, id.client)) return null;
+    const item = Y.getItem(doc.store, id);
+    if (!(item instanceof Y.Item) || !(item.parent instanceof Y.Text)) return null;
+    return { text: item.parent, item, offset: id.clock - item.id.clock };
+  };
+
+  // The character `id` stands for now: itself in a live text, or its counterpart's, followed
+  // through every move since. Null when the cell was deleted or the character has no counterpart.
+  const liveChar = (id: Y.ID): Char | null => {
+    let current: Y.ID | null = id;
+    for (let hop = 0; current && hop < MAX_HOPS; hop++) {
+      const char = charAt(current);
+      if (!char) return null;
+      if (!successor.has(char.text)) return isLive(char.text) ? char : null;
+      current = counterpart(current);
+    }
+    return null;
+  };
+
+  const liveSuccessor = (text: Y.Text): Y.Text | null => {
+    let t: Y.Text | undefined = text;
+    for (let hop = 0; t && hop < MAX_HOPS; hop++) {
+      if (!successor.has(t)) return isLive(t) ? t : null;
+      t = successor.get(t);
+    }
+    return null;
+  };
+
+  // Where a late insert `item` of an old text goes in the live text.
+  const placeFor = (item: Y.Item, fallback: Y.Text): { text: Y.Text; index: number } | null => {
+    for (let left = item.left; left; left = left.left) {
+      for (let k = left.length - 1; k >= 0; k--) {
+        const char = liveChar(Y.createID(left.id.client, left.id.clock + k));
+        if (char) return { text: char.text, index: indexOf(char) + (char.item.deleted ? 0 : 1) };
+      }
+    }
+    for (let right = item.right; right; right = right.right) {
+      for (let k = 0; k < right.length; k++) {
+        const char = liveChar(Y.createID(right.id.client, right.id.clock + k));
+        if (char) return { text: char.text, index: indexOf(char) };
+      }
+    }
+    const text = liveSuccessor(fallback);
+    return text ? { text, index: 0 } : null;
+  };
+
+  const insertLate = (tr: Y.Transaction, oldText: Y.Text) => {
+    for (let item = oldText._start; item; item = item.right) {
+      if (!isNewIn(tr, item) || !(item.content instanceof Y.ContentString)) continue;
+      const place = placeFor(item, oldText);
+      if (!place) continue;
+      const clock = Y.getState(doc.store, doc.clientID);
+      place.text.insert(place.index, item.content.str);
+      pair(item.id, item.length, Y.createID(doc.clientID, clock));
+    }
+  };
+
+  // Pairs the characters of `from` with those of `to`, in order (equal lengths).
+  const pairAll = (from: Segment[], to: Segment[]) => {
+    let f = 0;
+    let fOffset = 0;
+    for (const seg of to) {
+      let offset = 0;
+      while (offset < seg.len && f < from.length) {
+        const src = from[f] as Segment;
+        const len = Math.min(seg.len - offset, src.len - fOffset);
+        pair(
+          Y.createID(src.client, src.clock + fOffset),
+          len,
+          Y.createID(seg.client, seg.clock + offset),
+        );
+        offset += len;
+        fOffset += len;
+        if (fOffset === src.len) {
+          f++;
+          fOffset = 0;
+        }
+      }
+    }
+  };
+
+  const carryMove = (tr: Y.Transaction, oldText: Y.Text, newText: Y.Text) => {
+    // What the host's old text held just before this transaction, with what the mover wrote in
+    // it within the transaction: all of it was deleted by the move.
+    const held = segments(oldText, (item) => Y.isDeleted(tr.deleteSet, item.id));
+    const want = held.map((h) => h.str).join('');
+    const diff = simpleDiffString(newText.toString(), want);
+    if (diff.remove > 0) newText.delete(diff.index, diff.remove);
+    if (diff.insert.length > 0) newText.insert(diff.index, diff.insert);
+    successor.set(oldText, newText);
+    pairAll(
+      held,
+      segments(newText, (item) => !item.deleted),
+    );
+  };
+
+  // Two guests moved the same cell at once: the first move to arrive stays, the second copy is
+  // deleted and its text leads to the first's (its typing so far is already there: it reached
+  // the host through the old text, before this copy).
+  const mergeDuplicate = (copy: Y.Map<unknown>, copyText: Y.Text, kept: Y.Text) => {
+    const from = segments(copyText, (item) => !item.deleted);
+    const to = segments(kept, (item) => !item.deleted);
+    const diff = simpleDiffString(kept.toString(), copyText.toString());
+    const copyLength = copyText.length;
+    const keptLength = kept.length;
+    const suffix = keptLength - diff.index - diff.remove;
+    pairAll(slice(from, 0, diff.index), slice(to, 0, diff.index));
+    pairAll(
+      slice(from, copyLength - suffix, copyLength),
+      slice(to, keptLength - suffix, keptLength),
+    );
+    const index = cells.toArray().indexOf(copy);
+    if (index >= 0) cells.delete(index, 1);
+    successor.set(copyText, kept);
+  };
+
+  const onAfterTransaction = (tr: Y.Transaction) => {
+    if (tr.local) return;
+    const late = textsWithNewItems(tr, (t) => successor.has(t));
+    const moves = movesIn(tr, cells);
+    const duplicates = duplicatesIn(tr, cells);
+    if (late.size === 0 && moves.length === 0 && duplicates.length === 0) return;
+    doc.transact(() => {
+      late.forEach((text) => insertLate(tr, text));
+      for (const m of moves) carryMove(tr, m.oldText, m.newText);
+      for (const d of duplicates) mergeDuplicate(d.copy, d.copyText, d.kept);
+    }, MOVE_CARRY_ORIGIN);
+  };
+  doc.on('afterTransaction', onAfterTransaction);
+
+  const noteUpdate = (update: Uint8Array) => {
+    let ds: Y.DeleteSet;
+    try {
+      ds = Y.decodeUpdate(update).ds;
+    } catch {
+      return; // the session refuses it itself
+    }
+    const targets: Y.ID[] = [];
+    for (const [client, ranges] of ds.clients) {
+      const state = Y.getState(doc.store, client);
+      const structs = doc.store.clients.get(client);
+      if (!structs) continue;
+      for (const { clock, len } of ranges) {
+        const end = Math.min(clock + len, state);
+        if (clock >= end) continue;
+        for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+          const s = structs[i] as Y.Item | Y.GC;
+          if (s.id.clock >= end) break;
+          if (!(s instanceof Y.Item) || !(s.parent instanceof Y.Text)) continue;
+          // A sender that knew the cell was deleted (it moved it, or learnt of the move) lists
+          // the old text's characters as part of that deletion, not as its own.
+          if (!successor.has(s.parent) || cellDeletedIn(ds, s.parent)) continue;
+          const from = Math.max(clock, s.id.clock);
+          const to = Math.min(end, s.id.clock + s.length);
+          for (let c = from; c < to; c++) targets.push(Y.createID(client, c));
+        }
+      }
+    }
+    if (targets.length === 0) return;
+    doc.transact(() => {
+      for (const id of targets) {
+        const char = liveChar(id);
+        if (char && !char.item.deleted) char.text.delete(indexOf(char), 1);
+      }
+    }, MOVE_CARRY_ORIGIN);
+  };
+
+  return {
+    noteUpdate,
+    stop: () => {
+      doc.off('afterTransaction', onAfterTransaction);
+      doc.gcFilter = previousFilter;
+    },
+  };
+}
+
+/**
+ * True for the parts of a cell that must outlive its deletion for late edits to find their
+ * place: the cell's map, and its `id` and `source` entries. The text's deleted characters still
+ * lose their content, and everything else in the cell (outputs, metadata) is collected as usual.
+ */
+function keepStructure(item: Y.Item, cells: Y.Array<unknown>): boolean {
+  if (item.parent === cells) return item.content instanceof Y.ContentType;
+  const parent = item.parent as Y.AbstractType<unknown> | null;
+  return (
+    parent instanceof Y.Map &&
+    parent._item?.parent === cells &&
+    (item.parentSub === 'source' || item.parentSub === 'id')
+  );
+}
+
+/** Cells deleted in `tr` whose id a live cell has: the old and the new source. */
+function movesIn(
+  tr: Y.Transaction,
+  cells: Y.Array<Y.Map<unknown>>,
+): Array<{ oldText: Y.Text; newText: Y.Text }> {
+  const dead: Array<{ id: string; oldText: Y.Text }> = [];
+  Y.iterateDeletedStructs(tr, tr.deleteSet, (s) => {
+    if (!(s instanceof Y.Item) || s.parent !== cells || !(s.content instanceof Y.ContentType)) {
+      return;
+    }
+    const map = s.content.type;
+    if (!(map instanceof Y.Map)) return;
+    const id = rawValue(map, 'id');
+    const oldText = rawValue(map, 'source');
+    if (typeof id === 'string' && oldText instanceof Y.Text) dead.push({ id, oldText });
+  });
+  if (dead.length === 0) return [];
+  const live = new Map<string, Y.Text>();
+  cells.forEach((cell) => {
+    const id = cell.get('id');
+    const source = cell.get('source');
+    if (typeof id === 'string' && source instanceof Y.Text && !live.has(id)) live.set(id, source);
+  });
+  return dead.flatMap(({ id, oldText }) => {
+    const newText = live.get(id);
+    return newText && newText !== oldText ? [{ oldText, newText }] : [];
+  });
+}
+
+/** Cells new in `tr` whose id a cell that was already there has: a second, concurrent move. */
+function duplicatesIn(
+  tr: Y.Transaction,
+  cells: Y.Array<Y.Map<unknown>>,
+): Array<{ copy: Y.Map<unknown>; copyText: Y.Text; kept: Y.Text }> {
+  const all = cells.toArray();
+  const fresh = all.filter((cell) => cell._item && isNewIn(tr, cell._item));
+  if (fresh.length === 0) return [];
+  const older = new Map<string, Y.Text>();
+  for (const cell of all) {
+    const id = cell.get('id');
+    const text = cell.get('source');
+    if (
+      cell._item &&
+      !isNewIn(tr, cell._item) &&
+      typeof id === 'string' &&
+      text instanceof Y.Text
+    ) {
+      older.set(id, text);
+    }
+  }
+  return fresh.flatMap((copy) => {
+    const kept = older.get(copy.get('id') as string);
+    const copyText = copy.get('source');
+    return kept && copyText instanceof Y.Text ? [{ copy, copyText, kept }] : [];
+  });
+}
+
+/** The characters of `text`'s string items that `keep` accepts, in order. */
+function segments(text: Y.Text, keep: (item: Y.Item) => boolean): Segment[] {
+  const found: Segment[] = [];
+  for (let item = text._start; item; item = item.right) {
+    if (item.content instanceof Y.ContentString && keep(item)) {
+      const { client, clock } = item.id;
+      found.push({ client, clock, len: item.length, str: item.content.str });
+    }
+  }
+  return found;
+}
+
+/** Characters `start .. end-1` of `segs`. */
+function slice(segs: Segment[], start: number, end: number): Segment[] {
+  const out: Segment[] = [];
+  let at = 0;
+  for (const seg of segs) {
+    const from = Math.max(start, at);
+    const to = Math.min(end, at + seg.len);
+    if (from < to) {
+      const offset = from - at;
+      out.push({
+        client: seg.client,
+        clock: seg.clock + offset,
+        len: to - from,
+        str: seg.str.slice(offset, offset + to - from),
+      });
+    }
+    at += seg.len;
+  }
+  return out;
+}
+
+/** The texts matching `wanted` that got new items in `tr`. */
+function textsWithNewItems(tr: Y.Transaction, wanted: (t: Y.Text) => boolean): Set<Y.Text> {
+  const found = new Set<Y.Text>();
+  tr.afterState.forEach((after, client) => {
+    const before = tr.beforeState.get(client) ?? 0;
+    if (after <= before) return;
+    const structs = tr.doc.store.clients.get(client) ?? [];
+    for (let i = Y.findIndexSS(structs, before); i < structs.length; i++) {
+      const s = structs[i];
+      if (s instanceof Y.Item && s.parent instanceof Y.Text && wanted(s.parent))
+        found.add(s.parent);
+    }
+  });
+  return found;
+}
+
+function isNewIn(tr: Y.Transaction, item: Y.Item): boolean {
+  return item.id.clock >= (tr.beforeState.get(item.id.client) ?? 0);
+}
+
+/** A map entry's value even when the map is deleted (Y.Map.get then says undefined). */
+function rawValue(map: Y.Map<unknown>, key: string): unknown {
+  const entry = map._map.get(key);
+  return entry?.content.getContent().at(-1);
+}
+
+/** True when neither the text nor any map or array holding it is deleted. */
+function isLive(text: Y.Text): boolean {
+  for (let item = text._item; item; item = (item.parent as Y.AbstractType<unknown>)._item) {
+    if (item.deleted) return false;
+  }
+  return true;
+}
+
+/** True when the cell holding `text` is deleted by `ds`. */
+function cellDeletedIn(ds: Y.DeleteSet, text: Y.Text): boolean {
+  const cellItem = (text._item?.parent as Y.AbstractType<unknown> | undefined)?._item;
+  return !!cellItem && Y.isDeleted(ds, cellItem.id);
+}
+
+/** The index of `char` in its text (where it is, or was if deleted). */
+function indexOf(char: Char): number {
+  let index = char.item.deleted ? 0 : char.offset;
+  for (let n = char.item.left; n; n = n.left) if (!n.deleted && n.countable) index += n.length;
+  return index;
+}

@@ -1,0 +1,300 @@
+// A cell move while someone types in that cell: the host (a Y.Doc running the carry) and guests
+// A and B exchange updates by hand, so every interleaving is chosen, not timed. Guests send each
+// update to the host as the hub would (the carry is shown it first, then it is applied); the host
+// relays every update to everyone but its sender.
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { forbiddenTouch } from '../../../host/hub/role-guard';
+import { inspectUpdate } from '../../../host/hub/update-inspector';
+import { carryEditsIntoMovedCells } from '../../../host/session/move-carry';
+import { cellsOf, findCell, loadNotebookIntoDoc } from '../../../protocol/ydoc-nbformat';
+import { deleteCells, moveCell } from '../../../renderer/notebook/cell-operations';
+
+interface Peer {
+  doc: Y.Doc;
+  /** Updates this guest made, not yet sent to the host. */
+  outbox: Uint8Array[];
+  /** Updates the host relayed, not yet received. */
+  inbox: Uint8Array[];
+}
+
+const SOURCES = ['import os', "print('hello')", 'x = 1\ny = 2', 'z = 3'];
+
+function session(sources = SOURCES) {
+  const host = new Y.Doc();
+  loadNotebookIntoDoc(
+    {
+      nbformat: 4,
+      nbformat_minor: 5,
+      metadata: {},
+      cells: sources.map((source, i) => ({
+        cell_type: 'code',
+        id: `c${i}`,
+        source,
+        metadata: {},
+        outputs: [],
+        execution_count: null,
+      })),
+    },
+    host,
+  );
+  const carry = carryEditsIntoMovedCells(host);
+  const peers = new Map<string, Peer>();
+  host.on('update', (update: Uint8Array, origin: unknown) => {
+    for (const [name, peer] of peers) if (origin !== name) peer.inbox.push(update);
+  });
+  const join = (name: string): Peer => {
+    const doc = new Y.Doc();
+    Y.applyUpdate(doc, Y.encodeStateAsUpdate(host), 'host');
+    const peer: Peer = { doc, outbox: [], inbox: [] };
+    doc.on('update', (update: Uint8Array, origin: unknown) => {
+      if (origin !== 'host') peer.outbox.push(update);
+    });
+    peers.set(name, peer);
+    return peer;
+  };
+  const peer = (name: string) => peers.get(name) as Peer;
+  /** Delivers `count` (default all) of `name`'s pending updates to the host. */
+  const send = (name: string, count = Infinity) => {
+    const { outbox } = peer(name);
+    for (let i = 0; i < count && outbox.length > 0; i++) {
+      const update = outbox.shift() as Uint8Array;
+      carry.noteUpdate(update);
+      Y.applyUpdate(host, update, name);
+    }
+  };
+  /** Delivers everything the host relayed to `name`. */
+  const receive = (name: string) => {
+    const { inbox, doc } = peer(name);
+    while (inbox.length > 0) Y.applyUpdate(doc, inbox.shift() as Uint8Array, 'host');
+  };
+  /** Delivers everything everywhere until nothing is in flight. */
+  const settle = () => {
+    for (let round = 0; round < 100; round++) {
+      const busy = [...peers.values()].some((p) => p.inbox.length + p.outbox.length > 0);
+      if (!busy) return;
+      for (const name of peers.keys()) send(name);
+      for (const name of peers.keys()) receive(name);
+    }
+    throw new Error('did not settle');
+  };
+  return { host, carry, join, send, receive, settle, peers };
+}
+
+/** Types `text` at `index` of cell `id` one key at a time, into the cell as this replica has it
+ * now (as the renderer's editor does: bound to the old text until the move arrives). */
+function type(doc: Y.Doc, id: string, index: number, text: string): void {
+  [...text].forEach((ch, i) => sourceText(doc, id).insert(index + i, ch));
+}
+
+function backspace(doc: Y.Doc, id: string, index: number, count: number): void {
+  for (let i = 0; i < count; i++) sourceText(doc, id).delete(index - i - 1, 1);
+}
+
+function sourceText(doc: Y.Doc, id: string): Y.Text {
+  const cell = findCell(doc, id);
+  if (!cell) throw new Error(`no cell ${id}`);
+  return cell.get('source') as Y.Text;
+}
+
+const ids = (doc: Y.Doc) => cellsOf(doc).map((c) => c.get('id'));
+const source = (doc: Y.Doc, id: string) => findCell(doc, id)?.get('source')?.toString();
+
+/** Everyone has the same cells in the same order, with the same sources. */
+function expectConverged(docs: Y.Doc[], order: string[], sources: Record<string, string>) {
+  for (const doc of docs) {
+    expect(ids(doc)).toEqual(order);
+    for (const [id, text] of Object.entries(sources)) expect(source(doc, id)).toBe(text);
+  }
+}
+
+const insertAt = (s: string, index: number, text: string) =>
+  s.slice(0, index) + text + s.slice(index);
+
+describe('a cell move while another guest types in it', () => {
+  const hello = SOURCES[1] as string;
+
+  it.each([
+    ['the start', 0],
+    ['the middle', 6],
+    ['the end', hello.length],
+  ])('keeps what B typed at %s of the cell, sent after the move reached the host', (_, at) => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    moveCell(a.doc, 1, 0, false);
+    type(b.doc, 'c1', at, 'XYZ');
+    s.send('A');
+    s.send('B');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
+      c1: insertAt(hello, at, 'XYZ'),
+    });
+  });
+
+  it('keeps what B typed that reached the host before the move, which A had not seen', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    type(b.doc, 'c1', 6, 'XYZ');
+    moveCell(a.doc, 1, 3, false);
+    s.send('B');
+    s.send('A');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c3', 'c1'], {
+      c1: insertAt(hello, 6, 'XYZ'),
+    });
+  });
+
+  it('keeps typing that straddles the move: some keys before it reached the host, some after', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    type(b.doc, 'c1', 6, 'abcdef');
+    moveCell(a.doc, 1, 0, false);
+    s.send('B', 3);
+    s.send('A');
+    s.send('B');
+    s.settle();
+    expect(source(s.host, 'c1')).toBe(insertAt(hello, 6, 'abcdef'));
+    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
+      c1: insertAt(hello, 6, 'abcdef'),
+    });
+  });
+
+  it('keeps typing on after the move reaches B, in the moved cell', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    moveCell(a.doc, 1, 0, false);
+    type(b.doc, 'c1', 6, 'XY');
+    s.send('A');
+    s.send('B');
+    s.receive('B'); // B's editor now shows the moved cell
+    expect(source(b.doc, 'c1')).toBe(insertAt(hello, 6, 'XY'));
+    type(b.doc, 'c1', 8, 'Z');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
+      c1: insertAt(hello, 6, 'XYZ'),
+    });
+  });
+
+  it('carries B deleting text while the move is in flight', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    moveCell(a.doc, 1, 2, false);
+    backspace(b.doc, 'c1', 13, 7); // print('hello') -> print(
+    s.send('A');
+    s.send('B');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c1', 'c3'], { c1: 'print()' });
+  });
+
+  it('carries B deleting what it had just typed, both late', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    moveCell(a.doc, 1, 0, false);
+    type(b.doc, 'c1', 6, 'XYZ');
+    backspace(b.doc, 'c1', 9, 2);
+    s.send('A');
+    s.send('B');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
+      c1: insertAt(hello, 6, 'X'),
+    });
+  });
+
+  it('follows a cell A moved twice before B’s typing arrived', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    moveCell(a.doc, 1, 2, false);
+    moveCell(a.doc, 2, 3, false);
+    type(b.doc, 'c1', 0, '# ');
+    s.send('A', 1);
+    s.send('B', 1);
+    s.send('A');
+    s.send('B');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c3', 'c1'], {
+      c1: `# ${hello}`,
+    });
+  });
+
+  it('carries into a cell moved down as into one moved up', () => {
+    for (const [from, to, order] of [
+      [1, 3, ['c0', 'c2', 'c3', 'c1']],
+      [1, 0, ['c1', 'c0', 'c2', 'c3']],
+    ] as const) {
+      const s = session();
+      const a = s.join('A');
+      const b = s.join('B');
+      moveCell(a.doc, from, to, false);
+      type(b.doc, 'c1', 5, '!!');
+      s.send('A');
+      s.send('B');
+      s.settle();
+      expectConverged([s.host, a.doc, b.doc], [...order], { c1: insertAt(hello, 5, '!!') });
+    }
+  });
+
+  it('keeps one cell when A and B move it at the same time, with B’s typing in it', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    type(b.doc, 'c1', 0, '#');
+    moveCell(a.doc, 1, 0, false);
+    moveCell(b.doc, 1, 3, false);
+    type(b.doc, 'c1', 1, '!');
+    s.send('A');
+    s.send('B');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], { c1: `#!${hello}` });
+  });
+
+  it('drops late typing into a moved cell that was then deleted, everywhere alike', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    moveCell(a.doc, 1, 0, false);
+    deleteCells(a.doc, 0, 1);
+    type(b.doc, 'c1', 3, 'XYZ');
+    s.send('A');
+    s.send('B');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c3'], {});
+  });
+
+  it('leaves moved cells alone when a guest joins later and sends its whole state', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    moveCell(a.doc, 1, 0, false);
+    type(b.doc, 'c1', 6, 'XYZ');
+    s.settle();
+    const c = s.join('C');
+    c.outbox.push(Y.encodeStateAsUpdate(c.doc));
+    s.send('A');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc, c.doc], ['c1', 'c0', 'c2', 'c3'], {
+      c1: insertAt(hello, 6, 'XYZ'),
+    });
+  });
+
+  it('lets the role guard pass a late insert into the old text (a source edit)', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    moveCell(a.doc, 1, 0, false);
+    type(b.doc, 'c1', 6, 'X');
+    s.send('A');
+    const late = b.outbox[0] as Uint8Array;
+    const found = inspectUpdate(s.host, late);
+    expect(found.ok).toBe(true);
+    if (!found.ok) return;
+    expect(found.newContent).toBe(true);
+    expect(found.touches.map(forbiddenTouch)).toEqual([null]);
+  });
+});
