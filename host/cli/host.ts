@@ -3,6 +3,7 @@ import { Hub } from '../hub/hub';
 import { PairbookError } from '../../protocol/errors';
 import { type GuestRole, isGuestRole } from '../../protocol/roles';
 import { isSignalingUrl } from '../../protocol/invite';
+import { ignoreClosedOutput, watchParents } from './parent-watch';
 import { KERNEL_OPTIONS, KERNEL_USAGE, kernelPlan, startKernels } from './kernel-options';
 import { NotebookSession } from '../session/notebook-session';
 import { dataDir } from './serve';
@@ -189,5 +190,10 @@ export async function host(args: string[]): Promise<number> {
     };
     process.once('SIGINT', () => void stop('interrupted'));
     process.once('SIGTERM', () => void stop('terminated'));
+    // Ended as on Ctrl-C when whatever started it ends (a killed `npx`, a closed terminal).
+    watchParents((pid) => {
+      ignoreClosedOutput();
+      void stop(`the process that started it (${pid}) ended`);
+    });
   });
 }

@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { PairbookError } from '../../protocol/errors';
 import { BrowserShellServer } from '../browser-shell/browser-shell-server';
 import { ensureRendererBundle } from '../browser-shell/renderer-bundle';
+import { ignoreClosedOutput, watchParents } from './parent-watch';
 import { KERNEL_OPTIONS, KERNEL_USAGE, kernelPlan, startKernels } from './kernel-options';
 import { NotebookSession } from '../session/notebook-session';
 
@@ -112,5 +113,10 @@ export async function serve(args: string[]): Promise<number> {
     };
     process.once('SIGINT', () => void stop('interrupted'));
     process.once('SIGTERM', () => void stop('terminated'));
+    // Ended as on Ctrl-C when whatever started it ends (a killed `npx`, a closed terminal).
+    watchParents((pid) => {
+      ignoreClosedOutput();
+      void stop(`the process that started it (${pid}) ended`);
+    });
   });
 }
