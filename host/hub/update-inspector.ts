@@ -4,6 +4,7 @@
 // for a position in an array or text: a character of a cell's source is
 // ['cells', '#', 'source', '#'], a cell's execution count ['cells', '#', 'execution_count'].
 import * as Y from 'yjs';
+import { type PlacedItem, cellShapeProblem } from './cell-shape';
 
 /** One place an update writes: its path and the item written or deleted there. */
 export interface Touch {
@@ -153,10 +154,13 @@ function inspect(doc: Y.Doc, structs: Array<Y.Item | Y.GC | Y.Skip>, ds: DeleteS
   };
 
   const touches: Touch[] = [];
+  const inserted: PlacedItem[] = [];
+  const removed: PlacedItem[] = [];
   for (const list of fresh.values()) {
     for (const item of list) {
       const where = locate(item);
       if (!where) return { ok: false, reason: 'the update writes where the host cannot place it' };
+      inserted.push({ item, ...where });
       touches.push({
         path: where.path,
         kind: 'insert',
@@ -185,6 +189,7 @@ function inspect(doc: Y.Doc, structs: Array<Y.Item | Y.GC | Y.Skip>, ds: DeleteS
         newlyDeleted = true;
         const where = locate(s);
         if (!where) return { ok: false, reason: 'the update deletes what the host cannot place' };
+        removed.push({ item: s, ...where });
         touches.push({
           path: where.path,
           kind: 'delete',
@@ -195,6 +200,8 @@ function inspect(doc: Y.Doc, structs: Array<Y.Item | Y.GC | Y.Skip>, ds: DeleteS
       }
     }
   }
+  const malformed = cellShapeProblem(doc, inserted, removed, isDeletedNow);
+  if (malformed) return { ok: false, reason: malformed };
   return {
     ok: true,
     touches,

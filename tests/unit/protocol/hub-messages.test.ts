@@ -7,6 +7,7 @@ import {
   encodeRequest,
   type ClientRequest,
 } from '../../../protocol/hub-messages';
+import { sourceDigest } from '../../../protocol/source-digest';
 
 function roundTrip(request: unknown) {
   const bytes = encodeRequest(request as ClientRequest);
@@ -30,6 +31,7 @@ describe('client requests are validated at the boundary', () => {
     [{ id: 10, type: 'change-kernel', name: 'ir-4.3_conda.env' }],
     [{ id: 11, type: 'kernel-server', url: 'http://gpu-box:8888/lab?token=abc', token: '' }],
     [{ id: 12, type: 'kernel-server', url: null, token: '' }],
+    [{ id: 13, type: 'run', cellIds: ['a', 'b'], digests: [sourceDigest('x = 1'), ''] }],
   ])('accepts %j', (request) => {
     expect(roundTrip(request)).toEqual({ ok: true, value: request });
   });
@@ -39,6 +41,9 @@ describe('client requests are validated at the boundary', () => {
     [{ id: 1, type: 'run', cellIds: [] }, /non-empty list/],
     [{ id: 1, type: 'run', cellIds: [7] }, /cellIds/],
     [{ id: 1, type: 'run', cellIds: ['x'.repeat(65)] }, /cellIds/],
+    [{ id: 1, type: 'run', cellIds: ['a', 'b'], digests: [''] }, /one source digest .* per cell/],
+    [{ id: 1, type: 'run', cellIds: ['a'], digests: ['short'] }, /one source digest/],
+    [{ id: 1, type: 'run', cellIds: ['a'], digests: 'x' }, /one source digest/],
     [{ id: 1, type: 'exec', code: 'import os' }, /unknown type "exec"/],
     [{ id: 1, type: 'input-reply', inputId: 'i' }, /value strings/],
     [null, /not an object/],

@@ -135,4 +135,24 @@ describe('notebook ⇄ Y.Doc', () => {
     expect(saved).toContain('"source": [\n    "a\\n",\n    "b"\n   ]');
     expect(saved).not.toContain('execution_state');
   });
+
+  it('saves around entries of the cells list that are not cells, and says which', () => {
+    const { doc, text } = load(sampleNotebook());
+    const skipped: string[] = [];
+    const map = new Y.Map<unknown>();
+    cellsOf(doc).insert(1, [42 as unknown as Y.Map<unknown>, 'str' as unknown as Y.Map<unknown>]);
+    cellsOf(doc).push([map]);
+    map.set('id', 'half');
+    expect(serializeNotebook(doc, undefined, (why) => skipped.push(why))).toBe(
+      serializeNotebook(load(sampleNotebook()).doc),
+    );
+    expect(skipped).toEqual([
+      'cell 2 is not a cell (42)',
+      'cell 3 is not a cell ("str")',
+      `cell ${cellsOf(doc).length} has no cell_type`,
+    ]);
+    expect(notebookFromDoc(doc, () => {}).cells).toHaveLength(
+      (JSON.parse(text) as { cells: unknown[] }).cells.length,
+    );
+  });
 });
