@@ -186,6 +186,18 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       this.journaledAhead.delete(transport);
     };
     const offClose = transport.onClose(forget);
+    // A window or guest arriving while edits are paused or saves fail is told at once.
+    if (this.journalFailure !== null && roleOf(transport) === 'host') {
+      client.notify({
+        type: 'notice',
+        level: 'error',
+        message: this.journalFailure,
+        code: 'journal-failed',
+      });
+    }
+    if (this.saveFailure !== null) {
+      client.notify(this.saveFailureNotice(roleOf(transport) === 'host', this.saveFailure));
+    }
     return () => {
       forget();
       offClose();
@@ -690,17 +702,20 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.scheduleAutosave();
   }
 
+  private saveFailureNotice(toHost: boolean, message: string): HostNotice {
+    const text = toHost
+      ? message
+      : `The host can't save ${this.name} right now; edits are kept in the host's journal`;
+    return { type: 'notice', level: 'error', message: text, code: 'save-failed' };
+  }
+
   // Everyone is told once that the notebook is not being saved; autosave tries again later.
   private saveFailed(e: PairbookError): void {
     this.emit('save-failed', [e]);
     if (this.saveFailure === null) {
       this.saveFailure = e.message;
       for (const c of this.clients) {
-        const message =
-          roleOf(c.transport) === 'host'
-            ? e.message
-            : `The host can't save ${this.name} right now; edits are kept in the host's journal`;
-        c.notify({ type: 'notice', level: 'error', message, code: 'save-failed' });
+        c.notify(this.saveFailureNotice(roleOf(c.transport) === 'host', e.message));
       }
     }
     const retry = this.options.autosaveMaxWaitMs ?? AUTOSAVE_MAX_WAIT_MS;
