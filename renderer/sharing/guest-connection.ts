@@ -226,6 +226,8 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
       if (m.code === 'too-large') {
         this.emit('resync', [`The host refused a change of yours as too large (${m.reason})`]);
       }
+      // The host waits for this end to close, so the bye is read before the channel goes.
+      transport.close(m.reason);
     }
     return true;
   }

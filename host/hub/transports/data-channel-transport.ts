@@ -12,7 +12,11 @@ import { MESSAGE_DEADLINE_MS, MESSAGE_STALL_MS, SEND_QUEUE_MIN_CAP_BYTES } from 
 /** Bytes queued in the channel past which sending waits for it to drain. */
 export const SEND_HIGH_WATER_BYTES = 1024 * 1024;
 const SEND_LOW_WATER_BYTES = 256 * 1024;
-/** Longest a closing channel waits for its last frames (the bye) to leave. */
+/**
+ * Longest a closing channel stays open for the guest to read its last frames (the bye) and
+ * close its end: the guest's close, not ours, ends the channel, so the close cannot overtake
+ * the bye (node-datachannel may deliver the two out of order).
+ */
 export const CLOSE_GRACE_MS = 2000;
 
 /** Options of a DataChannelTransport. */
@@ -36,7 +40,7 @@ interface Queued {
  * guest may make it hold is bounded: messages it sends by size (per role, read at each message),
  * by a shared reassembly space and by time; what waits to be sent to it by a cap, past which it
  * is dropped as a slow reader. Closing from this side sends a `bye` with the reason and its code
- * as the last message, then closes the channel once that has left (or after CLOSE_GRACE_MS).
+ * as the last message; the guest then closes its end (or the host does after CLOSE_GRACE_MS).
  */
 export class DataChannelTransport extends TransportBase {
   private readonly assembler: FrameAssembler;
@@ -117,16 +121,11 @@ export class DataChannelTransport extends TransportBase {
     this.stopStallTimer();
     this.assembler.discard();
     this.markClosed(reason);
-    try {
-      this.channel.setBufferedAmountLowThreshold(0);
-    } catch {
-      // closed already
-    }
     setTimeout(() => this.shutDown(), CLOSE_GRACE_MS).unref();
     this.pump();
   }
 
-  /** Calls `listener` once the channel itself is closed (after a close's last frames left). */
+  /** Calls `listener` once the channel itself is closed (by the guest after a bye, or at the grace). */
   onShut(listener: () => void): void {
     if (this.shut) listener();
     else this.shutListeners.add(listener);
@@ -154,9 +153,6 @@ export class DataChannelTransport extends TransportBase {
       return;
     }
     this.queue = i === this.queue.length ? [] : this.queue.slice(i);
-    if (this.closing && this.queue.length === 0 && this.channel.bufferedAmount() === 0) {
-      this.shutDown();
-    }
   }
 
   private shutDown(): void {
