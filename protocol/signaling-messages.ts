@@ -15,6 +15,11 @@ export const MAX_SIGNALING_CHARS = 64 * 1024;
 export const MAX_TOPICS = 32;
 /** Peer id of the host on every topic. */
 export const HOST_PEER_ID = 'host';
+/**
+ * HTTP header with which the hub's own socket proves itself to the embedded signaling server (the
+ * secret the server was created with; never sent to another server).
+ */
+export const HUB_AUTH_HEADER = 'x-pairbook-hub';
 
 /** What a client sends to a signaling server. */
 export type ClientSignal =

@@ -105,6 +105,7 @@ interface Peer {
 
 const GATHER_TIMEOUT_MS = 5000;
 const MAX_PENDING = 32;
+const KNOCK_TIMEOUT_MS = 120_000;
 
 /** The sharing hub of one session. start() and stop() are idempotent. */
 export class Hub extends ObservableV2<HubEvents> {
@@ -142,7 +143,11 @@ export class Hub extends ObservableV2<HubEvents> {
       this.identity = await createHostIdentity();
       let urls = this.options.signaling ?? [];
       if (urls.length === 0) {
-        this.server = new SignalingServer(this.options.listen ?? {});
+        this.server = new SignalingServer({
+          ...this.options.listen,
+          // A guest's socket is needed until the knock is answered, and the answer sent.
+          maxGuestSocketMs: (this.options.knockTimeoutMs ?? KNOCK_TIMEOUT_MS) + 60_000,
+        });
         urls = [await this.server.start()];
       }
       this.invites = new InviteBook(
@@ -151,11 +156,11 @@ export class Hub extends ObservableV2<HubEvents> {
       );
       this.clients = urls.map(
         (url) =>
-          new SignalingClient(
-            url,
-            (m) => void this.onPublish(client(url), m),
-            (problem) => console.warn(`pairbook: ${problem}`),
-          ),
+          new SignalingClient(url, (m) => void this.onPublish(client(url), m), {
+            onProblem: (problem) => console.warn(`pairbook: ${problem}`),
+            // Only the embedded server gets the secret: it proves the hub owns the peer id host.
+            ...(this.server ? { hubSecret: this.server.hubSecret } : {}),
+          }),
       );
       const client = (url: string) => this.clients.find((c) => c.url === url) as SignalingClient;
       await Promise.all(this.clients.map((c) => c.start()));
@@ -378,7 +383,7 @@ export class Hub extends ObservableV2<HubEvents> {
       };
       const timer = setTimeout(
         () => settle('the host did not answer in time — try again'),
-        this.options.knockTimeoutMs ?? 120_000,
+        this.options.knockTimeoutMs ?? KNOCK_TIMEOUT_MS,
       );
       this.emit('knock', [
         {
