@@ -11,8 +11,11 @@
 // - a deletion that arrives later (noteUpdate: it is a no-op on the document, so only the raw
 //   update shows it) deletes the counterparts of the characters it names.
 // Counterparts chain, so a cell moved twice still receives edits for its first text.
+import * as decoding from 'lib0/decoding';
 import { simpleDiffString } from 'lib0/diff';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { Tag, decodeHubMessage } from '../../protocol/hub-messages';
 import { cellsOf } from '../../protocol/ydoc-nbformat';
 
 /** Transaction origin of the edits carried into moved cells. */
@@ -25,6 +28,8 @@ export interface MoveCarry {
    * text of a moved cell change nothing in the document, so only the update itself tells of them.
    */
   noteUpdate(update: Uint8Array): void;
+  /** noteUpdate for the update a hub message carries, if any (sync step 2 or update). */
+  noteMessage(message: Uint8Array): void;
   /** Stops carrying and restores the document's garbage collection filter. */
   stop(): void;
 }
@@ -54,6 +59,9 @@ interface Char {
 // Longest chain of counterparts followed (a cell moved this many times while someone typed).
 const MAX_HOPS = 1000;
 
+// One carry per document: a second would carry every edit twice.
+const carries = new WeakMap<Y.Doc, MoveCarry>();
+
 /**
  * Carries edits that arrive for a moved cell's old source into the moved cell, on `doc` (the
  * host's document of record). Only updates applied from clients (non-local transactions) are
@@ -62,8 +70,14 @@ const MAX_HOPS = 1000;
  * inserts still find their place.
  */
 export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
+  const running = carries.get(doc);
+  if (running) return running;
   const cells = cellsOf(doc);
   const successor = new WeakMap<Y.Text, Y.Text>();
+  /** True once a text has a successor: until then nothing can need carrying. */
+  let linked = false;
+  /** Deletions of the update being applied, for ids it also inserts (see noteUpdate). */
+  let deletedBySender: Y.DeleteSet | null = null;
   const runs = new Map<number, Run[]>();
 
   const previousFilter = doc.gcFilter;
@@ -121,32 +135,64 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     return null;
   };
 
-  // Where a late insert `item` of an old text goes in the live text.
-  const placeFor = (item: Y.Item, fallback: Y.Text): { text: Y.Text; index: number } | null => {
-    for (let left = item.left; left; left = left.left) {
-      for (let k = left.length - 1; k >= 0; k--) {
-        const char = liveChar(Y.createID(left.id.client, left.id.clock + k));
-        if (char) return { text: char.text, index: indexOf(char) + (char.item.deleted ? 0 : 1) };
+  // The first character, walking from `from` by `step` through `item` and then its
+  // neighbours, that stands for a character of a live text.
+  const nearestLive = (item: Y.Item, from: number, step: 1 | -1): Char | null => {
+    let offset = from;
+    for (let n: Y.Item | null = item; n; n = step < 0 ? n.left : n.right) {
+      if (n !== item) offset = step < 0 ? n.length - 1 : 0;
+      for (; offset >= 0 && offset < n.length; offset += step) {
+        const char = liveChar(Y.createID(n.id.client, n.id.clock + offset));
+        if (char) return char;
       }
     }
-    for (let right = item.right; right; right = right.right) {
-      for (let k = 0; k < right.length; k++) {
-        const char = liveChar(Y.createID(right.id.client, right.id.clock + k));
-        if (char) return { text: char.text, index: indexOf(char) };
-      }
-    }
-    const text = liveSuccessor(fallback);
+    return null;
+  };
+
+  // Where characters `start .. end-1` of a late insert `item` in an old text go in the live one:
+  // after what stands for their left neighbour, or before what stands for their right one.
+  const placeFor = (
+    item: Y.Item,
+    start: number,
+    end: number,
+    oldText: Y.Text,
+  ): { text: Y.Text; index: number } | null => {
+    const left = nearestLive(item, start - 1, -1);
+    if (left) return { text: left.text, index: indexOf(left) + (left.item.deleted ? 0 : 1) };
+    const right = nearestLive(item, end, 1);
+    if (right) return { text: right.text, index: indexOf(right) };
+    const text = liveSuccessor(oldText);
     return text ? { text, index: 0 } : null;
   };
 
   const insertLate = (tr: Y.Transaction, oldText: Y.Text) => {
     for (let item = oldText._start; item; item = item.right) {
       if (!isNewIn(tr, item) || !(item.content instanceof Y.ContentString)) continue;
-      const place = placeFor(item, oldText);
-      if (!place) continue;
-      const clock = Y.getState(doc.store, doc.clientID);
-      place.text.insert(place.index, item.content.str);
-      pair(item.id, item.length, Y.createID(doc.clientID, clock));
+      const { str } = item.content;
+      // Characters typed and deleted again before the sender heard of the move (one update
+      // after a reconnect) stay deleted: that deletion was noted before the update applied.
+      const kept = (k: number) =>
+        !deletedBySender ||
+        !Y.isDeleted(deletedBySender, Y.createID(item.id.client, item.id.clock + k));
+      for (let start = 0; start < item.length;) {
+        if (!kept(start)) {
+          start++;
+          continue;
+        }
+        let end = start + 1;
+        while (end < item.length && kept(end)) end++;
+        const place = placeFor(item, start, end, oldText);
+        if (place) {
+          const clock = Y.getState(doc.store, doc.clientID);
+          place.text.insert(place.index, str.slice(start, end));
+          pair(
+            Y.createID(item.id.client, item.id.clock + start),
+            end - start,
+            Y.createID(doc.clientID, clock),
+          );
+        }
+        start = end;
+      }
     }
   };
 
@@ -183,6 +229,7 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     if (diff.remove > 0) newText.delete(diff.index, diff.remove);
     if (diff.insert.length > 0) newText.insert(diff.index, diff.insert);
     successor.set(oldText, newText);
+    linked = true;
     pairAll(
       held,
       segments(newText, (item) => !item.deleted),
@@ -207,23 +254,28 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     const index = cells.toArray().indexOf(copy);
     if (index >= 0) cells.delete(index, 1);
     successor.set(copyText, kept);
+    linked = true;
   };
 
   const onAfterTransaction = (tr: Y.Transaction) => {
     if (tr.local) return;
-    const late = textsWithNewItems(tr, (t) => successor.has(t));
-    const moves = movesIn(tr, cells);
-    const duplicates = duplicatesIn(tr, cells);
-    if (late.size === 0 && moves.length === 0 && duplicates.length === 0) return;
-    doc.transact(() => {
-      late.forEach((text) => insertLate(tr, text));
-      for (const m of moves) carryMove(tr, m.oldText, m.newText);
-      for (const d of duplicates) mergeDuplicate(d.copy, d.copyText, d.kept);
-    }, MOVE_CARRY_ORIGIN);
+    const cellsChanged = tr.changed.has(cells as Y.AbstractType<unknown>);
+    const late = linked ? textsWithNewItems(tr, (t) => successor.has(t)) : new Set<Y.Text>();
+    const moves = cellsChanged ? movesIn(tr, cells) : [];
+    const duplicates = cellsChanged ? duplicatesIn(tr, cells) : [];
+    if (late.size > 0 || moves.length > 0 || duplicates.length > 0) {
+      doc.transact(() => {
+        late.forEach((text) => insertLate(tr, text));
+        for (const m of moves) carryMove(tr, m.oldText, m.newText);
+        for (const d of duplicates) mergeDuplicate(d.copy, d.copyText, d.kept);
+      }, MOVE_CARRY_ORIGIN);
+    }
+    deletedBySender = null;
   };
   doc.on('afterTransaction', onAfterTransaction);
 
   const noteUpdate = (update: Uint8Array) => {
+    if (!linked) return;
     let ds: Y.DeleteSet;
     try {
       ds = Y.decodeUpdate(update).ds;
@@ -233,9 +285,9 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     const targets: Y.ID[] = [];
     for (const [client, ranges] of ds.clients) {
       const state = Y.getState(doc.store, client);
-      const structs = doc.store.clients.get(client);
-      if (!structs) continue;
+      const structs = doc.store.clients.get(client) ?? [];
       for (const { clock, len } of ranges) {
+        if (clock + len > state) deletedBySender = ds; // applies to items the update brings
         const end = Math.min(clock + len, state);
         if (clock >= end) continue;
         for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
@@ -260,13 +312,30 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     }, MOVE_CARRY_ORIGIN);
   };
 
-  return {
+  const noteMessage = (message: Uint8Array) => {
+    const msg = decodeHubMessage(message);
+    if (!linked || !msg.ok || msg.value.tag !== Tag.Sync) return;
+    try {
+      const type = decoding.readVarUint(msg.value.body);
+      if (type === syncProtocol.messageYjsSyncStep2 || type === syncProtocol.messageYjsUpdate) {
+        noteUpdate(decoding.readVarUint8Array(msg.value.body));
+      }
+    } catch {
+      // Unreadable: the session closes that client itself.
+    }
+  };
+
+  const carry: MoveCarry = {
     noteUpdate,
+    noteMessage,
     stop: () => {
       doc.off('afterTransaction', onAfterTransaction);
       doc.gcFilter = previousFilter;
+      carries.delete(doc);
     },
   };
+  carries.set(doc, carry);
+  return carry;
 }
 
 /**

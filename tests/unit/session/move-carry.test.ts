@@ -6,9 +6,17 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { forbiddenTouch } from '../../../host/hub/role-guard';
 import { inspectUpdate } from '../../../host/hub/update-inspector';
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
 import { carryEditsIntoMovedCells } from '../../../host/session/move-carry';
-import { cellsOf, findCell, loadNotebookIntoDoc } from '../../../protocol/ydoc-nbformat';
-import { deleteCells, moveCell } from '../../../renderer/notebook/cell-operations';
+import { Tag, encodeHubMessage } from '../../../protocol/hub-messages';
+import {
+  cellsOf,
+  createCellMap,
+  findCell,
+  loadNotebookIntoDoc,
+} from '../../../protocol/ydoc-nbformat';
+import { LOCAL_ORIGIN, deleteCells, moveCell } from '../../../renderer/notebook/cell-operations';
 
 interface Peer {
   doc: Y.Doc;
@@ -20,7 +28,8 @@ interface Peer {
 
 const SOURCES = ['import os', "print('hello')", 'x = 1\ny = 2', 'z = 3'];
 
-function session(sources = SOURCES) {
+/** `noteAfter`: the carry is shown each update after it is applied instead of before. */
+function session(sources = SOURCES, { noteAfter = false } = {}) {
   const host = new Y.Doc();
   loadNotebookIntoDoc(
     {
@@ -59,8 +68,9 @@ function session(sources = SOURCES) {
     const { outbox } = peer(name);
     for (let i = 0; i < count && outbox.length > 0; i++) {
       const update = outbox.shift() as Uint8Array;
-      carry.noteUpdate(update);
+      if (!noteAfter) carry.noteUpdate(update);
       Y.applyUpdate(host, update, name);
+      if (noteAfter) carry.noteUpdate(update);
     }
   };
   /** Delivers everything the host relayed to `name`. */
@@ -179,20 +189,29 @@ describe('a cell move while another guest types in it', () => {
     });
   });
 
-  it('carries B deleting text while the move is in flight', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    moveCell(a.doc, 1, 2, false);
-    backspace(b.doc, 'c1', 13, 7); // print('hello') -> print(
-    s.send('A');
-    s.send('B');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c1', 'c3'], { c1: 'print()' });
-  });
+  it.each([
+    ['before', false],
+    ['after', true],
+  ])(
+    'carries B deleting text while the move is in flight (update noted %s it applies)',
+    (_, noteAfter) => {
+      const s = session(SOURCES, { noteAfter });
+      const a = s.join('A');
+      const b = s.join('B');
+      moveCell(a.doc, 1, 2, false);
+      backspace(b.doc, 'c1', 13, 7); // print('hello') -> print(
+      s.send('A');
+      s.send('B');
+      s.settle();
+      expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c1', 'c3'], { c1: 'print()' });
+    },
+  );
 
-  it('carries B deleting what it had just typed, both late', () => {
-    const s = session();
+  it.each([
+    ['before', false],
+    ['after', true],
+  ])('carries B deleting what it had just typed, both late (noted %s)', (_, noteAfter) => {
+    const s = session(SOURCES, { noteAfter });
     const a = s.join('A');
     const b = s.join('B');
     moveCell(a.doc, 1, 0, false);
@@ -296,5 +315,105 @@ describe('a cell move while another guest types in it', () => {
     if (!found.ok) return;
     expect(found.newContent).toBe(true);
     expect(found.touches.map(forbiddenTouch)).toEqual([null]);
+  });
+
+  it('keeps what B typed and deleted offline as one update (a reconnect): only what stayed', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    moveCell(a.doc, 1, 0, false);
+    type(b.doc, 'c1', 6, 'XYZ');
+    backspace(b.doc, 'c1', 9, 2);
+    b.outbox.splice(0, b.outbox.length, Y.mergeUpdates(b.outbox));
+    s.send('A');
+    s.send('B');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
+      c1: insertAt(hello, 6, 'X'),
+    });
+  });
+
+  it('reads late deletions from hub messages as the session receives them', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    moveCell(a.doc, 1, 0, false);
+    backspace(b.doc, 'c1', 14, 2);
+    s.send('A');
+    for (const update of b.outbox.splice(0)) {
+      const enc = encodeHubMessage(Tag.Sync);
+      syncProtocol.writeUpdate(enc, update);
+      s.carry.noteMessage(encoding.toUint8Array(enc));
+      Y.applyUpdate(s.host, update, 'B');
+    }
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], { c1: "print('hello" });
+  });
+
+  it('keeps both A typing in the cell it moved and B typing late in the old one', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    moveCell(a.doc, 1, 0, false);
+    type(a.doc, 'c1', 0, '# ');
+    type(b.doc, 'c1', hello.length, ' # B');
+    s.send('A');
+    s.send('B');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
+      c1: `# ${hello} # B`,
+    });
+  });
+
+  it('keeps B’s typing when A undoes its move', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    const undo = new Y.UndoManager(cellsOf(a.doc), { trackedOrigins: new Set([LOCAL_ORIGIN]) });
+    moveCell(a.doc, 1, 3, false);
+    s.send('A');
+    s.receive('B');
+    s.receive('A');
+    undo.undo();
+    type(b.doc, 'c1', 0, '# ');
+    s.send('A');
+    s.send('B');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c0', 'c1', 'c2', 'c3'], { c1: `# ${hello}` });
+  });
+
+  it('does not carry into cells the host itself replaced (reloading from disk)', () => {
+    const s = session();
+    const a = s.join('A');
+    type(a.doc, 'c1', 0, 'unsaved ');
+    s.send('A');
+    type(a.doc, 'c1', 0, 'late ');
+    s.host.transact(() => {
+      const cells = cellsOf(s.host);
+      cells.delete(0, cells.length);
+      cells.insert(
+        0,
+        SOURCES.map((source, i) =>
+          createCellMap(
+            { cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null },
+            `c${i}`,
+          ),
+        ),
+      );
+    }, 'pairbook:reload');
+    s.settle();
+    expectConverged([s.host, a.doc], ['c0', 'c1', 'c2', 'c3'], { c1: hello });
+  });
+
+  it('keeps a deleted cell’s structure but not its text', () => {
+    const s = session();
+    const a = s.join('A');
+    deleteCells(a.doc, 3, 1);
+    moveCell(a.doc, 1, 0, false);
+    s.send('A');
+    const state = Buffer.from(Y.encodeStateAsUpdate(s.host)).toString('latin1');
+    expect(state).not.toContain('z = 3');
+    expect(state).toContain(hello); // once: in the moved cell
+    expect(state.split(hello).length).toBe(2);
   });
 });
