@@ -35,23 +35,33 @@ export const MESSAGE_DEADLINE_MS = 120_000;
  */
 export const SEND_QUEUE_MIN_CAP_BYTES = 32 * MiB;
 
-/** Sync step 1 (each answered with the whole document the guest lacks): 2 at once, then 1 per 10 s. */
-export const SYNC_STEP1_LIMIT = { perSecond: 0.1, burst: 2, strikes: 0 };
-/** Awareness updates (cursor moves, typing): 30 a second, 60 at once; 300 over that: cut off. */
+/**
+ * Sync step 1 (each answered with all the guest lacks: the whole notebook for a fresh replica):
+ * once per connection, as a client asks; a second: cut off.
+ */
+export const SYNC_STEP1_LIMIT = { perSecond: 0, burst: 1, strikes: 0 };
+/**
+ * Awareness updates (cursor moves, typing): 30 a second, 60 at once. Past that only the latest
+ * is kept, and relayed when the limit allows; 300 more over the limit: cut off.
+ */
 export const AWARENESS_LIMIT = { perSecond: 30, burst: 60, strikes: 300 };
-/** Requests (run, save, …): 20 a second, 50 at once; refused past that; 50 refused in a row: cut off. */
-export const REQUEST_LIMIT = { perSecond: 20, burst: 50, strikes: 50 };
+/**
+ * Requests (run, save, …; each may cost the host a serialization of the notebook): 10 a second,
+ * 20 at once; refused past that (code 'rate-limited'); 20 more refused: cut off.
+ */
+export const REQUEST_LIMIT = { perSecond: 10, burst: 20, strikes: 20 };
 
 /** What a rate limit says of one more message. */
 export type RateVerdict = 'ok' | 'over' | 'abuse';
 
 /**
  * A token bucket: `burst` messages at once, refilled at `perSecond`. A message with no token is
- * 'over' (refuse it); after `strikes` of those with no message allowed in between, 'abuse'.
+ * 'over' (refuse it). Those draw on a second bucket of `strikes`, refilled at the same rate: a
+ * client sending at twice the rate never empties it; a flood does, and is 'abuse'.
  */
 export class RateLimit {
   private tokens: number;
-  private over = 0;
+  private strikesLeft: number;
   private last: number;
 
   constructor(
@@ -59,23 +69,32 @@ export class RateLimit {
     private readonly now: () => number = Date.now,
   ) {
     this.tokens = limit.burst;
+    this.strikesLeft = limit.strikes;
     this.last = now();
   }
 
+  /** True when one more message would be allowed now (takes nothing). */
+  peek(): boolean {
+    this.refill();
+    return this.tokens >= 1;
+  }
+
   take(): RateVerdict {
-    const t = this.now();
-    this.tokens = Math.min(
-      this.limit.burst,
-      this.tokens + ((t - this.last) / 1000) * this.limit.perSecond,
-    );
-    this.last = t;
+    this.refill();
     if (this.tokens >= 1) {
       this.tokens -= 1;
-      this.over = 0;
       return 'ok';
     }
-    this.over++;
-    return this.over > this.limit.strikes ? 'abuse' : 'over';
+    this.strikesLeft -= 1;
+    return this.strikesLeft < 0 ? 'abuse' : 'over';
+  }
+
+  private refill(): void {
+    const t = this.now();
+    const refill = ((t - this.last) / 1000) * this.limit.perSecond;
+    this.tokens = Math.min(this.limit.burst, this.tokens + refill);
+    this.strikesLeft = Math.min(this.limit.strikes, this.strikesLeft + refill);
+    this.last = t;
   }
 }
 

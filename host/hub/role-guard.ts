@@ -29,6 +29,9 @@ import { type Touch, inspectUpdate } from './update-inspector';
 /** Least time between two "your edit was not kept" notices to one guest. */
 export const DROP_NOTICE_INTERVAL_MS = 2000;
 
+/** How often presence held back by the rate limit is retried. */
+const AWARENESS_RETRY_MS = 1000 / AWARENESS_LIMIT.perSecond;
+
 /** Cell fields a guest may write freely. */
 const FREE_CELL_FIELDS = new Set(['source', 'metadata', 'attachments', 'cell_type', 'id']);
 
@@ -153,6 +156,9 @@ export class GuardedTransport implements RoleBearingTransport {
   private connectionClient: number | null = null;
   private readonly step1Limit = new RateLimit(SYNC_STEP1_LIMIT);
   private readonly awarenessLimit = new RateLimit(AWARENESS_LIMIT);
+  private heldAwareness: Uint8Array | null = null;
+  private awarenessTimer: ReturnType<typeof setTimeout> | null = null;
+  private closed = false;
   private readonly requestLimit = new RateLimit(REQUEST_LIMIT);
 
   constructor(
@@ -160,7 +166,11 @@ export class GuardedTransport implements RoleBearingTransport {
     private readonly ctx: GuardContext,
   ) {
     this.offMessage = inner.onMessage((m) => this.receive(m));
-    inner.onClose(() => this.offMessage());
+    inner.onClose(() => {
+      this.closed = true;
+      if (this.awarenessTimer) clearTimeout(this.awarenessTimer);
+      this.offMessage();
+    });
   }
 
   send(message: Uint8Array): void {
@@ -211,7 +221,7 @@ export class GuardedTransport implements RoleBearingTransport {
       // client asks once per connection.
       if (this.step1Limit.take() !== 'ok') {
         return this.inner.close(
-          'you asked for the whole notebook again and again (sync step 1, at most 2 at once and 1 every 10 s)',
+          'you asked for the whole notebook twice on one connection (sync step 1 is answered once)',
           'rate-limited',
         );
       }
@@ -252,6 +262,7 @@ export class GuardedTransport implements RoleBearingTransport {
   }
 
   private receiveAwareness(body: decoding.Decoder): void {
+    const update = decoding.readVarUint8Array(body);
     const verdict = this.awarenessLimit.take();
     if (verdict === 'abuse') {
       return this.inner.close(
@@ -259,8 +270,29 @@ export class GuardedTransport implements RoleBearingTransport {
         'rate-limited',
       );
     }
-    if (verdict === 'over') return this.ctx.onDropped?.('awareness: over the rate limit');
-    const update = decoding.readVarUint8Array(body);
+    if (verdict === 'over') {
+      // Kept, not dropped: a fast mouse drag is no attack, and the last cursor must not go stale.
+      // Only the latest waits, and goes when the limit allows.
+      this.heldAwareness = update;
+      this.awarenessTimer ??= setTimeout(() => this.releaseAwareness(), AWARENESS_RETRY_MS);
+      return;
+    }
+    this.heldAwareness = null;
+    this.applyAwareness(update);
+  }
+
+  private releaseAwareness(): void {
+    this.awarenessTimer = null;
+    const update = this.heldAwareness;
+    if (update === null || this.closed) return;
+    if (this.awarenessLimit.peek()) {
+      this.awarenessLimit.take();
+      this.heldAwareness = null;
+      this.applyAwareness(update);
+    } else this.awarenessTimer = setTimeout(() => this.releaseAwareness(), AWARENESS_RETRY_MS);
+  }
+
+  private applyAwareness(update: Uint8Array): void {
     let chosen = this.connectionClient;
     const clean = sanitizeAwarenessUpdate(update, {
       role: this.ctx.role(),
@@ -289,7 +321,7 @@ export class GuardedTransport implements RoleBearingTransport {
     const verdict = this.requestLimit.take();
     if (verdict === 'abuse') {
       return this.inner.close(
-        'you kept sending requests while they were refused (at most 20 a second)',
+        'you kept sending requests while they were refused (at most 10 a second)',
         'rate-limited',
       );
     }
@@ -300,7 +332,7 @@ export class GuardedTransport implements RoleBearingTransport {
           type: 'reply',
           id,
           ok: false,
-          message: 'Too many requests at once (at most 20 a second): wait a moment and try again',
+          message: 'Too many requests at once (at most 10 a second): wait a moment and try again',
           code: 'rate-limited',
         }),
       );

@@ -1,0 +1,71 @@
+// The host of the abuse bench, in a process of its own so that its RSS is the host's alone: a
+// NotebookSession of the given notebook shared by a Hub with its embedded signaling server, and
+// a viewer and an editor invite. It samples its RSS every 20 ms. Over Node's IPC channel:
+// 'phase' collects garbage and starts a new peak from the RSS now; 'peak' reports it.
+import { Hub } from '../../host/hub/hub';
+import { NotebookSession } from '../../host/session/notebook-session';
+import { tempDir, writeNotebook } from '../../tests/helpers/notebooks';
+
+/** Commands from the bench. */
+export type AbuseHostCommand =
+  { type: 'start'; notebook: string } | { type: 'phase' } | { type: 'peak' } | { type: 'stop' };
+
+/** Replies to the bench. */
+export type AbuseHostReply =
+  | { type: 'ready'; viewer: string; editor: string }
+  | { type: 'phase'; rss: number }
+  | { type: 'peak'; rss: number; peak: number; guests: number; leaves: Record<string, number> }
+  | { type: 'failed'; message: string };
+
+const send = (r: AbuseHostReply) => process.send?.(r);
+let session: NotebookSession | null = null;
+let hub: Hub | null = null;
+let peak = 0;
+let leaves: Record<string, number> = {};
+setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20).unref();
+const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
+
+process.on('message', (m: AbuseHostCommand) => {
+  void (async () => {
+    try {
+      if (m.type === 'start') {
+        session = await NotebookSession.open(writeNotebook(m.notebook), {
+          dataDir: tempDir(),
+          autosaveDelayMs: 0,
+        });
+        hub = new Hub(session);
+        await hub.start();
+        hub.on('leave', (_g, reason) => {
+          const key = reason.slice(0, 60);
+          leaves[key] = (leaves[key] ?? 0) + 1;
+        });
+        const viewer = (await hub.createInvite('viewer')).link;
+        const editor = (await hub.createInvite('editor')).link;
+        send({ type: 'ready', viewer, editor });
+      } else if (m.type === 'phase') {
+        gc();
+        await new Promise((r) => setTimeout(r, 200));
+        gc();
+        const rss = process.memoryUsage.rss();
+        peak = rss;
+        leaves = {};
+        send({ type: 'phase', rss });
+      } else if (m.type === 'peak') {
+        const rss = process.memoryUsage.rss();
+        send({
+          type: 'peak',
+          rss,
+          peak: Math.max(peak, rss),
+          guests: hub?.guests().length ?? 0,
+          leaves,
+        });
+      } else if (m.type === 'stop') {
+        await hub?.stop();
+        await session?.close();
+        process.exit(0);
+      }
+    } catch (e) {
+      send({ type: 'failed', message: (e as Error).stack ?? String(e) });
+    }
+  })();
+});
