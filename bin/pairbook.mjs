@@ -4,4 +4,6 @@ import { register } from 'tsx/esm/api';
 
 register();
 const { main } = await import('../host/cli/main.ts');
-process.exitCode = await main(process.argv.slice(2));
+// A command that returned is done: exit now rather than wait for whatever timers or sockets a
+// refused file left behind (a notebook session's awareness timer, for one).
+process.exit(await main(process.argv.slice(2)));

@@ -33,6 +33,25 @@ export const KNOWN_MINOR = 5;
 const CELL_ID = /^[a-zA-Z0-9-_]+$/;
 const OUTPUT_TYPES = new Set(['stream', 'display_data', 'execute_result', 'error']);
 
+/**
+ * Deepest nesting of lists and objects in a notebook. Python's json module (so Jupyter) gives up
+ * before 500 levels; Pairbook's writer recurses, and a far deeper value would overflow its stack.
+ */
+export const MAX_NESTING = 500;
+
+/** Where `value` first nests deeper than `limit` (its top-level key, e.g. `metadata`), or null. */
+function nestedDeeperThan(value: JsonValue, limit: number): string | null {
+  const stack: { v: JsonValue; depth: number; top: string }[] = [{ v: value, depth: 0, top: '' }];
+  while (stack.length > 0) {
+    const { v, depth, top } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth >= limit) return top ? `"${top}"` : 'the notebook';
+    for (const [k, child] of Object.entries(v))
+      stack.push({ v: child, depth: depth + 1, top: depth === 0 ? k : top });
+  }
+  return null;
+}
+
 /** What validation found that is worth telling the user but does not stop them working. */
 export interface NotebookCheck {
   notebook: Notebook;
@@ -85,6 +104,13 @@ export function validateNotebook(value: JsonValue, where = 'notebook'): Result<N
     );
   }
   if (!isObject(value.metadata)) return fail('invalid-notebook', '"metadata" must be an object');
+  const deep = nestedDeeperThan(value, MAX_NESTING);
+  if (deep !== null) {
+    return fail(
+      'invalid-notebook',
+      `${deep} is nested more than ${MAX_NESTING} levels deep, which Jupyter cannot read either`,
+    );
+  }
   if (!Array.isArray(value.cells)) return fail('invalid-notebook', '"cells" must be a list');
   const ids = new Map<string, number>();
   for (let i = 0; i < value.cells.length; i++) {
@@ -185,7 +211,9 @@ function checkOutput(
   }
   if (type === 'stream') {
     if (typeof output.name !== 'string') return `${at}: a stream output needs a "name"`;
-    if (!isMultiline(output.text)) return `${at}: a stream output needs "text"`;
+    if (!('text' in output)) return `${at}: a stream output needs "text"`;
+    if (!isMultiline(output.text))
+      return `${at}: a stream output's "text" must be a string or a list of strings`;
   } else if (type === 'error') {
     if (!Array.isArray(output.traceback)) return `${at}: an error output needs a "traceback" list`;
   } else {

@@ -46,6 +46,9 @@ export async function checkNotebook(path: string): Promise<CheckResult> {
     return { path, ok: false, message: 'saving would change its content; please report this file' };
   } catch (e) {
     if (e instanceof PairbookError) return { path, ok: false, message: e.message };
+    if (e instanceof RangeError && /call stack/i.test(e.message)) {
+      return { path, ok: false, message: 'a value in it is nested too deeply to process' };
+    }
     throw e;
   }
 }
@@ -59,7 +62,7 @@ function countChangedLines(a: string, b: string): number {
 /** `pairbook check FILE...`: exit 0 when every file opens and saves losslessly, else 1. */
 export async function check(paths: string[]): Promise<number> {
   if (paths.length === 0) {
-    process.stderr.write('usage: pairbook check FILE...\n');
+    process.stderr.write('pairbook check: name the notebooks to check (usage: pairbook check FILE...)\n');
     return 2;
   }
   let allOk = true;

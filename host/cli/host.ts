@@ -1,17 +1,34 @@
-import { parseArgs } from 'node:util';
 import { Hub } from '../hub/hub';
 import { PairbookError } from '../../protocol/errors';
 import { type GuestRole, isGuestRole } from '../../protocol/roles';
 import { isSignalingUrl } from '../../protocol/invite';
+import { UsageError, oneFile, parseOptions, portOption } from './options';
 import { ignoreClosedOutput, watchParents } from './parent-watch';
 import { KERNEL_OPTIONS, KERNEL_USAGE, kernelPlan, startKernels } from './kernel-options';
 import { NotebookSession } from '../session/notebook-session';
 import { dataDir } from './serve';
 
-const USAGE =
+/** `pairbook host --help`. */
+export const HOST_USAGE =
   'usage: pairbook host FILE.ipynb [--role viewer|editor|runner] [--knock] [--json]\n' +
   '       [--listen ADDR] [--port N] [--signaling wss://...] [--expires MINUTES]\n' +
-  `       ${KERNEL_USAGE}\n`;
+  `       ${KERNEL_USAGE}`;
+
+function roleOption(value: string | undefined): GuestRole {
+  if (isGuestRole(value)) return value;
+  throw new UsageError(`--role must be viewer, editor or runner, not ${JSON.stringify(value)}`);
+}
+
+/** --expires: minutes until the invite expires; null (never) when not given. */
+function expiresOption(value: string | undefined): number | null {
+  if (value === undefined) return null;
+  const minutes = value.trim() === '' ? NaN : Number(value);
+  if (!(minutes > 0 && Number.isFinite(minutes)))
+    throw new UsageError(
+      `--expires must be a number of minutes above 0, not ${JSON.stringify(value)}`,
+    );
+  return minutes;
+}
 
 /**
  * `pairbook host FILE`: shares a notebook from a machine with no display. Prints the invite link
@@ -21,46 +38,40 @@ const USAGE =
  */
 export async function host(args: string[]): Promise<number> {
   let parsed;
+  let file: string;
+  let port: number;
+  let expiresMin: number | null;
+  let role: GuestRole;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        role: { type: 'string', default: 'editor' },
-        knock: { type: 'boolean' },
-        json: { type: 'boolean' },
-        listen: { type: 'string' },
-        port: { type: 'string' },
-        signaling: { type: 'string', multiple: true },
-        expires: { type: 'string' },
-        ...KERNEL_OPTIONS,
-      },
+    parsed = parseOptions('host', args, {
+      role: { type: 'string', default: 'editor' },
+      knock: { type: 'boolean' },
+      json: { type: 'boolean' },
+      listen: { type: 'string' },
+      port: { type: 'string' },
+      signaling: { type: 'string', multiple: true },
+      expires: { type: 'string' },
+      ...KERNEL_OPTIONS,
     });
+    file = oneFile('host', parsed.positionals);
+    port = portOption(parsed.values.port) ?? 0;
+    role = roleOption(parsed.values.role);
+    expiresMin = expiresOption(parsed.values.expires);
+    for (const url of parsed.values.signaling ?? []) {
+      if (!isSignalingUrl(url))
+        throw new UsageError(
+          `--signaling must be a ws:// or wss:// URL, not ${JSON.stringify(url)}`,
+        );
+    }
   } catch (e) {
-    process.stderr.write(`pairbook host: ${(e as Error).message}\n${USAGE}`);
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`pairbook host: ${e.message}\n`);
     return 2;
   }
   const v = parsed.values;
-  const [file, ...extra] = parsed.positionals;
-  const port = Number(v.port ?? 0);
-  const expiresMin = v.expires === undefined ? null : Number(v.expires);
   const signaling = v.signaling ?? [];
-  if (
-    !file ||
-    extra.length > 0 ||
-    !isGuestRole(v.role) ||
-    !Number.isInteger(port) ||
-    port < 0 ||
-    port > 65535 ||
-    (expiresMin !== null && !(expiresMin > 0)) ||
-    !signaling.every(isSignalingUrl)
-  ) {
-    process.stderr.write(USAGE);
-    return 2;
-  }
   const kernels = kernelPlan('host', v);
   if (!kernels) return 2;
-  const role: GuestRole = v.role;
   const json = v.json ?? false;
   const say = (event: string, fields: Record<string, unknown>, text: string) => {
     if (json) process.stdout.write(JSON.stringify({ event, ...fields }) + '\n');

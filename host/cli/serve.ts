@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { parseArgs } from 'node:util';
 import { PairbookError } from '../../protocol/errors';
 import { BrowserShellServer } from '../browser-shell/browser-shell-server';
 import { ensureRendererBundle } from '../browser-shell/renderer-bundle';
+import { UsageError, oneFile, parseOptions, portOption } from './options';
 import { ignoreClosedOutput, watchParents } from './parent-watch';
 import { KERNEL_OPTIONS, KERNEL_USAGE, kernelPlan, startKernels } from './kernel-options';
 import { NotebookSession } from '../session/notebook-session';
@@ -14,7 +14,8 @@ export function dataDir(): string {
   return process.env.PAIRBOOK_DATA_DIR || join(homedir(), '.local/share/pairbook');
 }
 
-const USAGE = `usage: pairbook serve FILE.ipynb [--port N] [--host 127.0.0.1] ${KERNEL_USAGE}\n`;
+/** `pairbook serve --help`. */
+export const SERVE_USAGE = `usage: pairbook serve FILE.ipynb [--port N] [--host 127.0.0.1] ${KERNEL_USAGE}`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -29,26 +30,20 @@ function version(): string {
  * kernel down and exits.
  */
 export async function serve(args: string[]): Promise<number> {
+  let file: string;
+  let port: number | undefined;
   let parsed;
   try {
-    parsed = parseArgs({
-      args,
-      allowPositionals: true,
-      options: {
-        port: { type: 'string' },
-        host: { type: 'string' },
-        ...KERNEL_OPTIONS,
-      },
+    parsed = parseOptions('serve', args, {
+      port: { type: 'string' },
+      host: { type: 'string' },
+      ...KERNEL_OPTIONS,
     });
+    file = oneFile('serve', parsed.positionals);
+    port = portOption(parsed.values.port);
   } catch (e) {
-    process.stderr.write(`pairbook serve: ${(e as Error).message}\n${USAGE}`);
-    return 2;
-  }
-  const [file, ...extra] = parsed.positionals;
-  const port = parsed.values.port === undefined ? undefined : Number(parsed.values.port);
-  const badPort = port !== undefined && (!Number.isInteger(port) || port < 0 || port > 65535);
-  if (!file || extra.length > 0 || badPort) {
-    process.stderr.write(USAGE);
+    if (!(e instanceof UsageError)) throw e;
+    process.stderr.write(`pairbook serve: ${e.message}\n`);
     return 2;
   }
   const kernels = kernelPlan('serve', parsed.values);
@@ -56,9 +51,17 @@ export async function serve(args: string[]): Promise<number> {
   let session: NotebookSession;
   let distDir: string;
   try {
-    distDir = ensureRendererBundle();
+    // The file first: a refusal comes at once, not after building the page.
     session = await NotebookSession.open(file, { dataDir: dataDir() });
   } catch (e) {
+    if (!(e instanceof PairbookError)) throw e;
+    process.stderr.write(`pairbook serve: ${e.message}\n`);
+    return 1;
+  }
+  try {
+    distDir = ensureRendererBundle();
+  } catch (e) {
+    await session.close();
     if (!(e instanceof PairbookError)) throw e;
     process.stderr.write(`pairbook serve: ${e.message}\n`);
     return 1;

@@ -12,12 +12,14 @@ import { writeFileAtomic } from '../document/notebook-file';
 export async function upgrade(args: string[]): Promise<number> {
   const [path] = args;
   if (!path || args.length > 1) {
-    process.stderr.write('usage: pairbook upgrade FILE   (writes FILE.v4.ipynb beside it)\n');
+    process.stderr.write(
+      'pairbook upgrade: name one notebook: pairbook upgrade FILE (writes FILE.v4.ipynb beside it)\n',
+    );
     return 2;
   }
   const name = basename(path);
-  const text = await readFile(path, 'utf8').catch((e: Error) => {
-    process.stderr.write(`cannot read ${path}: ${e.message}\n`);
+  const text = await readFile(path, 'utf8').catch((e: NodeJS.ErrnoException) => {
+    process.stderr.write(`pairbook upgrade: cannot read ${path}: ${readFailure(e)}\n`);
     return null;
   });
   if (text === null) return 1;
@@ -39,4 +41,12 @@ export async function upgrade(args: string[]): Promise<number> {
   await writeFileAtomic(target, serializeNotebook(doc));
   process.stdout.write(`wrote ${target} (nbformat 4.5); ${name} is unchanged\n`);
   return 0;
+}
+
+/** Why a file could not be read, in words. */
+function readFailure(e: NodeJS.ErrnoException): string {
+  if (e.code === 'ENOENT') return 'no such file';
+  if (e.code === 'EISDIR') return 'it is a folder, not a notebook file';
+  if (e.code === 'EACCES') return 'permission denied';
+  return e.message;
 }
