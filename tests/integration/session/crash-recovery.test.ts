@@ -1,55 +1,11 @@
-import { spawn } from 'node:child_process';
 import { existsSync, readFileSync, readdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { createInterface } from 'node:readline';
 import { describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { cellsOf } from '../../../protocol/ydoc-nbformat';
 import { NotebookSession } from '../../../host/session/notebook-session';
 import { codeCell, notebook, tempDir, writeNotebook } from '../../helpers/notebooks';
-
-const CHILD = join(import.meta.dirname, 'typing-child.ts');
-
-/** What a typing host said before it was killed. */
-interface ChildRun {
-  /** The first cell's source after the last edit it reported accepted ('' if none). */
-  last: string;
-  /** Every line it printed. */
-  lines: string[];
-}
-
-/**
- * Runs the typing host (typing `typed` characters, or until killed) and kill -9s it as soon as
- * `killAt` says so of a line it printed.
- */
-async function runThenKill(
-  path: string,
-  dataDir: string,
-  killAt: (line: string, accepted: number) => boolean,
-  typed?: number,
-): Promise<ChildRun> {
-  const args = [path, dataDir, ...(typed === undefined ? [] : [String(typed)])];
-  const child = spawn(process.execPath, ['--import', 'tsx', CHILD, ...args], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const run: ChildRun = { last: '', lines: [] };
-  let accepted = 0;
-  const exited = new Promise((r) => child.on('exit', r));
-  for await (const line of createInterface({ input: child.stdout })) {
-    run.lines.push(line);
-    if (line.startsWith('accepted ')) {
-      run.last = JSON.parse(line.slice('accepted '.length)) as string;
-      accepted++;
-    }
-    if (killAt(line, accepted)) {
-      child.kill('SIGKILL');
-      break;
-    }
-  }
-  await exited;
-  expect(child.signalCode).toBe('SIGKILL');
-  return run;
-}
+import { runThenKill } from './kill-typing-host';
 
 /** Runs the typing host, kill -9s it after `edits` accepted edits; returns the last accepted text. */
 async function typeThenKill(path: string, dataDir: string, edits: number): Promise<string> {
@@ -105,7 +61,7 @@ describe('kill -9 at each step of a session', () => {
   it('keeps the first edit after opening', async () => {
     const path = writeNotebook(notebook([codeCell('c', ['x = 1'])]));
     const dataDir = tempDir();
-    const { last } = await runThenKill(path, dataDir, (_, accepted) => accepted === 1, 1);
+    const { last } = await runThenKill(path, dataDir, (_, accepted) => accepted === 1, ['1']);
     expect(last).toBe('ax = 1');
 
     const session = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 0 });
@@ -121,7 +77,7 @@ describe('kill -9 at each step of a session', () => {
     const { last } = await runThenKill(path, dataDir, (_, accepted) => accepted === 20);
 
     // The second run recovers, accepts nothing, and is killed before it saves.
-    const second = await runThenKill(path, dataDir, (line) => line === 'ready', 0);
+    const second = await runThenKill(path, dataDir, (line) => line === 'ready', ['0']);
     expect(second.lines).toContain('recovered replayed');
 
     const session = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 0 });
