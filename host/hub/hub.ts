@@ -29,6 +29,7 @@ import { verificationCode } from '../../protocol/verification-code';
 import { ClientIdRegistry } from './client-ids';
 import { ByteBudget, MAX_GUEST_MESSAGE_BYTES, REASSEMBLY_BUDGET_BYTES } from './guest-limits';
 import { type InviteRecord, InviteBook } from './invites';
+import { RecentKeys, ReplyBudget } from './offer-limits';
 import { GuardedTransport } from './role-guard';
 import { SignalingClient } from './signaling-client';
 import { SignalingServer } from './signaling-server';
@@ -104,8 +105,15 @@ interface Peer {
 }
 
 const GATHER_TIMEOUT_MS = 5000;
+/** Offers handled at once plus guests answered whose channel is not open yet. */
 const MAX_PENDING = 32;
 const KNOCK_TIMEOUT_MS = 120_000;
+/** Offer nonces remembered, so a replayed offer gets nothing: how many, how long. */
+const OFFER_NONCES = { max: 4096, ttlMs: 10 * 60_000 };
+/** Guests already told why they cannot join, by invite: how many, how long. */
+const REFUSED_GUESTS = { max: 4096, ttlMs: 60 * 60_000 };
+/** Refusals signed and sent, per second and at once. */
+const REFUSALS = { perSecond: 10, burst: 20 };
 
 /** The sharing hub of one session. start() and stop() are idempotent. */
 export class Hub extends ObservableV2<HubEvents> {
@@ -121,6 +129,9 @@ export class Hub extends ObservableV2<HubEvents> {
   private readonly pending = new Set<string>();
   private readonly roles = new Map<string, GuestRole>(); // by guest key: survives reconnects
   private readonly removed = new Set<string>(); // guest keys
+  private readonly offerNonces = new RecentKeys(OFFER_NONCES.max, OFFER_NONCES.ttlMs);
+  private readonly refusedGuests = new RecentKeys(REFUSED_GUESTS.max, REFUSED_GUESTS.ttlMs);
+  private readonly refusals = new ReplyBudget(REFUSALS.perSecond, REFUSALS.burst);
   private readonly registry: ClientIdRegistry;
   /** Room for guests' chunked messages being received, shared by all guests. */
   private readonly reassembly = new ByteBudget(REASSEMBLY_BUDGET_BYTES);
@@ -272,9 +283,13 @@ export class Hub extends ObservableV2<HubEvents> {
     // have the answer routed to someone else's socket.
     if (!offer.ok || message.from !== offer.value.from) return;
     const o = offer.value;
-    if (this.peers.has(o.from) || this.pending.has(o.from) || this.pending.size >= MAX_PENDING) {
+    // An offer being handled, or already answered, sent again; a replayed one; or no room (the
+    // guest sends its offer again until it is answered).
+    if (this.peers.has(o.from) || this.pending.has(o.from) || this.offerNonces.has(o.nonce)) {
       return;
     }
+    if (this.pending.size + this.halfOpen() >= MAX_PENDING) return;
+    this.offerNonces.add(o.nonce);
     this.pending.add(o.from);
     try {
       await this.admit(client, invite, o);
@@ -285,21 +300,34 @@ export class Hub extends ObservableV2<HubEvents> {
     }
   }
 
+  /** Peers answered whose data channel has not opened yet. */
+  private halfOpen(): number {
+    let n = 0;
+    for (const p of this.peers.values()) if (!p.transport) n++;
+    return n;
+  }
+
   private async admit(client: SignalingClient, invite: InviteRecord, o: Offer): Promise<void> {
     const reply = (r: HostReply) => this.reply(client, invite, r);
     const refuse = async (reason: string) => {
       this.emit('refused', [{ peerId: o.from, name: o.name, inviteId: invite.id }, reason]);
       await reply({ type: 'refused', to: o.from, nonce: o.nonce, reason });
     };
+    // Turned away before any knock: told once per guest key and invite, within a budget of
+    // refusals per second; a flood of such offers gets nothing more.
+    const turnAway = (reason: string) =>
+      this.refusedGuests.add(`${invite.id} ${o.guest}`) && this.refusals.take()
+        ? refuse(reason)
+        : undefined;
     const status = InviteBook.status(invite);
     if (status === 'expired') {
       const at = new Date(invite.expiresAt as number).toISOString();
-      return refuse(`this invite expired at ${at} — ask the host for a new link`);
+      return turnAway(`this invite expired at ${at} — ask the host for a new link`);
     }
-    if (status === 'revoked') return refuse('the host revoked this invite — ask for a new link');
-    if (this.removed.has(o.guest)) return refuse('the host removed you from this session');
+    if (status === 'revoked') return turnAway('the host revoked this invite — ask for a new link');
+    if (this.removed.has(o.guest)) return turnAway('the host removed you from this session');
     if (o.epoch !== null && o.epoch !== this.epoch) {
-      return refuse(
+      return turnAway(
         'stale-replica: the host restarted since you last synced; join again with a fresh copy',
       );
     }
@@ -352,7 +380,11 @@ export class Hub extends ObservableV2<HubEvents> {
         }
       });
     });
-    pc.setRemoteDescription(o.sdp, 'offer');
+    try {
+      pc.setRemoteDescription(o.sdp, 'offer');
+    } catch {
+      return this.dropPeer(peer, 'the offer could not be read');
+    }
     await gathered;
     const local = pc.localDescription();
     if (!local || this.stopped) return this.dropPeer(peer, 'no answer could be made');

@@ -78,6 +78,8 @@ export interface GuestEvents {
 }
 
 const GATHER_TIMEOUT_MS = 3000;
+/** How often an offer the host has not replied to is sent again. */
+const OFFER_RESEND_MS = 3000;
 
 /** A guest's connection to one shared session. */
 export class GuestConnection extends ObservableV2<GuestEvents> {
@@ -261,10 +263,12 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
       const ws = new WS(url);
       let settled = false;
       let timer: ReturnType<typeof setTimeout>;
+      let resend: ReturnType<typeof setInterval> | undefined;
       const finish = (f: () => void) => {
         if (settled) return;
         settled = true;
         clearTimeout(timer);
+        clearInterval(resend);
         ws.close();
         f();
       };
@@ -278,19 +282,29 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
       arm(this.options.answerTimeoutMs ?? 15_000);
       pending.onAbort(() => finish(() => reject(new Error('cancelled'))));
       ws.onerror = () => finish(() => reject(new Error(`cannot reach ${url}`)));
-      ws.onclose = () => finish(() => reject(new Error(`${url} closed the connection`)));
+      ws.onclose = (event: CloseEvent) =>
+        finish(() =>
+          reject(
+            new Error(`${url} closed the connection${event.reason ? `: ${event.reason}` : ''}`),
+          ),
+        );
       ws.onopen = async () => {
         ws.send(JSON.stringify({ type: 'subscribe', topics: [keys.topic], from: offer.from }));
         const data = await encryptText(keys.key, JSON.stringify(offer));
-        ws.send(
-          JSON.stringify({
-            type: 'publish',
-            topic: keys.topic,
-            from: offer.from,
-            to: HOST_PEER_ID,
-            data,
-          }),
-        );
+        const publish = JSON.stringify({
+          type: 'publish',
+          topic: keys.topic,
+          from: offer.from,
+          to: HOST_PEER_ID,
+          data,
+        });
+        if (settled) return;
+        ws.send(publish);
+        // Relays acknowledge nothing: until the host replies, the same offer goes again (the
+        // host answers one nonce once, so a copy that did arrive changes nothing).
+        resend = setInterval(() => {
+          if (ws.readyState === ws.OPEN) ws.send(publish);
+        }, OFFER_RESEND_MS);
       };
       ws.onmessage = async (event: MessageEvent) => {
         const text =
@@ -299,6 +313,7 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
             : new TextDecoder().decode(event.data as ArrayBuffer);
         const reply = await this.openReply(text, keys, offer);
         if (!reply) return;
+        clearInterval(resend);
         if (reply.type === 'waiting') {
           this.setStatus('waiting', null);
           arm(this.options.knockTimeoutMs ?? 180_000);

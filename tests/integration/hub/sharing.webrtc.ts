@@ -74,7 +74,7 @@ describe('sharing a session over WebRTC', () => {
     host.hub.on('join', (g) => joins.push(g.name));
     const relayDropped = host.hub.signalingServer?.dropped ?? 0;
     const w = await rawTransport(wrong, { answerTimeoutMs: 1500 });
-    expect(w.closed()).toMatch(/did not answer/);
+    expect(w.closed()).toMatch(/no host shares this topic/);
     // Another secret derives another topic: the host never even hears of it.
     expect(host.hub.signalingServer?.dropped).toBeGreaterThan(relayDropped);
     expect(turnedAway).toEqual([]);

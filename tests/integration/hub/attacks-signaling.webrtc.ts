@@ -1,0 +1,158 @@
+// Attacks through signaling, by clients speaking the relay's WebSocket protocol directly with the
+// secret of a link they hold (or none). After each, the host's socket is still the host's and an
+// honest guest still joins.
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { WebSocket as NodeWebSocket } from 'ws';
+import { parseInvite } from '../../../protocol/invite';
+import {
+  type InviteKeys,
+  decryptText,
+  deriveInviteKeys,
+  encryptText,
+  randomToken,
+} from '../../../protocol/signaling-crypto';
+import {
+  type Offer,
+  decodeHostReply,
+  decodeSignedReply,
+} from '../../../protocol/signaling-messages';
+import { sampleNotebook } from '../../helpers/notebooks';
+import { Client } from '../../unit/hub/signaling-test-client';
+import { joinGuest, startHost, until } from './harness';
+
+const SDP = 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
+
+/** What a link gives an attacker: the relay, the topic and the key. */
+async function holdLink(link: string): Promise<{ url: string; keys: InviteKeys }> {
+  const invite = parseInvite(link);
+  if (!invite.ok) throw invite.error;
+  const keys = await deriveInviteKeys(invite.value.secret, invite.value.sessionId);
+  return { url: invite.value.signaling[0] as string, keys };
+}
+
+/** A sealed offer publish from peer `from`. */
+async function offerPublish(keys: InviteKeys, fields: Partial<Offer> & { from: string }) {
+  const offer: Offer = {
+    type: 'offer',
+    nonce: randomToken(16),
+    guest: randomToken(16),
+    name: 'Mallory',
+    epoch: null,
+    sdp: SDP,
+    ...fields,
+  };
+  const data = await encryptText(keys.key, JSON.stringify(offer));
+  return { type: 'publish', topic: keys.topic, from: fields.from, to: 'host', data };
+}
+
+/** The host replies among what `c` received (signature not checked: counting only). */
+async function repliesTo(c: Client, keys: InviteKeys) {
+  const out: { type: string; nonce: string }[] = [];
+  for (const m of c.received) {
+    const opened = await decryptText(keys.key, m.data as string);
+    if (!opened.ok) continue;
+    const signed = decodeSignedReply(opened.value);
+    if (!signed.ok) continue;
+    const reply = decodeHostReply(signed.value.body);
+    if (reply.ok) out.push(reply.value);
+  }
+  return out;
+}
+
+let host: Awaited<ReturnType<typeof startHost>>;
+const sockets: Client[] = [];
+const open = async (url: string) => {
+  const c = await Client.open(url);
+  sockets.push(c);
+  return c;
+};
+beforeEach(async () => {
+  host = await startHost(sampleNotebook());
+});
+afterEach(async () => {
+  for (const s of sockets.splice(0)) s.ws.terminate();
+  await host.close();
+});
+
+describe('signaling attacks', () => {
+  it('anyone without a secret holding 400 idle sockets does not keep a guest out', async () => {
+    const live = await host.hub.createInvite('editor');
+    const { url } = await holdLink(live.link);
+    await Promise.allSettled(Array.from({ length: 400 }, () => open(url)));
+    const guest = await joinGuest(live.link, { name: 'Ada' });
+    expect(host.hub.guests().map((g) => g.name)).toEqual(['Ada']);
+    guest.client.destroy();
+  });
+
+  it('a revoked link flooding offers while a squatter claims host: one refusal, and the host still admits', async () => {
+    const live = await host.hub.createInvite('editor');
+    const revoked = await host.hub.createInvite('editor');
+    host.hub.revokeInvite(revoked.id);
+    const refused: string[] = [];
+    host.hub.on('refused', (_who, reason) => refused.push(reason));
+    const { url, keys } = await holdLink(revoked.link);
+    const guest = randomToken(16);
+    const flooders = await Promise.all(Array.from({ length: 8 }, () => open(url)));
+    const squatter = await open(url);
+    const flood = flooders.map(async (f, i) => {
+      f.send({ type: 'subscribe', topics: [keys.topic], from: `flood${i}` });
+      for (let j = 0; j < 40; j++) f.send(await offerPublish(keys, { from: `flood${i}`, guest }));
+      await f.sync();
+    });
+    squatter.send({ type: 'subscribe', topics: [keys.topic], from: 'host' });
+    await Promise.all(flood);
+    await squatter.closed;
+    expect(squatter.closeReason).toMatch(/reserved/);
+    // A marker offer of another guest key: once its refusal is back, the flood has been read.
+    for (const marker of ['m1', 'm2']) {
+      const m = await open(url);
+      m.send({ type: 'subscribe', topics: [keys.topic], from: marker });
+      m.send(await offerPublish(keys, { from: marker }));
+      await until(() => m.received.length > 0, 20_000, `the host refuses ${marker}`);
+    }
+    let floodReplies = 0;
+    for (const f of flooders) floodReplies += (await repliesTo(f, keys)).length;
+    expect(floodReplies).toBe(1);
+    expect(refused.filter((r) => /revoked/.test(r))).toHaveLength(3); // the flood once, 2 markers
+    const ada = await joinGuest(live.link, { name: 'Ada' });
+    expect(host.hub.guests().map((g) => g.name)).toEqual(['Ada']);
+    ada.client.destroy();
+  });
+
+  it('a replayed offer gets nothing', async () => {
+    const live = await host.hub.createInvite('editor');
+    const sent: string[] = [];
+    class RecordingWebSocket extends NodeWebSocket {
+      override send(data: unknown, ...rest: unknown[]): void {
+        sent.push(String(data));
+        (super.send as (...a: unknown[]) => void)(data, ...rest);
+      }
+    }
+    const ada = await joinGuest(live.link, {
+      name: 'Ada',
+      WebSocket: RecordingWebSocket as unknown as typeof WebSocket,
+    });
+    ada.client.destroy();
+    await until(() => host.hub.guests().length === 0, 20_000, 'Ada left');
+    const { url, keys } = await holdLink(live.link);
+    const [subscribe, publish] = sent.map((s) => JSON.parse(s) as { type: string });
+    expect([subscribe?.type, publish?.type]).toEqual(['subscribe', 'publish']);
+    const replayer = await open(url);
+    replayer.send(subscribe);
+    replayer.send(publish);
+    await replayer.sync();
+    // A marker: an offer the host refuses (from an earlier run of the host). Once its refusal
+    // is back, the replay has been read.
+    const m = await open(url);
+    m.send({ type: 'subscribe', topics: [keys.topic], from: 'marker' });
+    m.send(await offerPublish(keys, { from: 'marker', epoch: randomToken(12) }));
+    await until(() => m.received.length > 0, 20_000, 'the host refuses the marker');
+    expect(await repliesTo(m, keys)).toMatchObject([{ type: 'refused' }]);
+    const hub = host.hub as unknown as { peers: Map<string, unknown>; pending: Set<string> };
+    expect([hub.peers.size, hub.pending.size]).toEqual([0, 0]);
+    expect(replayer.received).toEqual([]);
+    const bob = await joinGuest(live.link, { name: 'Bob' });
+    expect(host.hub.guests().map((g) => g.name)).toEqual(['Bob']);
+    bob.client.destroy();
+  });
+});
