@@ -243,6 +243,16 @@ export async function startApp(
       confirm: 'Restart',
       testId: 'confirm-restart',
     }).then((yes) => yes && request('Cannot restart', { type: 'restart' }));
+  // A run refused because the kernel died offers the restart it needs.
+  const runCells = async (cellIds: string[]) => {
+    const { ok, message = null, code = null } = await client.request({ type: 'run', cellIds });
+    testEvent({ type: 'reply', request: 'run', ok, message, code });
+    if (ok) return;
+    const restart = { label: 'Restart the kernel…', testId: 'restart-dead', run: restartKernel };
+    toasts.show(`Cannot run: ${message ?? 'refused by the host'}`, 'warning', [
+      ...(code === 'kernel-dead' ? [restart] : []),
+    ]);
+  };
   // A cell that goes on running after an interrupt gets a way out, rather than a silent button.
   let stopWatchingInterrupt = () => {};
   const interruptKernel = () => {
@@ -405,7 +415,7 @@ export async function startApp(
   }
 
   const view: NotebookView = new NotebookView(client.doc, client.awareness, scroller, {
-    run: (cellIds) => mayRun() && void request('Cannot run', { type: 'run', cellIds }),
+    run: (cellIds) => mayRun() && void runCells(cellIds),
     save: () => void save(),
     interrupt: () => mayRun() && interruptKernel(),
     restart: () => mayRun() && restartKernel(),

@@ -2,6 +2,7 @@ import type { EditorView, KeyBinding } from '@codemirror/view';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import type { CellRun } from '../../protocol/runtime-state';
+import { sourceDigest } from '../../protocol/source-digest';
 import { createCodeEditor, editability, editabilityCompartment } from '../editor/code-editor';
 import { renderHighlighted } from '../editor/static-highlight';
 import { type Attachments, renderMarkdown } from '../outputs/markdown';
@@ -80,6 +81,8 @@ export class CellView {
   private renderQueued = { input: false, outputs: false };
   private destroyed = false;
   private runState: CellRunState = { running: false, queued: false, run: null };
+  /** The queued or running run is of the source as it was before an edit since. */
+  private runsEarlierVersion = false;
 
   constructor(
     readonly map: Y.Map<unknown>,
@@ -252,7 +255,7 @@ export class CellView {
   /** Updates the elapsed time of a running cell. */
   tick(now: number): void {
     if (this.parts && this.runState.running && this.runState.run?.startedAt) {
-      this.parts.footer.textContent = `Running for ${formatSeconds(now - this.runState.run.startedAt)}${this.byLine()}`;
+      this.parts.footer.textContent = `Running for ${formatSeconds(now - this.runState.run.startedAt)}${this.byLine()}${this.versionNote()}`;
     }
   }
 
@@ -406,8 +409,13 @@ export class CellView {
   private renderPrompt(): void {
     const { running, queued, run } = this.runState;
     const count = this.map.get('execution_count');
+    this.runsEarlierVersion =
+      (running || queued) &&
+      run?.digest !== undefined &&
+      sourceDigest(this.source.toString()) !== run.digest;
     this.element.classList.toggle('running', running);
     this.element.classList.toggle('queued', queued);
+    this.element.classList.toggle('runs-earlier-version', this.runsEarlierVersion);
     if (!this.parts) return;
     const { prompt, footer } = this.parts;
     prompt.textContent =
@@ -416,14 +424,14 @@ export class CellView {
         : running || queued
           ? '[*]:'
           : `[${typeof count === 'number' ? count : ' '}]:`;
-    prompt.title = running ? 'Running' : queued ? 'Queued' : '';
+    prompt.title = `${running ? 'Running' : queued ? 'Queued' : ''}${this.versionNote()}`;
     if (!run || this.type !== 'code') {
       footer.hidden = true;
       return;
     }
     footer.hidden = false;
     if (running) this.tick(Date.now());
-    else if (queued) footer.textContent = `Queued${this.byLine()}`;
+    else if (queued) footer.textContent = `Queued${this.byLine()}${this.versionNote()}`;
     else if (run.endedAt && run.startedAt) {
       const at = new Date(run.endedAt).toLocaleTimeString([], {
         hour: '2-digit',
@@ -431,6 +439,11 @@ export class CellView {
       });
       footer.textContent = `Ran in ${formatSeconds(run.endedAt - run.startedAt)} at ${at}${this.byLine()}`;
     } else footer.hidden = true;
+  }
+
+  // The run is of the code as it was asked for, as Jupyter runs what Shift-Enter sent.
+  private versionNote(): string {
+    return this.runsEarlierVersion ? ' · runs the code as it was when asked; edited since' : '';
   }
 
   private byLine(): string {
@@ -481,6 +494,8 @@ export class CellView {
 
   private onSourceChange = (): void => {
     if (!this.editor) this.schedule('input');
+    const { running, queued, run } = this.runState;
+    if ((running || queued) && run?.digest !== undefined) this.renderPrompt();
   };
 
   private onOutputsChange = (): void => this.schedule('outputs');

@@ -1,3 +1,6 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Shell, startShell } from './support/shell';
 import { expect, test } from './support/test';
 import { codeCell, notebook } from './support/notebooks';
@@ -149,4 +152,66 @@ test('offers to interrupt again or restart when a cell ignores the interrupt', a
   await expect(nb.cell(0).getByTestId('output-stream').last()).toContainText('did not finish');
   await expect(nb.cell(0).getByTestId('cell-prompt')).not.toHaveText('[*]:');
   await expect(toast).toHaveCount(0);
+});
+
+test('a queued cell edited since says its run is of the code as it was asked', async ({
+  notebook: nb,
+}) => {
+  test.setTimeout(60_000);
+  const gate = join(mkdtempSync(join(tmpdir(), 'pairbook-gate-')), 'open');
+  shell = await startShell(
+    notebook([
+      codeCell(
+        'gate',
+        `import os, time\nwhile not os.path.exists(${JSON.stringify(gate)}): time.sleep(0.02)`,
+      ),
+      codeCell('target', "print('as asked')"),
+    ]),
+    { kernel: true },
+  );
+  await nb.open(shell.url);
+  await expect(nb.page.getByTestId('kernel-status')).toContainText('Idle', { timeout: 30_000 });
+  await nb.cell(0).getByTestId('cell-run-button').click();
+  await nb.cell(1).getByTestId('cell-run-button').click();
+  const footer = nb.cell(1).getByTestId('cell-last-run');
+  await expect(footer).toContainText('Queued');
+  await expect(footer).not.toContainText('edited since');
+  await nb.cell(1).locator('.cm-content').click();
+  await nb.page.keyboard.press('End');
+  await nb.page.keyboard.type('  # edited');
+  await expect(footer).toContainText('runs the code as it was when asked; edited since');
+  await nb.page.screenshot({ path: test.info().outputPath('earlier-version.png') });
+  writeFileSync(gate, '');
+  await expect(nb.cell(1).getByTestId('output-stream')).toHaveText('as asked');
+  await expect(footer).not.toContainText('edited since');
+});
+
+test('a run on a dead kernel is refused with the reason and offers a restart', async ({
+  notebook: nb,
+}) => {
+  test.setTimeout(60_000);
+  shell = await startShell(
+    notebook([
+      codeCell('die', 'import os, signal\nos.kill(os.getpid(), signal.SIGKILL)'),
+      codeCell('hello', "print('back')"),
+    ]),
+    { kernel: true },
+  );
+  await nb.open(shell.url);
+  await expect(nb.page.getByTestId('kernel-status')).toContainText('Idle', { timeout: 30_000 });
+  await nb.cell(0).getByTestId('cell-run-button').click();
+  await expect(nb.page.getByTestId('kernel-status')).toContainText('Dead', { timeout: 20_000 });
+  const mark = await nb.eventCount();
+  await nb.cell(1).getByTestId('cell-run-button').click();
+  const refused = await nb.reply('run', mark);
+  expect(refused).toMatchObject({ ok: false, code: 'kernel-dead' });
+  const toast = nb.page.getByTestId('toast').filter({ hasText: 'the kernel died' });
+  await expect(toast).toContainText('Cannot run: the kernel died — restart it to run cells');
+  await toast.getByTestId('restart-dead').click();
+  const restarting = await nb.eventCount();
+  await nb.page.getByTestId('confirm-restart-confirm').click();
+  expect((await nb.reply('restart', restarting)).ok).toBe(true);
+  await expect(nb.page.getByTestId('kernel-status')).toContainText('Idle', { timeout: 30_000 });
+  await nb.cell(1).getByTestId('cell-run-button').click();
+  await expect(nb.cell(1).getByTestId('output-stream')).toHaveText('back');
 });
