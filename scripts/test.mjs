@@ -1,6 +1,7 @@
 // `npm test`: the whole suite. System packages, type-check, lint, unit + integration + corpus
 // (vitest), then end-to-end (Playwright in Debian's Chromium, inside a private network namespace).
-// Ends with one line "N passed, N failed" summing every runner.
+// Ends with one line "OK|FAILED: N passed, N failed, N skipped" summing every runner; a test
+// file that did not load, or a step that failed with no failed test (a type error), counts as failed.
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -15,10 +16,21 @@ let failed = 0;
 let skipped = 0;
 let stepFailed = [];
 
-function run(name, cmd, cmdArgs, opts = {}) {
+/** Test files that failed without a failed test: they did not load, or crashed outside a test. */
+let brokenFiles = 0;
+
+/** Steps that failed with no failed test to show for it (a type error, a suite that crashed). */
+let failedSteps = 0;
+
+function run(name, cmd, cmdArgs, opts = {}, count = () => undefined) {
   console.log(`\n── ${name} ──`);
   const r = spawnSync(cmd, cmdArgs, { stdio: 'inherit', ...opts });
-  if (r.status !== 0) stepFailed.push(name);
+  const failedBefore = failed;
+  count();
+  if (r.status !== 0) {
+    stepFailed.push(name);
+    if (failed === failedBefore) failedSteps += 1;
+  }
   return r.status === 0;
 }
 
@@ -41,8 +53,8 @@ if (!only || only === 'vitest') {
     'npx',
     ['vitest', 'run', '--reporter=default', '--reporter=json', `--outputFile.json=${json}`],
     { env: { ...process.env, FORCE_COLOR: '0' } },
+    () => countVitest(json),
   );
-  countVitest(json);
 }
 
 // WebRTC tests (*.webrtc.ts): real data channels need a non-loopback interface, so they run in
@@ -64,8 +76,8 @@ if ((!only || only === 'webrtc') && existsSync('vitest.webrtc.config.ts')) {
       `--outputFile.json=${json}`,
     ],
     { env: { ...process.env, FORCE_COLOR: '0' } },
+    () => countVitest(json),
   );
-  countVitest(json);
 }
 
 const hasE2e =
@@ -78,8 +90,8 @@ if ((!only || only === 'e2e') && hasE2e) {
     'bash',
     ['scripts/netns-run', 'npx', 'playwright', 'test', '--project=e2e', '--reporter=list,json'],
     { env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json } },
+    () => countPlaywright(json),
   );
-  countPlaywright(json);
   // The same app with no network at all: a namespace holding only loopback.
   const offline = join(out, 'playwright-offline.json');
   run(
@@ -101,8 +113,8 @@ if ((!only || only === 'e2e') && hasE2e) {
         PAIRBOOK_REQUIRE_NO_NETWORK: '1',
       },
     },
+    () => countPlaywright(offline),
   );
-  countPlaywright(offline);
 }
 
 // Electron's own tests run only where an Electron binary exists; they say so when they do not.
@@ -113,26 +125,40 @@ if ((!only || only === 'electron') && existsSync('tests/electron/playwright.conf
     'npx',
     ['playwright', 'test', '-c', 'tests/electron', '--reporter=list,json'],
     { env: { ...process.env, PLAYWRIGHT_JSON_OUTPUT_NAME: json } },
+    () => countPlaywright(json),
   );
-  countPlaywright(json);
 }
 
 function countVitest(json) {
   if (!existsSync(json)) return void (failed += 1);
   const r = JSON.parse(readFileSync(json, 'utf8'));
+  const broken = r.testResults.filter(
+    (f) => f.status === 'failed' && !f.assertionResults.some((a) => a.status === 'failed'),
+  ).length;
+  brokenFiles += broken;
   passed += r.numPassedTests;
-  failed += r.numFailedTests;
+  failed += r.numFailedTests + broken;
   skipped += r.numPendingTests + r.numTodoTests;
 }
 
 function countPlaywright(json) {
   if (!existsSync(json)) return void (failed += 1);
-  const s = JSON.parse(readFileSync(json, 'utf8')).stats;
+  const report = JSON.parse(readFileSync(json, 'utf8'));
+  const s = report.stats;
+  const broken = report.errors?.length ?? 0;
+  brokenFiles += broken;
   passed += s.expected + s.flaky;
-  failed += s.unexpected;
+  failed += s.unexpected + broken;
   skipped += s.skipped;
 }
 
-if (stepFailed.length) console.log(`\nfailed steps: ${stepFailed.join(', ')}`);
-console.log(`\n${passed} passed, ${failed} failed, ${skipped} skipped`);
+failed += failedSteps;
+const notes = [
+  brokenFiles ? `${brokenFiles} test file(s) did not load or crashed` : '',
+  stepFailed.length ? `failed steps: ${stepFailed.join(', ')}` : '',
+].filter(Boolean);
+console.log(
+  `\n${stepFailed.length || failed ? 'FAILED' : 'OK'}: ${passed} passed, ${failed} failed, ` +
+    `${skipped} skipped${notes.length ? ` (${notes.join('; ')})` : ''}`,
+);
 process.exit(stepFailed.length || failed ? 1 : 0);
