@@ -119,6 +119,31 @@ describe('signaling attacks', () => {
     ada.client.destroy();
   });
 
+  it('a live link flooding unreadable offers leaves no half-open guest behind', async () => {
+    const live = await host.hub.createInvite('editor');
+    const { url, keys } = await holdLink(live.link);
+    const flooders = await Promise.all(Array.from({ length: 4 }, () => open(url)));
+    await Promise.all(
+      flooders.map(async (f, i) => {
+        for (let j = 0; j < 6; j++) {
+          const from = `junk${i}x${j}`; // a socket binds at most 8 peer ids
+          f.send({ type: 'subscribe', topics: [keys.topic], from });
+          f.send(await offerPublish(keys, { from }));
+        }
+        await f.sync();
+      }),
+    );
+    const m = await open(url);
+    m.send({ type: 'subscribe', topics: [keys.topic], from: 'marker' });
+    m.send(await offerPublish(keys, { from: 'marker', epoch: randomToken(12) }));
+    await until(() => m.received.length > 0, 20_000, 'the host refuses the marker');
+    const hub = host.hub as unknown as { peers: Map<string, unknown> };
+    expect(hub.peers.size).toBe(0);
+    const ada = await joinGuest(live.link, { name: 'Ada' });
+    expect(host.hub.guests().map((g) => g.name)).toEqual(['Ada']);
+    ada.client.destroy();
+  });
+
   it('a replayed offer gets nothing', async () => {
     const live = await host.hub.createInvite('editor');
     const sent: string[] = [];
