@@ -127,9 +127,10 @@ async function main() {
   }
 
   const phases: Record<string, Record<string, unknown>> = {};
-  for (const phase of ['quiet', ...ATTACKS]) {
+  // 'quiet-after': the same session once every attack is over (is anything still held?).
+  for (const phase of ['quiet', ...ATTACKS, 'quiet-after']) {
     const { rss } = await host.ask({ type: 'phase' }, 'phase');
-    const attack = phase === 'quiet' ? null : startAttack(phase, viewer, editor);
+    const attack = ATTACKS.includes(phase) ? startAttack(phase, viewer, editor) : null;
     await sleep(LEAD_MS);
     const typed = await type();
     const joinMs = await join();
@@ -177,7 +178,11 @@ async function main() {
     JSON.stringify({
       bench: 'abuse',
       pairbook: { max_rss_growth_mb: maxGrowth, honest_p99_ratio: ratio, ...perAttack },
-      baseline: { name: 'same session, no attacker', ...phases.quiet },
+      baseline: {
+        name: 'same session, no attacker',
+        ...phases.quiet,
+        after_attacks: phases['quiet-after'],
+      },
       ratio,
     }),
   );

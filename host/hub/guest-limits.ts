@@ -51,6 +51,12 @@ export const AWARENESS_LIMIT = { perSecond: 30, burst: 60, strikes: 300 };
  */
 export const REQUEST_LIMIT = { perSecond: 10, burst: 20, strikes: 20 };
 
+/**
+ * Saves (each serializes the whole notebook and writes it, when it changed): 1 a second, 3 at
+ * once; refused past that (code 'rate-limited'; autosave still runs); 20 more: cut off.
+ */
+export const SAVE_LIMIT = { perSecond: 1, burst: 3, strikes: 20 };
+
 /** What a rate limit says of one more message. */
 export type RateVerdict = 'ok' | 'over' | 'abuse';
 

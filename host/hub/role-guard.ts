@@ -23,7 +23,13 @@ import type { Transport } from '../../protocol/transport';
 import type { RoleBearingTransport } from '../session/client-role';
 import { sanitizeAwarenessUpdate } from './awareness-guard';
 import type { ClientIdRegistry } from './client-ids';
-import { AWARENESS_LIMIT, REQUEST_LIMIT, RateLimit, SYNC_STEP1_LIMIT } from './guest-limits';
+import {
+  AWARENESS_LIMIT,
+  REQUEST_LIMIT,
+  RateLimit,
+  SAVE_LIMIT,
+  SYNC_STEP1_LIMIT,
+} from './guest-limits';
 import { type Touch, inspectUpdate } from './update-inspector';
 
 /** Least time between two "your edit was not kept" notices to one guest. */
@@ -160,6 +166,7 @@ export class GuardedTransport implements RoleBearingTransport {
   private awarenessTimer: ReturnType<typeof setTimeout> | null = null;
   private closed = false;
   private readonly requestLimit = new RateLimit(REQUEST_LIMIT);
+  private readonly saveLimit = new RateLimit(SAVE_LIMIT);
 
   constructor(
     private readonly inner: GuestChannel,
@@ -345,6 +352,24 @@ export class GuardedTransport implements RoleBearingTransport {
       return this.inner.send(
         encodeNotice({ type: 'reply', id, ok: false, message, code: 'not-allowed' }),
       );
+    }
+    if (type === 'save') {
+      const saving = this.saveLimit.take();
+      if (saving === 'abuse') {
+        return this.inner.close('you kept saving while saves were refused', 'rate-limited');
+      }
+      if (saving === 'over') {
+        this.ctx.onDropped?.('save refused: over the rate limit');
+        return this.inner.send(
+          encodeNotice({
+            type: 'reply',
+            id,
+            ok: false,
+            message: 'Saved a moment ago (at most one save a second); your edits are kept',
+            code: 'rate-limited',
+          }),
+        );
+      }
     }
     this.pass(bytes);
   }

@@ -18,6 +18,13 @@ const SEND_LOW_WATER_BYTES = 256 * 1024;
  * the bye (node-datachannel may deliver the two out of order).
  */
 export const CLOSE_GRACE_MS = 2000;
+/**
+ * The same for a guest cut off for what it sent (too large, malformed, too fast, unfinished):
+ * shorter, since until the channel closes whatever the guest still sends is received (and
+ * thrown away).
+ */
+export const ABUSE_CLOSE_GRACE_MS = 500;
+const ABUSE: ReadonlySet<ByeCode> = new Set(['too-large', 'malformed', 'rate-limited', 'timeout']);
 
 /** Options of a DataChannelTransport. */
 export interface DataChannelTransportOptions extends AssemblerLimits {
@@ -108,7 +115,8 @@ export class DataChannelTransport extends TransportBase {
 
   /**
    * Closes the channel from the host's side: whatever is queued after the message now leaving is
-   * dropped, a `bye` with `reason` and `code` goes last, and the channel closes once it has left.
+   * dropped, a `bye` with `reason` and `code` goes last; the guest closes its end on reading it,
+   * or the host does after the grace. Nothing the guest sends meanwhile is read.
    */
   close(reason = 'closed', code: ByeCode = 'malformed'): void {
     if (this.isClosed) return;
@@ -121,7 +129,8 @@ export class DataChannelTransport extends TransportBase {
     this.stopStallTimer();
     this.assembler.discard();
     this.markClosed(reason);
-    setTimeout(() => this.shutDown(), CLOSE_GRACE_MS).unref();
+    const grace = ABUSE.has(code) ? ABUSE_CLOSE_GRACE_MS : CLOSE_GRACE_MS;
+    setTimeout(() => this.shutDown(), grace).unref();
     this.pump();
   }
 
