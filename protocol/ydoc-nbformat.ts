@@ -168,22 +168,34 @@ function isWithin(type: Nested, root: unknown): boolean {
 
 /**
  * Reads the document back as nbformat JSON, strings joined, every cell with its id. An entry of
- * the cells array that is not a readable cell (see malformedCell) is left out and reported to
- * `skipped` (by default a warning on the console): a save never fails on it.
+ * the cells array that is not a readable cell (see malformedCell) is left out, and a second cell
+ * with an id already used gets a new one, each reported to `report` (by default a warning on the
+ * console): a save never fails on them, and never writes a file nbformat would refuse.
  */
 export function notebookFromDoc(
   doc: Y.Doc,
-  skipped: (why: string) => void = (why) => console.warn(`pairbook: not saved: ${why}`),
+  report: (why: string) => void = (why) => console.warn(`pairbook: saving the notebook: ${why}`),
 ): Notebook {
   const nb: JsonObject = {};
   metaOf(doc).forEach((value, key) => {
     nb[key] = toJson(value);
   });
   const cells: Cell[] = [];
+  const ids = new Set<string>();
   (cellsOf(doc).toArray() as unknown[]).forEach((cell, i) => {
     const why = malformedCell(cell, i);
-    if (why) skipped(why);
-    else cells.push(cellFromMap(cell as Y.Map<unknown>));
+    if (why) return report(`${why}; left out`);
+    const json = cellFromMap(cell as Y.Map<unknown>);
+    // Two cells with one id (only the host's own windows could race to it: the hub refuses it
+    // from guests) would make a file nbformat refuses: the later one is written with a new id.
+    if (ids.has(json.id as string)) {
+      let id = derivedId(`${String(json.id)}:${i}`);
+      while (ids.has(id)) id = derivedId(id);
+      report(`cell ${i + 1} has the id ${String(json.id)} of an earlier cell: saved as ${id}`);
+      json.id = id;
+    }
+    ids.add(json.id as string);
+    cells.push(json);
   });
   nb.cells = cells as unknown as JsonValue;
   return nb as Notebook;
@@ -255,14 +267,14 @@ export function createSaveHint(file: HintValue, ids: string[]): SaveHint {
 /**
  * Writes the document as Jupyter does (`indent=1`, sorted keys, non-ASCII as is, trailing
  * newline, multi-line strings as lists of lines), keeping what `hint` says the file had. Entries
- * that are not readable cells are left out and reported to `skipped` (see notebookFromDoc).
+ * that are not readable cells are left out, and repeated ids replaced, each reported to `report` (see notebookFromDoc).
  */
 export function serializeNotebook(
   doc: Y.Doc,
   hint?: SaveHint,
-  skipped?: (why: string) => void,
+  report?: (why: string) => void,
 ): string {
-  const nb = notebookFromDoc(doc, skipped);
+  const nb = notebookFromDoc(doc, report);
   const minor = typeof nb.nbformat_minor === 'number' ? nb.nbformat_minor : 0;
   const cellHints: HintValue[] = [];
   const file: JsonObject = { ...nb };

@@ -1,3 +1,5 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { KERNEL_ORIGIN, RUNTIME, runtimeOf, type CellRun } from '../../../protocol/runtime-state';
@@ -9,6 +11,7 @@ import { NotebookSession } from '../../../host/session/notebook-session';
 import { connectClient, type TestClient } from '../../helpers/session-client';
 import { codeCell, notebook, tempDir, writeNotebook } from '../../helpers/notebooks';
 import { sourceDigest } from '../../../protocol/source-digest';
+import { moveCell } from '../../../renderer/notebook/cell-operations';
 
 let session: NotebookSession;
 let ada: TestClient;
@@ -238,6 +241,63 @@ describe('a run runs the code its requester saw', () => {
     await ada.until((d) => !!cell(d, 'md'));
     expect(await ada.request({ type: 'run', cellIds: ['md'] })).toEqual({ ok: true });
     expect(lastRun(ada.doc, 'md')).toBeUndefined();
+  });
+});
+
+describe('a cell has one identity for the queue and its outputs', () => {
+  it('writes the outputs of a cell moved while queued into the moved cell', async () => {
+    const gate = join(tempDir(), 'open');
+    addCell(
+      ada,
+      'hold',
+      `import os, time\nwhile not os.path.exists(${JSON.stringify(gate)}): time.sleep(0.02)`,
+    );
+    addCell(ada, 'mover', 'print("moved")');
+    await ada.until((d) => !!cell(d, 'mover'));
+    expect(await ada.request({ type: 'run', cellIds: ['hold', 'mover'] })).toEqual({ ok: true });
+    const at = cellsOf(ada.doc)
+      .toArray()
+      .findIndex((c) => c.get('id') === 'mover');
+    moveCell(ada.doc, at, 0, false);
+    writeFileSync(gate, '');
+    await ada.until(ran('mover'));
+    const movers = cellsOf(session.doc)
+      .toArray()
+      .filter((c) => c.get('id') === 'mover');
+    expect(movers).toHaveLength(1);
+    expect(cellsOf(session.doc).get(0).get('id')).toBe('mover');
+    expect(json(session.doc, 'mover').outputs).toEqual([
+      { output_type: 'stream', name: 'stdout', text: 'moved\n' },
+    ]);
+  });
+
+  it('refuses to run an id two cells have, rather than pick one', async () => {
+    addCell(ada, 'twin', 'print("first")');
+    addCell(ada, 'twin', 'print("second")');
+    await ada.until(
+      (d) =>
+        cellsOf(d)
+          .toArray()
+          .filter((c) => c.get('id') === 'twin').length === 2,
+    );
+    expect(await ada.request({ type: 'run', cellIds: ['twin'] })).toMatchObject({
+      ok: false,
+      message: 'several cells have the id twin',
+    });
+    expect(lastRun(ada.doc, 'twin')).toBeUndefined();
+    ada.doc.transact(() => {
+      const last = cellsOf(ada.doc)
+        .toArray()
+        .map((c) => c.get('id'))
+        .lastIndexOf('twin');
+      cellsOf(ada.doc).delete(last, 1);
+    });
+    await ada.until(
+      (d) =>
+        cellsOf(d)
+          .toArray()
+          .filter((c) => c.get('id') === 'twin').length === 1,
+    );
   });
 });
 

@@ -1,10 +1,11 @@
 import { YNotebook } from '@jupyter/ydoc';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import type { Notebook } from '../../../protocol/nbformat';
+import type { Cell, Notebook } from '../../../protocol/nbformat';
 import { parseJsonWithRawNumbers, type JsonObject } from '../../../protocol/python-json';
 import {
   cellsOf,
+  createCellMap,
   createSaveHint,
   loadNotebookIntoDoc,
   notebookFromDoc,
@@ -147,12 +148,26 @@ describe('notebook ⇄ Y.Doc', () => {
       serializeNotebook(load(sampleNotebook()).doc),
     );
     expect(skipped).toEqual([
-      'cell 2 is not a cell (42)',
-      'cell 3 is not a cell ("str")',
-      `cell ${cellsOf(doc).length} has no cell_type`,
+      'cell 2 is not a cell (42); left out',
+      'cell 3 is not a cell ("str"); left out',
+      `cell ${cellsOf(doc).length} has no cell_type; left out`,
     ]);
     expect(notebookFromDoc(doc, () => {}).cells).toHaveLength(
       (JSON.parse(text) as { cells: unknown[] }).cells.length,
     );
+  });
+
+  it('saves a second cell with an id already used under a new id, and says so', () => {
+    const { doc } = load(notebook([codeCell('twin', ['a = 1']), codeCell('other', ['b'])]));
+    cellsOf(doc).push([createCellMap(codeCell('twin', ['c = 3']) as unknown as Cell, 'twin')]);
+    const reports: string[] = [];
+    const saved = JSON.parse(serializeNotebook(doc, undefined, (why) => reports.push(why))) as {
+      cells: Cell[];
+    };
+    const ids = saved.cells.map((c) => c.id);
+    expect(ids.slice(0, 2)).toEqual(['twin', 'other']);
+    expect(new Set(ids).size).toBe(3);
+    expect(saved.cells[2]?.source).toEqual(['c = 3']);
+    expect(reports).toEqual([`cell 3 has the id twin of an earlier cell: saved as ${ids[2]}`]);
   });
 });
