@@ -19,9 +19,10 @@ import { codeCell, notebook, tempDir, writeNotebook } from '../tests/helpers/not
 async function measureSessionRoundTrips(iterations: number, warmup: number): Promise<number[]> {
   const path = writeNotebook(notebook([codeCell('c', ['pass'])]));
   const session = await NotebookSession.open(path, { dataDir: tempDir(), autosaveDelayMs: 0 });
+  let client: ReturnType<typeof connectClient> | null = null;
   try {
     await startLocalKernel(session);
-    const client = connectClient(session, 'bench');
+    client = connectClient(session, 'bench');
     await client.until((d) => d.getArray('cells').length === 1);
     const ended = (d: Y.Doc) =>
       (runtimeOf(d).get(RUNTIME.lastRuns) as Y.Map<CellRun> | undefined)?.get('c')?.endedAt ?? 0;
@@ -37,6 +38,9 @@ async function measureSessionRoundTrips(iterations: number, warmup: number): Pro
     }
     return times;
   } finally {
+    // The client's awareness ticks every few seconds until destroyed: it would keep the bench
+    // process alive after its JSON line.
+    client?.client.destroy();
     await session.close();
   }
 }
