@@ -194,7 +194,9 @@ export class SignalingServer {
       if (conn.hub || conn.topics.size > 0 || (address !== null && conn.address !== address)) {
         continue;
       }
-      this.close(conn, 1013, 'too many connections; try again');
+      // At once, so a flood of connections never holds more descriptors than the caps.
+      conn.closing = true;
+      conn.tcp.destroy();
       this.forget(conn);
       return true;
     }

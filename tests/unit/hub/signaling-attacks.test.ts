@@ -8,6 +8,7 @@ import {
   MAX_SOCKETS_PER_ADDRESS,
   SignalingServer,
   type SignalingServerOptions,
+  addressKey,
 } from '../../../host/hub/signaling-server';
 import { Client, type ClientOptions } from './signaling-test-client';
 
@@ -213,5 +214,17 @@ describe('a guest reaches the host only', () => {
     g.send({ type: 'publish', topic: T, data: 'offer', from: 'early', to: 'host' });
     expect(await g.closed).toBe(1013);
     expect(g.closeReason).toMatch(/host is not connected/);
+  });
+});
+
+describe('addressKey', () => {
+  it('counts IPv4 by address and IPv6 by /64', () => {
+    expect(addressKey('10.0.0.7')).toBe('10.0.0.7');
+    expect(addressKey('::ffff:10.0.0.7')).toBe('10.0.0.7');
+    expect(addressKey('2001:db8:1:2:aaaa::1')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8:1:2:ffff:ffff:ffff:ffff')).toBe('2001:db8:1:2::/64');
+    expect(addressKey('2001:db8::1')).toBe('2001:db8:0:0::/64');
+    expect(addressKey('::1')).toBe('0:0:0:0::/64');
+    expect(addressKey('fe80::1%eth0')).toBe('fe80:0:0:0::/64');
   });
 });
