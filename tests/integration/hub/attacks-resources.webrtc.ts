@@ -143,6 +143,29 @@ describe('a guest cannot make the host hold more than its bounds', () => {
     await sessionStillServes(' # after request flood');
   });
 
+  it("refuses an editor's paste over 16 MiB (too-large); the guest starts over from the host's copy", async () => {
+    const paster = await joinGuest(links.editor, { name: 'Paster' });
+    const resyncs: string[] = [];
+    paster.connection.on('resync', (m) => resyncs.push(m));
+    const before = text(host.session.doc).toString();
+    text(paster.doc).insert(0, 'z'.repeat(MAX_GUEST_MESSAGE_BYTES.editor + 1024));
+    await until(() => resyncs.length > 0, 30_000, 'the guest is asked to start over');
+    expect(paster.connection.bye).toMatchObject({ code: 'too-large' });
+    expect(resyncs[0]).toMatch(/too large/);
+    // What the guest page does on resync (renderer/sharing/guest-main.ts): a fresh replica.
+    paster.client.destroy();
+    paster.connection.reset();
+    const { HubClient } = await import('../../../renderer/connection/hub-client');
+    const fresh = new HubClient(() => paster.connection.openTransport());
+    fresh.connect();
+    await until(() => fresh.status === 'synced', 30_000, 'the guest syncs again');
+    expect(text(fresh.doc).toString()).toBe(before);
+    expect(text(host.session.doc).toString()).toBe(before);
+    fresh.destroy();
+    paster.connection.destroy();
+    await sessionStillServes(' # after oversize paste');
+  });
+
   it('tells a guest why it was dropped: malformed, removed, stopped', async () => {
     const bad = await attacker(links.editor);
     bad.sendFrame(new Uint8Array([9, 1, 2, 3]));
