@@ -2,7 +2,7 @@
 // secret of a link they hold (or none). After each, the host's socket is still the host's and an
 // honest guest still joins.
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { WebSocket as NodeWebSocket } from 'ws';
+import { WebSocket as NodeWebSocket, WebSocketServer } from 'ws';
 import { parseInvite } from '../../../protocol/invite';
 import {
   type InviteKeys,
@@ -18,7 +18,8 @@ import {
 } from '../../../protocol/signaling-messages';
 import { sampleNotebook } from '../../helpers/notebooks';
 import { Client } from '../../unit/hub/signaling-test-client';
-import { joinGuest, startHost, until } from './harness';
+import { HubClient } from '../../../renderer/connection/hub-client';
+import { guestConnection, joinGuest, startHost, until } from './harness';
 
 const SDP = 'v=0\r\no=- 0 0 IN IP4 127.0.0.1\r\ns=-\r\nt=0 0\r\n';
 
@@ -66,15 +67,16 @@ const open = async (url: string) => {
   sockets.push(c);
   return c;
 };
-beforeEach(async () => {
-  host = await startHost(sampleNotebook());
-});
-afterEach(async () => {
-  for (const s of sockets.splice(0)) s.ws.terminate();
-  await host.close();
-});
 
 describe('signaling attacks', () => {
+  beforeEach(async () => {
+    host = await startHost(sampleNotebook());
+  });
+  afterEach(async () => {
+    for (const s of sockets.splice(0)) s.ws.terminate();
+    await host.close();
+  });
+
   it('anyone without a secret holding 400 idle sockets does not keep a guest out', async () => {
     const live = await host.hub.createInvite('editor');
     const { url } = await holdLink(live.link);
@@ -179,5 +181,51 @@ describe('signaling attacks', () => {
     const bob = await joinGuest(live.link, { name: 'Bob' });
     expect(host.hub.guests().map((g) => g.name)).toEqual(['Bob']);
     bob.client.destroy();
+  });
+});
+
+/** A y-webrtc relay (broadcast to every subscriber, the sender too) that loses guests' offers. */
+async function lossyRelay(lose: number): Promise<{ url: string; close: () => Promise<void> }> {
+  const wss = new WebSocketServer({ host: '127.0.0.1', port: 0 });
+  await new Promise((r) => wss.once('listening', r));
+  const topics = new Map<string, Set<NodeWebSocket>>();
+  let lost = 0;
+  wss.on('connection', (ws) => {
+    ws.on('message', (d) => {
+      const m = JSON.parse(d.toString()) as { type: string; topics?: string[]; topic?: string };
+      const offer = m.type === 'publish' && (m as { from?: string }).from !== 'host';
+      if (m.type === 'subscribe') {
+        for (const t of m.topics ?? []) topics.set(t, (topics.get(t) ?? new Set()).add(ws));
+      } else if (m.type === 'publish' && !(offer && lost++ < lose)) {
+        for (const r of topics.get(m.topic ?? '') ?? []) r.send(JSON.stringify(m));
+      } else if (m.type === 'ping') ws.send('{"type":"pong"}');
+    });
+    ws.on('close', () => topics.forEach((set) => set.delete(ws)));
+  });
+  const port = (wss.address() as { port: number }).port;
+  return { url: `ws://127.0.0.1:${port}`, close: () => new Promise((r) => wss.close(() => r())) };
+}
+
+describe('a y-webrtc relay that loses messages', () => {
+  it("the guest's offer, lost once, goes again: it joins on its first attempt", async () => {
+    const relay = await lossyRelay(1);
+    const h = await startHost(sampleNotebook(), { signaling: [relay.url] });
+    try {
+      const live = await h.hub.createInvite('editor');
+      const connection = guestConnection(live.link, { name: 'Ada' });
+      let attempts = 0;
+      const client = new HubClient(() => {
+        attempts++;
+        return connection.openTransport();
+      });
+      client.connect();
+      await until(() => client.status === 'synced', 30_000, 'Ada synced');
+      expect(attempts).toBe(1);
+      expect(h.hub.guests().map((g) => g.name)).toEqual(['Ada']);
+      client.destroy();
+    } finally {
+      await h.close();
+      await relay.close();
+    }
   });
 });
