@@ -5,17 +5,16 @@
 // the browser too (WebCrypto's is not), so Shift-Enter sends its request at once.
 import { toBase64UrlEncoded } from 'lib0/buffer';
 import { digest } from 'lib0/hash/sha256';
+import { encodeUtf8 } from 'lib0/string';
 import * as Y from 'yjs';
 import { cellsOf } from './ydoc-nbformat';
 
 /** Length of a source digest: 128 bits of SHA-256 in base64url. */
 export const SOURCE_DIGEST_CHARS = 22;
 
-const utf8 = new TextEncoder();
-
 /** The digest of a cell's source: SHA-256 of its UTF-8 bytes, the first 16 bytes, base64url. */
 export function sourceDigest(source: string): string {
-  return toBase64UrlEncoded(digest(utf8.encode(source)).subarray(0, 16));
+  return toBase64UrlEncoded(digest(encodeUtf8(source)).subarray(0, 16));
 }
 
 /** True when `value` has the shape of a source digest. */

@@ -172,10 +172,7 @@ function isWithin(type: Nested, root: unknown): boolean {
  * with an id already used gets a new one, each reported to `report` (by default a warning on the
  * console): a save never fails on them, and never writes a file nbformat would refuse.
  */
-export function notebookFromDoc(
-  doc: Y.Doc,
-  report: (why: string) => void = (why) => console.warn(`pairbook: saving the notebook: ${why}`),
-): Notebook {
+export function notebookFromDoc(doc: Y.Doc, report: (why: string) => void = warn): Notebook {
   const nb: JsonObject = {};
   metaOf(doc).forEach((value, key) => {
     nb[key] = toJson(value);
@@ -208,6 +205,12 @@ export function cellFromMap(cell: Y.Map<unknown>): Cell {
     if (!RUNTIME_CELL_KEYS.has(key)) out[key] = toJson(value);
   });
   return out as Cell;
+}
+
+// protocol/ runs in the host and the browser alike: the console of whichever it is.
+function warn(why: string): void {
+  const host = globalThis as { console?: { warn(...args: unknown[]): void } };
+  host.console?.warn(`pairbook: saving the notebook: ${why}`);
 }
 
 function toJson(value: unknown): JsonValue {
