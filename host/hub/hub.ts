@@ -27,7 +27,13 @@ import {
 import type { Transport } from '../../protocol/transport';
 import { verificationCode } from '../../protocol/verification-code';
 import { ClientIdRegistry } from './client-ids';
-import { ByteBudget, MAX_GUEST_MESSAGE_BYTES, REASSEMBLY_BUDGET_BYTES } from './guest-limits';
+import {
+  ByteBudget,
+  MAX_GUEST_MESSAGE_BYTES,
+  REASSEMBLY_BUDGET_BYTES,
+  RateLimit,
+  SAVE_LIMIT,
+} from './guest-limits';
 import { type InviteRecord, InviteBook } from './invites';
 import { RecentKeys, ReplyBudget } from './offer-limits';
 import { GuardedTransport } from './role-guard';
@@ -135,6 +141,8 @@ export class Hub extends ObservableV2<HubEvents> {
   private readonly registry: ClientIdRegistry;
   /** Room for guests' chunked messages being received, shared by all guests. */
   private readonly reassembly = new ByteBudget(REASSEMBLY_BUDGET_BYTES);
+  /** Saves asked by guests, all together: one save serves everyone. */
+  private readonly guestSaves = new RateLimit(SAVE_LIMIT);
   private starting: Promise<void> | null = null;
   private stopped = false;
   /** Sealed messages that did not open with any invite key (wrong or no secret). */
@@ -315,10 +323,12 @@ export class Hub extends ObservableV2<HubEvents> {
     };
     // Turned away before any knock: told once per guest key and invite, within a budget of
     // refusals per second; a flood of such offers gets nothing more.
-    const turnAway = (reason: string) =>
-      this.refusedGuests.add(`${invite.id} ${o.guest}`) && this.refusals.take()
-        ? refuse(reason)
-        : undefined;
+    const turnAway = (reason: string) => {
+      const key = `${invite.id} ${o.guest}`;
+      if (this.refusedGuests.has(key) || !this.refusals.take()) return;
+      this.refusedGuests.add(key);
+      return refuse(reason);
+    };
     const status = InviteBook.status(invite);
     if (status === 'expired') {
       const at = new Date(invite.expiresAt as number).toISOString();
@@ -455,6 +465,7 @@ export class Hub extends ObservableV2<HubEvents> {
       guestKey: peer.guestKey,
       peerId: peer.info.peerId,
       role: () => peer.info.role,
+      saveLimit: this.guestSaves,
       onDropped: (reason) => this.emit('dropped', [{ ...peer.info }, reason]),
     });
     peer.detach = this.session.attach(guarded, { name: peer.info.name, peer: peer.info.peerId });

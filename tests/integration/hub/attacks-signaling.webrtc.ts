@@ -121,6 +121,42 @@ describe('signaling attacks', () => {
     ada.client.destroy();
   });
 
+  it('a revoked link flooding offers under fresh guest keys gets at most 10 refusals a second', async () => {
+    const live = await host.hub.createInvite('editor');
+    const revoked = await host.hub.createInvite('editor');
+    host.hub.revokeInvite(revoked.id);
+    const { url, keys } = await holdLink(revoked.link);
+    const started = Date.now();
+    const flooders = await Promise.all(Array.from({ length: 8 }, () => open(url)));
+    await Promise.all(
+      flooders.map(async (f, i) => {
+        f.send({ type: 'subscribe', topics: [keys.topic], from: `flood${i}` });
+        for (let j = 0; j < 40; j++) f.send(await offerPublish(keys, { from: `flood${i}` }));
+        await f.sync();
+      }),
+    );
+    // Markers until one is answered: the budget refills at 10 a second.
+    let answered = false;
+    for (let n = 0; !answered; n++) {
+      const m = await open(url);
+      m.send({ type: 'subscribe', topics: [keys.topic], from: `marker${n}` });
+      m.send(await offerPublish(keys, { from: `marker${n}` }));
+      answered = await until(() => m.received.length > 0, 1000, 'marker refused').then(
+        () => true,
+        () => false,
+      );
+    }
+    const seconds = (Date.now() - started) / 1000;
+    let floodReplies = 0;
+    for (const f of flooders) floodReplies += (await repliesTo(f, keys)).length;
+    expect(floodReplies).toBeGreaterThan(0);
+    expect(floodReplies).toBeLessThanOrEqual(20 + Math.ceil(10 * seconds));
+    expect(floodReplies).toBeLessThan(320);
+    const ada = await joinGuest(live.link, { name: 'Ada' });
+    expect(host.hub.guests().map((g) => g.name)).toEqual(['Ada']);
+    ada.client.destroy();
+  });
+
   it('a live link flooding unreadable offers leaves no half-open guest behind', async () => {
     const live = await host.hub.createInvite('editor');
     const { url, keys } = await holdLink(live.link);
