@@ -11,7 +11,9 @@ import {
   serializeNotebook,
 } from '../../../protocol/ydoc-nbformat';
 import {
+  LOCAL_ORIGIN,
   changeCellType,
+  deleteCells,
   emptyCell,
   insertCells,
   mergeCells,
@@ -116,6 +118,36 @@ describe('cells have one identity', () => {
       Y.applyUpdate(host, update);
     }
     expect(serializeNotebook(host)).toBe(serializeNotebook(guest));
+  });
+});
+
+describe("a guest's undo of its structural edits", () => {
+  it.each<[string, (doc: Y.Doc) => void]>([
+    ['a deletion', (doc) => deleteCells(doc, 1, 2)],
+    ['a move', (doc) => moveCell(doc, 1, 2, false)],
+    ['an insertion', (doc) => insertCells(doc, 0, [emptyCell('code', 'z')])],
+    ['a change of type', (doc) => changeCellType(doc, 1, 'markdown')],
+    ['a merge', (doc) => mergeCells(doc, 1, 2)],
+    ['a split', (doc) => splitCell(doc, 1, 6)],
+  ])('is allowed after %s, and so is the redo', (_, change) => {
+    const { host, guest } = setup();
+    const undo = new Y.UndoManager(cellsOf(guest), { trackedOrigins: new Set([LOCAL_ORIGIN]) });
+    const seen = [serializeNotebook(guest)];
+    for (const step of [() => change(guest), () => undo.undo(), () => undo.redo()]) {
+      const before = Y.encodeStateVector(guest);
+      step();
+      const update = Y.encodeStateAsUpdate(guest, before);
+      expect(refused(host, update)).toBeNull();
+      Y.applyUpdate(host, update);
+      seen.push(serializeNotebook(guest));
+    }
+    // The change was made, undone and made again.
+    expect(seen[1]).not.toBe(seen[0]);
+    expect(seen[2]).toBe(seen[0]);
+    expect(seen[3]).toBe(seen[1]);
+    expect(serializeNotebook(host)).toBe(serializeNotebook(guest));
+    const ids = cellsOf(host).map((c) => c.get('id'));
+    expect(new Set(ids).size).toBe(ids.length);
   });
 });
 
