@@ -12,7 +12,6 @@
 //   update shows it) deletes the counterparts of the characters it names.
 // Counterparts chain, so a cell moved twice still receives edits for its first text.
 import * as decoding from 'lib0/decoding';
-import { simpleDiffString } from 'lib0/diff';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { Tag, decodeHubMessage } from '../../protocol/hub-messages';
@@ -41,12 +40,15 @@ interface Run {
   to: Y.ID;
 }
 
-/** Consecutive characters of one item: ids `clock .. clock+len-1` of `client`. */
+/**
+ * Consecutive characters of one item: ids `clock .. clock+len-1` of `client`; `str` is null
+ * when the item's content is gone (deleted and collected).
+ */
 interface Segment {
   client: number;
   clock: number;
   len: number;
-  str: string;
+  str: string | null;
 }
 
 /** A character of a text: its item and its offset in that item. */
@@ -55,6 +57,8 @@ interface Char {
   item: Y.Item;
   offset: number;
 }
+
+type DeleteSet = ReturnType<typeof Y.decodeUpdate>['ds'];
 
 // Longest chain of counterparts followed (a cell moved this many times while someone typed).
 const MAX_HOPS = 1000;
@@ -77,7 +81,7 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
   /** True once a text has a successor: until then nothing can need carrying. */
   let linked = false;
   /** Deletions of the update being applied, for ids it also inserts (see noteUpdate). */
-  let deletedBySender: Y.DeleteSet | null = null;
+  let deletedBySender: DeleteSet | null = null;
   const runs = new Map<number, Run[]>();
 
   const previousFilter = doc.gcFilter;
@@ -222,18 +226,42 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
 
   const carryMove = (tr: Y.Transaction, oldText: Y.Text, newText: Y.Text) => {
     // What the host's old text held just before this transaction, with what the mover wrote in
-    // it within the transaction: all of it was deleted by the move.
+    // it within the transaction (all of it was deleted by the move), against the mover's copy
+    // of it. What they share is paired; what only the old text has (typing the mover had not
+    // seen) is written into the new text, and what only the copy has (deleted meanwhile) is
+    // deleted from it. Anything else in the new text (the mover typing in it, in one update
+    // with the move) is left alone.
     const held = segments(oldText, (item) => Y.isDeleted(tr.deleteSet, item.id));
-    const want = held.map((h) => h.str).join('');
-    const diff = simpleDiffString(newText.toString(), want);
-    if (diff.remove > 0) newText.delete(diff.index, diff.remove);
-    if (diff.insert.length > 0) newText.insert(diff.index, diff.insert);
+    const copy = copySegments(newText);
+    const heldLength = length(held);
+    const copyLength = length(copy);
+    const { prefix, suffix } = commonEnds(chars(copy), chars(held));
     successor.set(oldText, newText);
     linked = true;
+    pairAll(slice(held, 0, prefix), slice(copy, 0, prefix));
     pairAll(
-      held,
-      segments(newText, (item) => !item.deleted),
+      slice(held, heldLength - suffix, heldLength),
+      slice(copy, copyLength - suffix, copyLength),
     );
+    for (const seg of slice(copy, prefix, copyLength - suffix)) {
+      for (let k = seg.len - 1; k >= 0; k--) {
+        const char = charAt(Y.createID(seg.client, seg.clock + k));
+        if (char && !char.item.deleted) newText.delete(indexOf(char), 1);
+      }
+    }
+    const missing = slice(held, prefix, heldLength - suffix);
+    if (missing.length === 0) return;
+    const before = slice(copy, 0, prefix).at(-1);
+    const after = slice(copy, copyLength - suffix, copyLength)[0];
+    const left = before && charAt(Y.createID(before.client, before.clock + before.len - 1));
+    const right = after && charAt(Y.createID(after.client, after.clock));
+    let at = 0;
+    if (left) at = indexOf(left) + (left.item.deleted ? 0 : 1);
+    else if (right) at = indexOf(right);
+    const str = missing.map((m) => m.str).join('');
+    const clock = Y.getState(doc.store, doc.clientID);
+    newText.insert(at, str);
+    pairAll(missing, [{ client: doc.clientID, clock, len: str.length, str }]);
   };
 
   // Two guests moved the same cell at once: the first move to arrive stays, the second copy is
@@ -242,15 +270,11 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
   const mergeDuplicate = (copy: Y.Map<unknown>, copyText: Y.Text, kept: Y.Text) => {
     const from = segments(copyText, (item) => !item.deleted);
     const to = segments(kept, (item) => !item.deleted);
-    const diff = simpleDiffString(kept.toString(), copyText.toString());
-    const copyLength = copyText.length;
-    const keptLength = kept.length;
-    const suffix = keptLength - diff.index - diff.remove;
-    pairAll(slice(from, 0, diff.index), slice(to, 0, diff.index));
-    pairAll(
-      slice(from, copyLength - suffix, copyLength),
-      slice(to, keptLength - suffix, keptLength),
-    );
+    const { prefix, suffix } = commonEnds(chars(from), chars(to));
+    const fromLength = length(from);
+    const toLength = length(to);
+    pairAll(slice(from, 0, prefix), slice(to, 0, prefix));
+    pairAll(slice(from, fromLength - suffix, fromLength), slice(to, toLength - suffix, toLength));
     const index = cells.toArray().indexOf(copy);
     if (index >= 0) cells.delete(index, 1);
     successor.set(copyText, kept);
@@ -259,7 +283,7 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
 
   const onAfterTransaction = (tr: Y.Transaction) => {
     if (tr.local) return;
-    const cellsChanged = tr.changed.has(cells as Y.AbstractType<unknown>);
+    const cellsChanged = (tr.changed as Map<unknown, unknown>).has(cells);
     const late = linked ? textsWithNewItems(tr, (t) => successor.has(t)) : new Set<Y.Text>();
     const moves = cellsChanged ? movesIn(tr, cells) : [];
     const duplicates = cellsChanged ? duplicatesIn(tr, cells) : [];
@@ -276,7 +300,7 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
 
   const noteUpdate = (update: Uint8Array) => {
     if (!linked) return;
-    let ds: Y.DeleteSet;
+    let ds: DeleteSet;
     try {
       ds = Y.decodeUpdate(update).ds;
     } catch {
@@ -343,7 +367,7 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
  * place: the cell's map, and its `id` and `source` entries. The text's deleted characters still
  * lose their content, and everything else in the cell (outputs, metadata) is collected as usual.
  */
-function keepStructure(item: Y.Item, cells: Y.Array<unknown>): boolean {
+function keepStructure(item: Y.Item, cells: Y.Array<Y.Map<unknown>>): boolean {
   if (item.parent === cells) return item.content instanceof Y.ContentType;
   const parent = item.parent as Y.AbstractType<unknown> | null;
   return (
@@ -422,6 +446,71 @@ function segments(text: Y.Text, keep: (item: Y.Item) => boolean): Segment[] {
   return found;
 }
 
+/** One entry per character: the character, or null where the content is gone. */
+function chars(segs: Segment[]): Array<string | null> {
+  return segs.flatMap((s) => (s.str === null ? new Array<null>(s.len).fill(null) : [...s.str]));
+}
+
+/**
+ * How many characters `a` and `b` share at their start and at their end (not overlapping); a
+ * null in `a` matches anything (a character the mover had, and deleted again before sending).
+ * A surrogate pair is never cut.
+ */
+function commonEnds(
+  a: Array<string | null>,
+  b: Array<string | null>,
+): { prefix: number; suffix: number } {
+  const same = (x: string | null | undefined, y: string | null | undefined) =>
+    x === null || y === null || x === y;
+  let prefix = 0;
+  while (prefix < a.length && prefix < b.length && same(a[prefix], b[prefix])) prefix++;
+  if (prefix > 0 && isHighSurrogate(b[prefix - 1])) prefix--;
+  let suffix = 0;
+  const room = Math.min(a.length, b.length) - prefix;
+  while (suffix < room && same(a[a.length - 1 - suffix], b[b.length - 1 - suffix])) suffix++;
+  if (suffix > 0 && isLowSurrogate(b[b.length - suffix])) suffix--;
+  return { prefix, suffix };
+}
+
+const isHighSurrogate = (c: string | null | undefined) => !!c && /[\uD800-\uDBFF]/.test(c);
+const isLowSurrogate = (c: string | null | undefined) => !!c && /[\uDC00-\uDFFF]/.test(c);
+
+/**
+ * The visible characters of the mover's copy in a moved cell's new text: one insert into the
+ * empty text, so its first piece has no origins and each further piece (after edits split it)
+ * continues the clocks with the piece before as its origin.
+ */
+function copySegments(text: Y.Text): Segment[] {
+  let first: Y.Item | null = null;
+  for (let item = text._start; item && !first; item = item.right) {
+    if (item.origin === null && item.rightOrigin === null && item.countable) first = item;
+  }
+  if (!first) return [];
+  const byClock = new Map<number, Y.Item>();
+  for (let item = text._start; item; item = item.right) {
+    if (item.id.client === first.id.client) byClock.set(item.id.clock, item);
+  }
+  const pieces = new Set<Y.Item>([first]);
+  for (let prev = first; ;) {
+    const next = byClock.get(prev.id.clock + prev.length);
+    const prevLast = prev.id.clock + prev.length - 1;
+    const origin = next?.origin;
+    if (!next || origin?.client !== first.id.client || origin.clock !== prevLast) break;
+    pieces.add(next);
+    prev = next;
+  }
+  const found: Segment[] = [];
+  for (let item = text._start; item; item = item.right) {
+    if (!pieces.has(item)) continue;
+    const { client, clock } = item.id;
+    const str = item.content instanceof Y.ContentString ? item.content.str : null;
+    found.push({ client, clock, len: item.length, str });
+  }
+  return found;
+}
+
+const length = (segs: Segment[]) => segs.reduce((n, s) => n + s.len, 0);
+
 /** Characters `start .. end-1` of `segs`. */
 function slice(segs: Segment[], start: number, end: number): Segment[] {
   const out: Segment[] = [];
@@ -435,7 +524,7 @@ function slice(segs: Segment[], start: number, end: number): Segment[] {
         client: seg.client,
         clock: seg.clock + offset,
         len: to - from,
-        str: seg.str.slice(offset, offset + to - from),
+        str: seg.str === null ? null : seg.str.slice(offset, offset + to - from),
       });
     }
     at += seg.len;
@@ -478,7 +567,7 @@ function isLive(text: Y.Text): boolean {
 }
 
 /** True when the cell holding `text` is deleted by `ds`. */
-function cellDeletedIn(ds: Y.DeleteSet, text: Y.Text): boolean {
+function cellDeletedIn(ds: DeleteSet, text: Y.Text): boolean {
   const cellItem = (text._item?.parent as Y.AbstractType<unknown> | undefined)?._item;
   return !!cellItem && Y.isDeleted(ds, cellItem.id);
 }

@@ -416,4 +416,21 @@ describe('a cell move while another guest types in it', () => {
     expect(state).toContain(hello); // once: in the moved cell
     expect(state.split(hello).length).toBe(2);
   });
+
+  it('keeps both when A’s move and its typing in the moved cell come in one update', () => {
+    const s = session();
+    const a = s.join('A');
+    const b = s.join('B');
+    type(b.doc, 'c1', 0, '# B ');
+    moveCell(a.doc, 1, 3, false);
+    type(a.doc, 'c1', hello.length, ' # A');
+    backspace(a.doc, 'c1', 5, 5); // print -> (A deleted it, in its copy)
+    a.outbox.splice(0, a.outbox.length, Y.mergeUpdates(a.outbox));
+    s.send('B');
+    s.send('A');
+    s.settle();
+    expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c3', 'c1'], {
+      c1: `# B ${hello.slice(5)} # A`,
+    });
+  });
 });
