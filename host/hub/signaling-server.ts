@@ -46,6 +46,7 @@ export const MAX_GUEST_BUFFERED_BYTES = 256 * 1024;
 export const MAX_HUB_BUFFERED_BYTES = 4 * 1024 * 1024;
 const PING_INTERVAL_MS = 30_000;
 const CLOSE_GRACE_MS = 1000;
+const MAX_TIMER_MS = 2 ** 31 - 1;
 
 /** Options of a SignalingServer (defaults: the constants above). */
 export interface SignalingServerOptions {
@@ -317,7 +318,7 @@ export class SignalingServer {
     if (conn.timer) clearTimeout(conn.timer);
     conn.timer = setTimeout(
       () => this.close(conn, 1008, 'connection held too long; reconnect to try again'),
-      this.limits.maxGuestSocketMs,
+      Math.min(this.limits.maxGuestSocketMs, MAX_TIMER_MS),
     );
     conn.timer.unref();
   }
