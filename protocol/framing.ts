@@ -75,6 +75,8 @@ export class FrameAssembler {
   private received = 0;
   private readonly cap: () => number;
   private readonly space: ReassemblySpace | null;
+  /** The last refusal was for want of shared room, not the message's own fault. */
+  refusedForRoom = false;
 
   /** A number is `maxMessageBytes` (default MAX_MESSAGE_BYTES). */
   constructor(limits: number | AssemblerLimits = {}) {
@@ -96,6 +98,7 @@ export class FrameAssembler {
 
   /** Takes one frame. */
   push(frame: Uint8Array): Result<Uint8Array | null> {
+    this.refusedForRoom = false;
     if (frame.length === 0) return this.fail('empty frame');
     const kind = frame[0];
     if (kind === FrameKind.Whole) {
@@ -125,6 +128,7 @@ export class FrameAssembler {
       }
       if (total === 0) return this.fail('chunked message of 0 bytes');
       if (this.space && !this.space.reserve(total)) {
+        this.refusedForRoom = true;
         return this.fail(
           `no room for a message of ${total} bytes: the host is receiving too much at once`,
           true,

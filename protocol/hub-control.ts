@@ -12,8 +12,8 @@ export const CONTROL_TAG = 127;
 
 /**
  * Why the hub closed a guest's channel: 'removed' (by the host), 'stopped' (sharing stopped),
- * 'slow-reader' (too much waiting to be sent to it), 'too-large' (a message over its role's cap,
- * or no room to receive it), 'timeout' (a message begun and never finished), 'rate-limited'
+ * 'slow-reader' (too much waiting to be sent to it), 'too-large' (a message over its role's cap),
+ * 'busy' (no room to receive a message now: connecting again sends it again), 'timeout' (a message begun and never finished), 'rate-limited'
  * (kept sending past a rate limit), 'malformed' (a frame or message that cannot be read, or one
  * a guest never sends), 'closed' (anything else).
  */
@@ -22,6 +22,7 @@ export const BYE_CODES = [
   'stopped',
   'slow-reader',
   'too-large',
+  'busy',
   'timeout',
   'rate-limited',
   'malformed',

@@ -188,6 +188,7 @@ export class DataChannelTransport extends TransportBase {
     const wasPending = this.assembler.expectedBytes > 0;
     const r = this.assembler.push(frame);
     if (!r.ok) {
+      if (this.assembler.refusedForRoom) return this.close(r.error.message, 'busy');
       return this.close(
         r.error.code === 'too-large'
           ? `your message was refused: ${r.error.message}`

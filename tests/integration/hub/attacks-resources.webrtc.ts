@@ -99,7 +99,7 @@ describe('a guest cannot make the host hold more than its bounds', () => {
     const fifth = await attacker(links.editor);
     fifth.sendFrame(firstFrame(cap));
     await until(() => fifth.bye() !== null, 20_000, 'no room: bye');
-    expect(fifth.bye()).toMatchObject({ code: 'too-large' });
+    expect(fifth.bye()).toMatchObject({ code: 'busy' });
     expect(fifth.bye()?.reason).toMatch(/too much at once/);
     expect(holders.every((m) => m.bye() === null)).toBe(true);
     // The holders leave: their room is free again, and a paste bigger than one frame goes through.
