@@ -1,5 +1,7 @@
 // `npm run bench -- document`: open (read, validate, build the Y.Doc) and save a notebook, and the
-// heap the document takes, for the largest corpus notebook and a generated 1000-cell 5 MB one.
+// heap the document takes, for the largest corpus notebook and a generated 1000-cell 5 MB one;
+// and the longest the event loop is blocked during a save (5 MB and 20 MB), which is how long
+// every guest's edits wait behind it.
 // Baseline, in the same run: JupyterLab's own model, @jupyter/ydoc's YNotebook, loading the same
 // JSON (YNotebook.create({ data })) and writing it back (toJSON + JSON.stringify).
 import { YNotebook } from '@jupyter/ydoc';
@@ -13,6 +15,7 @@ import {
 } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { NotebookSession } from '../host/session/notebook-session';
 import { validateNotebook } from '../protocol/nbformat';
@@ -53,23 +56,51 @@ function heapOf<T>(build: () => T): { value: T; bytes: number } {
   return { value, bytes: process.memoryUsage().heapUsed - before };
 }
 
+/** Saves `session` (after an edit), measuring the longest the event loop was blocked meanwhile. */
+async function savedBlocking(session: NotebookSession): Promise<{ ms: number; blockedMs: number }> {
+  const cell = session.doc.getArray<Y.Map<unknown>>('cells').get(0);
+  (cell.get('source') as Y.Text).insert(0, ' ');
+  const delay = monitorEventLoopDelay({ resolution: 1 });
+  delay.enable();
+  const t = performance.now();
+  await session.save({ force: true });
+  const ms = performance.now() - t;
+  // One more turn of the loop, so a block at the very end of the save is seen too.
+  await new Promise((r) => setTimeout(r, 2));
+  delay.disable();
+  (cell.get('source') as Y.Text).delete(0, 1);
+  await session.save({ force: true });
+  return { ms, blockedMs: delay.max / 1e6 };
+}
+
+/** The longest the event loop is blocked by a save of `path` (median of `runs`). */
+async function loopBlockOfSave(path: string, runs: number): Promise<number> {
+  const dataDir = mkdtempSync(join(tmpdir(), 'pairbook-bench-'));
+  const blocked: number[] = [];
+  const session = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 0 });
+  for (let r = 0; r < runs; r++) blocked.push((await savedBlocking(session)).blockedMs);
+  await session.close();
+  return Math.round(median(blocked) * 10) / 10;
+}
+
 async function measure(path: string) {
   const text = readFileSync(path, 'utf8');
   const size = statSync(path).size;
   const dataDir = mkdtempSync(join(tmpdir(), 'pairbook-bench-'));
-  const ours = { open: [] as number[], save: [] as number[], docOnly: [] as number[] };
+  const ours = {
+    open: [] as number[],
+    save: [] as number[],
+    docOnly: [] as number[],
+    loopBlock: [] as number[],
+  };
   const base = { load: [] as number[], save: [] as number[] };
   for (let r = 0; r < RUNS; r++) {
     let t = performance.now();
     const session = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 0 });
     ours.open.push(performance.now() - t);
-    const cell = session.doc.getArray<Y.Map<unknown>>('cells').get(0);
-    (cell.get('source') as Y.Text).insert(0, ' ');
-    t = performance.now();
-    await session.save({ force: true });
-    ours.save.push(performance.now() - t);
-    (cell.get('source') as Y.Text).delete(0, 1);
-    await session.save({ force: true });
+    const saved = await savedBlocking(session);
+    ours.save.push(saved.ms);
+    ours.loopBlock.push(saved.blockedMs);
     await session.close();
 
     t = performance.now();
@@ -117,6 +148,7 @@ async function measure(path: string) {
       open_to_ready_doc_ms: ms(ours.open),
       parse_validate_build_doc_ms: ms(ours.docOnly),
       save_after_edit_ms: ms(ours.save),
+      max_loop_block_during_save_ms: ms(ours.loopBlock),
       doc_heap_mb: mb(ourHeap.bytes),
       session_heap_mb: mb(sessionHeap),
       doc_heap_per_file_byte: Math.round((ourHeap.bytes / size) * 100) / 100,
@@ -148,6 +180,16 @@ else
     'largest fixture: ../shared/fixtures is absent here, measured only the generated notebook',
   );
 results.generated_1000_cells = await measure(generated);
+const generated20 = join(
+  mkdtempSync(join(tmpdir(), 'pairbook-bench-')),
+  'generated-4000-cells.ipynb',
+);
+writeFileSync(generated20, generateNotebook(4000, 20_000_000));
+const loopBlock20mb = await loopBlockOfSave(generated20, 3);
+console.log(
+  'generated_4000_cells (20 MB)',
+  JSON.stringify({ max_loop_block_during_save_ms: loopBlock20mb }),
+);
 for (const [name, r] of Object.entries(results)) console.log(name, JSON.stringify(r));
 
 const g = results.generated_1000_cells;
@@ -158,6 +200,8 @@ console.log(
       open_5mb_ms: g.ours.open_to_ready_doc_ms,
       build_doc_5mb_ms: g.ours.parse_validate_build_doc_ms,
       save_5mb_ms: g.ours.save_after_edit_ms,
+      max_loop_block_5mb_ms: g.ours.max_loop_block_during_save_ms,
+      max_loop_block_20mb_ms: loopBlock20mb,
       doc_heap_5mb_mb: g.ours.doc_heap_mb,
       session_heap_5mb_mb: g.ours.session_heap_mb,
       ...(results.largest_fixture

@@ -416,13 +416,14 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     const scratch = new Y.Doc();
     this.ids = loadNotebookIntoDoc(notebook, scratch);
     scratch.destroy();
+    const through = savedThrough(previous, this.file.sha256);
+    if (through !== null && through >= previous.states.length) return null;
     const recovered = new Y.Doc();
     replay(recovered, previous.states);
-    const through = savedThrough(previous, this.file.sha256);
     // A save that reached the disk but not its journal record: the file already says it all.
     const same =
       serializeNotebook(recovered, readSaveHint(this.file.text, this.ids)) === this.file.text;
-    if (same || (through !== null && through >= previous.states.length)) {
+    if (same) {
       recovered.destroy();
       return null;
     }
@@ -442,6 +443,8 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
    * update is refused (never applied, never relayed) and the client is told and resynced.
    */
   private journalAhead(update: Uint8Array, client: Client): boolean {
+    // An empty update (a window's sync reply when it has nothing new) needs no record.
+    if (update.length === 2 && update[0] === 0 && update[1] === 0) return true;
     try {
       if (!this.journal.isOpen || this.journalStale) {
         // The base is the document without this update; the file holds it unless it is dirty.

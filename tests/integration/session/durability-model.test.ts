@@ -154,5 +154,5 @@ describe('durability model', () => {
     }
     await session.close();
     expect(readdirSync(dirname(path))).toEqual(['nb.ipynb']);
-  });
+  }, 180_000); // child processes on a busy machine: a generous bound
 });
