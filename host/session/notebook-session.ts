@@ -178,7 +178,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     };
     this.clients.add(client);
     this.journaledAhead.add(transport);
-    const handler: RequestHandler = (request, c) => this.handleRequest(request, c, who);
+    const handler: RequestHandler = (request) => this.handleRequest(request, client, who);
     const gate = (update: Uint8Array) => this.journalAhead(update, client);
     const detach = attachSyncClient(this.doc, this.awareness, transport, handler, gate);
     const forget = () => {
