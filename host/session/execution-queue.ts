@@ -53,6 +53,8 @@ export class ExecutionQueue {
   private outputsByCell = new Map<string, CellOutputs>();
   /** Where each cell's outputs go: the cell its run addressed, while it is in the document. */
   private targets = new Map<string, Y.Map<unknown>>();
+  /** Cells whose outputs must be written whole: their target changed (a move). */
+  private relocated = new Set<string>();
   private flushTimer: NodeJS.Timeout | null = null;
   private dirtyCells = new Set<string>();
   private offs: (() => void)[] = [];
@@ -221,6 +223,7 @@ export class ExecutionQueue {
     const outputs = new CellOutputs();
     this.outputsByCell.set(run.cellId, outputs);
     this.targets.set(run.cellId, cell);
+    this.relocated.delete(run.cellId);
     this.transact(() => {
       (cell.get('outputs') as Y.Array<Y.Map<unknown>>).delete(
         0,
@@ -254,18 +257,22 @@ export class ExecutionQueue {
     } catch (e) {
       failure = e instanceof Error ? e.message : String(e);
     }
+    // The cell the outputs go to: moved while it ran, its copy, which gets them all.
+    const target = this.targetOf(run.cellId);
+    if (this.relocated.has(run.cellId)) this.dirtyCells.add(run.cellId);
     this.flush();
-    if (failure !== null) {
+    const list = target?.get('outputs');
+    if (failure !== null && list instanceof Y.Array) {
       const text = `Pairbook: the cell did not finish: ${failure}\n`;
       this.transact(() =>
-        (cell.get('outputs') as Y.Array<Y.Map<unknown>>).push([
+        (list as Y.Array<Y.Map<unknown>>).push([
           createOutputMap({ output_type: 'stream', name: 'stderr', text }),
         ]),
       );
     }
     run.endedAt = Date.now();
     this.transact(() => {
-      cell.set('execution_state', 'idle');
+      target?.set('execution_state', 'idle');
       this.lastRuns().set(run.cellId, publicRun(run));
     });
     this.running = null;
@@ -303,13 +310,18 @@ export class ExecutionQueue {
     if (this.dirtyCells.size === 0 || this.destroyed) return;
     this.transact(() => {
       for (const id of this.dirtyCells) {
-        const patch = this.outputsByCell.get(id)?.takeChanges();
+        const outputs = this.outputsByCell.get(id);
+        const patch = outputs?.takeChanges() ?? null;
         const cell = this.targetOf(id);
         const list = cell?.get('outputs');
-        if (!patch || !cell || !(list instanceof Y.Array)) continue;
-        writeOutputs(list as Y.Array<Y.Map<unknown>>, patch.from, patch.outputs);
-        if (patch.executionCount !== null && cell.get('execution_count') !== patch.executionCount) {
-          cell.set('execution_count', patch.executionCount);
+        if (!outputs || !cell || !(list instanceof Y.Array)) continue;
+        const target = list as Y.Array<Y.Map<unknown>>;
+        if (this.relocated.delete(id)) writeOutputs(target, 0, outputs.outputs);
+        else if (patch) writeOutputs(target, patch.from, patch.outputs);
+        else continue;
+        const count = outputs.executionCount;
+        if (count !== null && cell.get('execution_count') !== count) {
+          cell.set('execution_count', count);
         }
       }
     });
@@ -317,13 +329,16 @@ export class ExecutionQueue {
   }
 
   // The cell outputs of `id` go to: the one its run addressed while it is in the document, or
-  // else the one cell with that id (the same rule as next(), so both name the same cell).
+  // else the one cell with that id (the same rule as next(), so both name the same cell). A cell
+  // found anew (moved: a copy without outputs) gets all of its outputs at the next flush.
   private targetOf(id: string): Y.Map<unknown> | null {
     const target = this.targets.get(id);
     if (target && isLive(target)) return target;
     const found = findCell(this.doc, id);
-    if (found) this.targets.set(id, found);
-    else this.targets.delete(id);
+    if (found) {
+      this.targets.set(id, found);
+      this.relocated.add(id);
+    } else this.targets.delete(id);
     return found;
   }
 

@@ -271,6 +271,33 @@ describe('a cell has one identity for the queue and its outputs', () => {
     ]);
   });
 
+  it('keeps every output of a cell moved while it runs', async () => {
+    const gate = join(tempDir(), 'open');
+    addCell(
+      ada,
+      'midway',
+      `import os, time\nprint("before", flush=True)\n` +
+        `while not os.path.exists(${JSON.stringify(gate)}): time.sleep(0.02)\n` +
+        'import sys; _ = sys.stderr.write("after\\n")',
+    );
+    await ada.until((d) => !!cell(d, 'midway'));
+    expect(await ada.request({ type: 'run', cellIds: ['midway'] })).toEqual({ ok: true });
+    await ada.until((d) => JSON.stringify(json(d, 'midway').outputs).includes('before'));
+    const at = cellsOf(ada.doc)
+      .toArray()
+      .findIndex((c) => c.get('id') === 'midway');
+    moveCell(ada.doc, at, 0, false);
+    await ada.until((d) => cellsOf(d).get(0).get('id') === 'midway');
+    writeFileSync(gate, '');
+    await ada.until(ran('midway'));
+    expect(json(session.doc, 'midway').outputs).toEqual([
+      { output_type: 'stream', name: 'stdout', text: 'before\n' },
+      { output_type: 'stream', name: 'stderr', text: 'after\n' },
+    ]);
+    expect(typeof json(session.doc, 'midway').execution_count).toBe('number');
+    expect(cell(session.doc, 'midway').get('execution_state')).toBe('idle');
+  });
+
   it('refuses to run an id two cells have, rather than pick one', async () => {
     addCell(ada, 'twin', 'print("first")');
     addCell(ada, 'twin', 'print("second")');
