@@ -80,8 +80,8 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
   const successor = new WeakMap<Y.Text, Y.Text>();
   /** True once a text has a successor: until then nothing can need carrying. */
   let linked = false;
-  /** Deletions of the update being applied, for ids it also inserts (see noteUpdate). */
-  let deletedBySender: DeleteSet | null = null;
+  /** The deletions of the update last noted, until the next transaction of a client ends. */
+  let senderDeletes: DeleteSet | null = null;
   const runs = new Map<number, Run[]>();
 
   const previousFilter = doc.gcFilter;
@@ -176,8 +176,8 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
       // Characters typed and deleted again before the sender heard of the move (one update
       // after a reconnect) stay deleted: that deletion was noted before the update applied.
       const kept = (k: number) =>
-        !deletedBySender ||
-        !Y.isDeleted(deletedBySender, Y.createID(item.id.client, item.id.clock + k));
+        !senderDeletes ||
+        !Y.isDeleted(senderDeletes, Y.createID(item.id.client, item.id.clock + k));
       for (let start = 0; start < item.length;) {
         if (!kept(start)) {
           start++;
@@ -224,15 +224,62 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     }
   };
 
-  const carryMove = (tr: Y.Transaction, oldText: Y.Text, newText: Y.Text) => {
+  // Where characters that only the old text had go in the new text: after what stands for the
+  // character before them there, or before what stands for the one after.
+  const insertMissing = (
+    missing: Segment,
+    before: Y.ID | null,
+    after: Y.ID | null,
+    into: Y.Text,
+  ) => {
+    const left = before && liveChar(before);
+    const right = after && liveChar(after);
+    let at = 0;
+    if (left && left.text === into) at = indexOf(left) + (left.item.deleted ? 0 : 1);
+    else if (right && right.text === into) at = indexOf(right);
+    const str = missing.str ?? '';
+    const clock = Y.getState(doc.store, doc.clientID);
+    into.insert(at, str);
+    pair(Y.createID(missing.client, missing.clock), str.length, Y.createID(doc.clientID, clock));
+  };
+
+  const carryMove = (
+    tr: Y.Transaction,
+    move: { oldText: Y.Text; newText: Y.Text; cell: Y.Item },
+    moverDeletes: DeleteSet | null,
+  ) => {
+    const { oldText, newText } = move;
     // What the host's old text held just before this transaction, with what the mover wrote in
     // it within the transaction (all of it was deleted by the move), against the mover's copy
-    // of it. What they share is paired; what only the old text has (typing the mover had not
-    // seen) is written into the new text, and what only the copy has (deleted meanwhile) is
-    // deleted from it. Anything else in the new text (the mover typing in it, in one update
-    // with the move) is left alone.
+    // of it as made. What they share is paired; what only the old text has (typing the mover
+    // had not seen) is written into the new text, and what only the copy has (deleted
+    // meanwhile) is deleted from it. Anything else in the new text (the mover typing in it, in
+    // one update with the move) is left alone.
     const held = segments(oldText, (item) => Y.isDeleted(tr.deleteSet, item.id));
     const copy = copySegments(newText);
+    successor.set(oldText, newText);
+    linked = true;
+    // Exactly: the mover's update deleted the characters it saw, and its copy is of those.
+    if (moverDeletes && Y.isDeleted(moverDeletes, move.cell.id)) {
+      const parts = splitBy(held, (id) => Y.isDeleted(moverDeletes, id));
+      const seen = parts.filter((p) => p.seen).map((p) => p.seg);
+      if (length(seen) === length(copy)) {
+        pairAll(seen, copy);
+        parts.forEach((part, i) => {
+          if (part.seen) return;
+          const prev = parts[i - 1]?.seg;
+          const next = parts.slice(i + 1).find((p) => p.seen)?.seg;
+          insertMissing(
+            part.seg,
+            prev ? Y.createID(prev.client, prev.clock + prev.len - 1) : null,
+            next ? Y.createID(next.client, next.clock) : null,
+            newText,
+          );
+        });
+        return;
+      }
+    }
+    // Otherwise by content, from both ends.
     const heldLength = length(held);
     const copyLength = length(copy);
     const { prefix, suffix } = commonEnds(chars(copy), chars(held));
@@ -250,16 +297,16 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
       }
     }
     const missing = slice(held, prefix, heldLength - suffix);
-    if (missing.length === 0) return;
     const before = slice(copy, 0, prefix).at(-1);
     const after = slice(copy, copyLength - suffix, copyLength)[0];
+    const str = missing.map((m) => m.str).join('');
+    if (str.length === 0) return;
+    const clock = Y.getState(doc.store, doc.clientID);
     const left = before && charAt(Y.createID(before.client, before.clock + before.len - 1));
     const right = after && charAt(Y.createID(after.client, after.clock));
     let at = 0;
     if (left) at = indexOf(left) + (left.item.deleted ? 0 : 1);
     else if (right) at = indexOf(right);
-    const str = missing.map((m) => m.str).join('');
-    const clock = Y.getState(doc.store, doc.clientID);
     newText.insert(at, str);
     pairAll(missing, [{ client: doc.clientID, clock, len: str.length, str }]);
   };
@@ -286,32 +333,33 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     const cellsChanged = (tr.changed as Map<unknown, unknown>).has(cells);
     const late = linked ? textsWithNewItems(tr, (t) => successor.has(t)) : new Set<Y.Text>();
     const moves = cellsChanged ? movesIn(tr, cells) : [];
+    const moverDeletes = senderDeletes;
     const duplicates = cellsChanged ? duplicatesIn(tr, cells) : [];
     if (late.size > 0 || moves.length > 0 || duplicates.length > 0) {
       doc.transact(() => {
         late.forEach((text) => insertLate(tr, text));
-        for (const m of moves) carryMove(tr, m.oldText, m.newText);
+        for (const m of moves) carryMove(tr, m, moverDeletes);
         for (const d of duplicates) mergeDuplicate(d.copy, d.copyText, d.kept);
       }, MOVE_CARRY_ORIGIN);
     }
-    deletedBySender = null;
+    senderDeletes = null;
   };
   doc.on('afterTransaction', onAfterTransaction);
 
   const noteUpdate = (update: Uint8Array) => {
-    if (!linked) return;
     let ds: DeleteSet;
     try {
       ds = Y.decodeUpdate(update).ds;
     } catch {
       return; // the session refuses it itself
     }
+    senderDeletes = ds;
+    if (!linked) return;
     const targets: Y.ID[] = [];
     for (const [client, ranges] of ds.clients) {
       const state = Y.getState(doc.store, client);
       const structs = doc.store.clients.get(client) ?? [];
       for (const { clock, len } of ranges) {
-        if (clock + len > state) deletedBySender = ds; // applies to items the update brings
         const end = Math.min(clock + len, state);
         if (clock >= end) continue;
         for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
@@ -338,7 +386,7 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
 
   const noteMessage = (message: Uint8Array) => {
     const msg = decodeHubMessage(message);
-    if (!linked || !msg.ok || msg.value.tag !== Tag.Sync) return;
+    if (!msg.ok || msg.value.tag !== Tag.Sync) return;
     try {
       const type = decoding.readVarUint(msg.value.body);
       if (type === syncProtocol.messageYjsSyncStep2 || type === syncProtocol.messageYjsUpdate) {
@@ -381,8 +429,8 @@ function keepStructure(item: Y.Item, cells: Y.Array<Y.Map<unknown>>): boolean {
 function movesIn(
   tr: Y.Transaction,
   cells: Y.Array<Y.Map<unknown>>,
-): Array<{ oldText: Y.Text; newText: Y.Text }> {
-  const dead: Array<{ id: string; oldText: Y.Text }> = [];
+): Array<{ oldText: Y.Text; newText: Y.Text; cell: Y.Item }> {
+  const dead: Array<{ id: string; oldText: Y.Text; cell: Y.Item }> = [];
   Y.iterateDeletedStructs(tr, tr.deleteSet, (s) => {
     if (!(s instanceof Y.Item) || s.parent !== cells || !(s.content instanceof Y.ContentType)) {
       return;
@@ -391,7 +439,7 @@ function movesIn(
     if (!(map instanceof Y.Map)) return;
     const id = rawValue(map, 'id');
     const oldText = rawValue(map, 'source');
-    if (typeof id === 'string' && oldText instanceof Y.Text) dead.push({ id, oldText });
+    if (typeof id === 'string' && oldText instanceof Y.Text) dead.push({ id, oldText, cell: s });
   });
   if (dead.length === 0) return [];
   const live = new Map<string, Y.Text>();
@@ -400,9 +448,9 @@ function movesIn(
     const source = cell.get('source');
     if (typeof id === 'string' && source instanceof Y.Text && !live.has(id)) live.set(id, source);
   });
-  return dead.flatMap(({ id, oldText }) => {
+  return dead.flatMap(({ id, oldText, cell }) => {
     const newText = live.get(id);
-    return newText && newText !== oldText ? [{ oldText, newText }] : [];
+    return newText && newText !== oldText ? [{ oldText, newText, cell }] : [];
   });
 }
 
@@ -483,7 +531,9 @@ const isLowSurrogate = (c: string | null | undefined) => !!c && /[\uDC00-\uDFFF]
 function copySegments(text: Y.Text): Segment[] {
   let first: Y.Item | null = null;
   for (let item = text._start; item && !first; item = item.right) {
-    if (item.origin === null && item.rightOrigin === null && item.countable) first = item;
+    const content = item.content;
+    const isText = content instanceof Y.ContentString || content instanceof Y.ContentDeleted;
+    if (item.origin === null && item.rightOrigin === null && isText) first = item;
   }
   if (!first) return [];
   const byClock = new Map<number, Y.Item>();
@@ -507,6 +557,25 @@ function copySegments(text: Y.Text): Segment[] {
     found.push({ client, clock, len: item.length, str });
   }
   return found;
+}
+
+/** `segs` cut where `seen` changes from one character to the next, in order. */
+function splitBy(
+  segs: Segment[],
+  seen: (id: Y.ID) => boolean,
+): Array<{ seg: Segment; seen: boolean }> {
+  const parts: Array<{ seg: Segment; seen: boolean }> = [];
+  for (const seg of segs) {
+    let start = 0;
+    while (start < seg.len) {
+      const first = seen(Y.createID(seg.client, seg.clock + start));
+      let end = start + 1;
+      while (end < seg.len && seen(Y.createID(seg.client, seg.clock + end)) === first) end++;
+      parts.push({ seg: slice([seg], start, end)[0] as Segment, seen: first });
+      start = end;
+    }
+  }
+  return parts;
 }
 
 const length = (segs: Segment[]) => segs.reduce((n, s) => n + s.len, 0);

@@ -28,8 +28,13 @@ interface Peer {
 
 const SOURCES = ['import os', "print('hello')", 'x = 1\ny = 2', 'z = 3'];
 
-/** `noteAfter`: the carry is shown each update after it is applied instead of before. */
-function session(sources = SOURCES, { noteAfter = false } = {}) {
+/**
+ * When the carry is shown each update a guest sends: before it is applied (as the session does),
+ * after, or never (only what the document itself shows).
+ */
+type Shown = 'before' | 'after' | 'never';
+
+function session(shown: Shown, sources = SOURCES) {
   const host = new Y.Doc();
   loadNotebookIntoDoc(
     {
@@ -68,9 +73,9 @@ function session(sources = SOURCES, { noteAfter = false } = {}) {
     const { outbox } = peer(name);
     for (let i = 0; i < count && outbox.length > 0; i++) {
       const update = outbox.shift() as Uint8Array;
-      if (!noteAfter) carry.noteUpdate(update);
+      if (shown === 'before') carry.noteUpdate(update);
       Y.applyUpdate(host, update, name);
-      if (noteAfter) carry.noteUpdate(update);
+      if (shown === 'after') carry.noteUpdate(update);
     }
   };
   /** Delivers everything the host relayed to `name`. */
@@ -121,81 +126,78 @@ function expectConverged(docs: Y.Doc[], order: string[], sources: Record<string,
 const insertAt = (s: string, index: number, text: string) =>
   s.slice(0, index) + text + s.slice(index);
 
-describe('a cell move while another guest types in it', () => {
-  const hello = SOURCES[1] as string;
+describe.each(['before', 'after', 'never'] as const)(
+  'a cell move while another guest types in it (updates shown to the carry: %s)',
+  (shown) => {
+    const hello = SOURCES[1] as string;
 
-  it.each([
-    ['the start', 0],
-    ['the middle', 6],
-    ['the end', hello.length],
-  ])('keeps what B typed at %s of the cell, sent after the move reached the host', (_, at) => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    moveCell(a.doc, 1, 0, false);
-    type(b.doc, 'c1', at, 'XYZ');
-    s.send('A');
-    s.send('B');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
-      c1: insertAt(hello, at, 'XYZ'),
+    it.each([
+      ['the start', 0],
+      ['the middle', 6],
+      ['the end', hello.length],
+    ])('keeps what B typed at %s of the cell, sent after the move reached the host', (_, at) => {
+      const s = session(shown);
+      const a = s.join('A');
+      const b = s.join('B');
+      moveCell(a.doc, 1, 0, false);
+      type(b.doc, 'c1', at, 'XYZ');
+      s.send('A');
+      s.send('B');
+      s.settle();
+      expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
+        c1: insertAt(hello, at, 'XYZ'),
+      });
     });
-  });
 
-  it('keeps what B typed that reached the host before the move, which A had not seen', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    type(b.doc, 'c1', 6, 'XYZ');
-    moveCell(a.doc, 1, 3, false);
-    s.send('B');
-    s.send('A');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c3', 'c1'], {
-      c1: insertAt(hello, 6, 'XYZ'),
+    it('keeps what B typed that reached the host before the move, which A had not seen', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      const b = s.join('B');
+      type(b.doc, 'c1', 6, 'XYZ');
+      moveCell(a.doc, 1, 3, false);
+      s.send('B');
+      s.send('A');
+      s.settle();
+      expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c3', 'c1'], {
+        c1: insertAt(hello, 6, 'XYZ'),
+      });
     });
-  });
 
-  it('keeps typing that straddles the move: some keys before it reached the host, some after', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    type(b.doc, 'c1', 6, 'abcdef');
-    moveCell(a.doc, 1, 0, false);
-    s.send('B', 3);
-    s.send('A');
-    s.send('B');
-    s.settle();
-    expect(source(s.host, 'c1')).toBe(insertAt(hello, 6, 'abcdef'));
-    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
-      c1: insertAt(hello, 6, 'abcdef'),
+    it('keeps typing that straddles the move: some keys before it reached the host, some after', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      const b = s.join('B');
+      type(b.doc, 'c1', 6, 'abcdef');
+      moveCell(a.doc, 1, 0, false);
+      s.send('B', 3);
+      s.send('A');
+      s.send('B');
+      s.settle();
+      expect(source(s.host, 'c1')).toBe(insertAt(hello, 6, 'abcdef'));
+      expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
+        c1: insertAt(hello, 6, 'abcdef'),
+      });
     });
-  });
 
-  it('keeps typing on after the move reaches B, in the moved cell', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    moveCell(a.doc, 1, 0, false);
-    type(b.doc, 'c1', 6, 'XY');
-    s.send('A');
-    s.send('B');
-    s.receive('B'); // B's editor now shows the moved cell
-    expect(source(b.doc, 'c1')).toBe(insertAt(hello, 6, 'XY'));
-    type(b.doc, 'c1', 8, 'Z');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
-      c1: insertAt(hello, 6, 'XYZ'),
+    it('keeps typing on after the move reaches B, in the moved cell', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      const b = s.join('B');
+      moveCell(a.doc, 1, 0, false);
+      type(b.doc, 'c1', 6, 'XY');
+      s.send('A');
+      s.send('B');
+      s.receive('B'); // B's editor now shows the moved cell
+      expect(source(b.doc, 'c1')).toBe(insertAt(hello, 6, 'XY'));
+      type(b.doc, 'c1', 8, 'Z');
+      s.settle();
+      expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
+        c1: insertAt(hello, 6, 'XYZ'),
+      });
     });
-  });
 
-  it.each([
-    ['before', false],
-    ['after', true],
-  ])(
-    'carries B deleting text while the move is in flight (update noted %s it applies)',
-    (_, noteAfter) => {
-      const s = session(SOURCES, { noteAfter });
+    it.runIf(shown !== 'never')('carries B deleting text while the move is in flight', () => {
+      const s = session(shown);
       const a = s.join('A');
       const b = s.join('B');
       moveCell(a.doc, 1, 2, false);
@@ -204,233 +206,243 @@ describe('a cell move while another guest types in it', () => {
       s.send('B');
       s.settle();
       expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c1', 'c3'], { c1: 'print()' });
-    },
-  );
-
-  it.each([
-    ['before', false],
-    ['after', true],
-  ])('carries B deleting what it had just typed, both late (noted %s)', (_, noteAfter) => {
-    const s = session(SOURCES, { noteAfter });
-    const a = s.join('A');
-    const b = s.join('B');
-    moveCell(a.doc, 1, 0, false);
-    type(b.doc, 'c1', 6, 'XYZ');
-    backspace(b.doc, 'c1', 9, 2);
-    s.send('A');
-    s.send('B');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
-      c1: insertAt(hello, 6, 'X'),
     });
-  });
 
-  it('follows a cell A moved twice before B’s typing arrived', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    moveCell(a.doc, 1, 2, false);
-    moveCell(a.doc, 2, 3, false);
-    type(b.doc, 'c1', 0, '# ');
-    s.send('A', 1);
-    s.send('B', 1);
-    s.send('A');
-    s.send('B');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c3', 'c1'], {
-      c1: `# ${hello}`,
-    });
-  });
-
-  it('carries into a cell moved down as into one moved up', () => {
-    for (const [from, to, order] of [
-      [1, 3, ['c0', 'c2', 'c3', 'c1']],
-      [1, 0, ['c1', 'c0', 'c2', 'c3']],
-    ] as const) {
-      const s = session();
+    it.runIf(shown !== 'never')('carries B deleting what it had just typed, both late', () => {
+      const s = session(shown);
       const a = s.join('A');
       const b = s.join('B');
-      moveCell(a.doc, from, to, false);
-      type(b.doc, 'c1', 5, '!!');
+      moveCell(a.doc, 1, 0, false);
+      type(b.doc, 'c1', 6, 'XYZ');
+      backspace(b.doc, 'c1', 9, 2);
       s.send('A');
       s.send('B');
       s.settle();
-      expectConverged([s.host, a.doc, b.doc], [...order], { c1: insertAt(hello, 5, '!!') });
-    }
-  });
-
-  it('keeps one cell when A and B move it at the same time, with B’s typing in it', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    type(b.doc, 'c1', 0, '#');
-    moveCell(a.doc, 1, 0, false);
-    moveCell(b.doc, 1, 3, false);
-    type(b.doc, 'c1', 1, '!');
-    s.send('A');
-    s.send('B');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], { c1: `#!${hello}` });
-  });
-
-  it('drops late typing into a moved cell that was then deleted, everywhere alike', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    moveCell(a.doc, 1, 0, false);
-    deleteCells(a.doc, 0, 1);
-    type(b.doc, 'c1', 3, 'XYZ');
-    s.send('A');
-    s.send('B');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c3'], {});
-  });
-
-  it('leaves moved cells alone when a guest joins later and sends its whole state', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    moveCell(a.doc, 1, 0, false);
-    type(b.doc, 'c1', 6, 'XYZ');
-    s.settle();
-    const c = s.join('C');
-    c.outbox.push(Y.encodeStateAsUpdate(c.doc));
-    s.send('A');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc, c.doc], ['c1', 'c0', 'c2', 'c3'], {
-      c1: insertAt(hello, 6, 'XYZ'),
+      expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
+        c1: insertAt(hello, 6, 'X'),
+      });
     });
-  });
 
-  it('lets the role guard pass a late insert into the old text (a source edit)', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    moveCell(a.doc, 1, 0, false);
-    type(b.doc, 'c1', 6, 'X');
-    s.send('A');
-    const late = b.outbox[0] as Uint8Array;
-    const found = inspectUpdate(s.host, late);
-    expect(found.ok).toBe(true);
-    if (!found.ok) return;
-    expect(found.newContent).toBe(true);
-    expect(found.touches.map(forbiddenTouch)).toEqual([null]);
-  });
-
-  it('keeps what B typed and deleted offline as one update (a reconnect): only what stayed', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    moveCell(a.doc, 1, 0, false);
-    type(b.doc, 'c1', 6, 'XYZ');
-    backspace(b.doc, 'c1', 9, 2);
-    b.outbox.splice(0, b.outbox.length, Y.mergeUpdates(b.outbox));
-    s.send('A');
-    s.send('B');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
-      c1: insertAt(hello, 6, 'X'),
+    it('follows a cell A moved twice before B’s typing arrived', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      const b = s.join('B');
+      moveCell(a.doc, 1, 2, false);
+      moveCell(a.doc, 2, 3, false);
+      type(b.doc, 'c1', 0, '# ');
+      s.send('A', 1);
+      s.send('B', 1);
+      s.send('A');
+      s.send('B');
+      s.settle();
+      expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c3', 'c1'], {
+        c1: `# ${hello}`,
+      });
     });
-  });
 
-  it('reads late deletions from hub messages as the session receives them', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    moveCell(a.doc, 1, 0, false);
-    backspace(b.doc, 'c1', 14, 2);
-    s.send('A');
-    for (const update of b.outbox.splice(0)) {
-      const enc = encodeHubMessage(Tag.Sync);
-      syncProtocol.writeUpdate(enc, update);
-      s.carry.noteMessage(encoding.toUint8Array(enc));
-      Y.applyUpdate(s.host, update, 'B');
-    }
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], { c1: "print('hello" });
-  });
-
-  it('keeps both A typing in the cell it moved and B typing late in the old one', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    moveCell(a.doc, 1, 0, false);
-    type(a.doc, 'c1', 0, '# ');
-    type(b.doc, 'c1', hello.length, ' # B');
-    s.send('A');
-    s.send('B');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
-      c1: `# ${hello} # B`,
+    it('carries into a cell moved down as into one moved up', () => {
+      for (const [from, to, order] of [
+        [1, 3, ['c0', 'c2', 'c3', 'c1']],
+        [1, 0, ['c1', 'c0', 'c2', 'c3']],
+      ] as const) {
+        const s = session(shown);
+        const a = s.join('A');
+        const b = s.join('B');
+        moveCell(a.doc, from, to, false);
+        type(b.doc, 'c1', 5, '!!');
+        s.send('A');
+        s.send('B');
+        s.settle();
+        expectConverged([s.host, a.doc, b.doc], [...order], { c1: insertAt(hello, 5, '!!') });
+      }
     });
-  });
 
-  it('keeps B’s typing when A undoes its move', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    const undo = new Y.UndoManager(cellsOf(a.doc), { trackedOrigins: new Set([LOCAL_ORIGIN]) });
-    moveCell(a.doc, 1, 3, false);
-    s.send('A');
-    s.receive('B');
-    s.receive('A');
-    undo.undo();
-    type(b.doc, 'c1', 0, '# ');
-    s.send('A');
-    s.send('B');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c0', 'c1', 'c2', 'c3'], { c1: `# ${hello}` });
-  });
+    it('keeps one cell when A and B move it at the same time, with B’s typing in it', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      const b = s.join('B');
+      type(b.doc, 'c1', 0, '#');
+      moveCell(a.doc, 1, 0, false);
+      moveCell(b.doc, 1, 3, false);
+      type(b.doc, 'c1', 1, '!');
+      s.send('A');
+      s.send('B');
+      s.settle();
+      expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], { c1: `#!${hello}` });
+    });
 
-  it('does not carry into cells the host itself replaced (reloading from disk)', () => {
-    const s = session();
-    const a = s.join('A');
-    type(a.doc, 'c1', 0, 'unsaved ');
-    s.send('A');
-    type(a.doc, 'c1', 0, 'late ');
-    s.host.transact(() => {
-      const cells = cellsOf(s.host);
-      cells.delete(0, cells.length);
-      cells.insert(
-        0,
-        SOURCES.map((source, i) =>
-          createCellMap(
-            { cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null },
-            `c${i}`,
+    it('drops late typing into a moved cell that was then deleted, everywhere alike', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      const b = s.join('B');
+      moveCell(a.doc, 1, 0, false);
+      deleteCells(a.doc, 0, 1);
+      type(b.doc, 'c1', 3, 'XYZ');
+      s.send('A');
+      s.send('B');
+      s.settle();
+      expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c3'], {});
+    });
+
+    it('leaves moved cells alone when a guest joins later and sends its whole state', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      const b = s.join('B');
+      moveCell(a.doc, 1, 0, false);
+      type(b.doc, 'c1', 6, 'XYZ');
+      s.settle();
+      const c = s.join('C');
+      c.outbox.push(Y.encodeStateAsUpdate(c.doc));
+      s.send('A');
+      s.settle();
+      expectConverged([s.host, a.doc, b.doc, c.doc], ['c1', 'c0', 'c2', 'c3'], {
+        c1: insertAt(hello, 6, 'XYZ'),
+      });
+    });
+
+    it('lets the role guard pass a late insert into the old text (a source edit)', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      const b = s.join('B');
+      moveCell(a.doc, 1, 0, false);
+      type(b.doc, 'c1', 6, 'X');
+      s.send('A');
+      const late = b.outbox[0] as Uint8Array;
+      const found = inspectUpdate(s.host, late);
+      expect(found.ok).toBe(true);
+      if (!found.ok) return;
+      expect(found.newContent).toBe(true);
+      expect(found.touches.map(forbiddenTouch)).toEqual([null]);
+    });
+
+    it.runIf(shown !== 'never')(
+      'keeps what B typed and deleted offline as one update (a reconnect): only what stayed',
+      () => {
+        const s = session(shown);
+        const a = s.join('A');
+        const b = s.join('B');
+        moveCell(a.doc, 1, 0, false);
+        type(b.doc, 'c1', 6, 'XYZ');
+        backspace(b.doc, 'c1', 9, 2);
+        b.outbox.splice(0, b.outbox.length, Y.mergeUpdates(b.outbox));
+        s.send('A');
+        s.send('B');
+        s.settle();
+        expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
+          c1: insertAt(hello, 6, 'X'),
+        });
+      },
+    );
+
+    it('reads late deletions from hub messages as the session receives them', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      const b = s.join('B');
+      moveCell(a.doc, 1, 0, false);
+      backspace(b.doc, 'c1', 14, 2);
+      s.send('A');
+      for (const update of b.outbox.splice(0)) {
+        const enc = encodeHubMessage(Tag.Sync);
+        syncProtocol.writeUpdate(enc, update);
+        s.carry.noteMessage(encoding.toUint8Array(enc));
+        Y.applyUpdate(s.host, update, 'B');
+      }
+      s.settle();
+      expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], { c1: "print('hello" });
+    });
+
+    it('keeps both A typing in the cell it moved and B typing late in the old one', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      const b = s.join('B');
+      moveCell(a.doc, 1, 0, false);
+      type(a.doc, 'c1', 0, '# ');
+      type(b.doc, 'c1', hello.length, ' # B');
+      s.send('A');
+      s.send('B');
+      s.settle();
+      expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], {
+        c1: `# ${hello} # B`,
+      });
+    });
+
+    it('keeps B’s typing when A undoes its move', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      const b = s.join('B');
+      const undo = new Y.UndoManager(cellsOf(a.doc), { trackedOrigins: new Set([LOCAL_ORIGIN]) });
+      moveCell(a.doc, 1, 3, false);
+      s.send('A');
+      s.receive('B');
+      s.receive('A');
+      undo.undo();
+      type(b.doc, 'c1', 0, '# ');
+      s.send('A');
+      s.send('B');
+      s.settle();
+      expectConverged([s.host, a.doc, b.doc], ['c0', 'c1', 'c2', 'c3'], { c1: `# ${hello}` });
+    });
+
+    it('does not carry into cells the host itself replaced (reloading from disk)', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      type(a.doc, 'c1', 0, 'unsaved ');
+      s.send('A');
+      type(a.doc, 'c1', 0, 'late ');
+      s.host.transact(() => {
+        const cells = cellsOf(s.host);
+        cells.delete(0, cells.length);
+        cells.insert(
+          0,
+          SOURCES.map((source, i) =>
+            createCellMap(
+              { cell_type: 'code', source, metadata: {}, outputs: [], execution_count: null },
+              `c${i}`,
+            ),
           ),
-        ),
-      );
-    }, 'pairbook:reload');
-    s.settle();
-    expectConverged([s.host, a.doc], ['c0', 'c1', 'c2', 'c3'], { c1: hello });
-  });
-
-  it('keeps a deleted cell’s structure but not its text', () => {
-    const s = session();
-    const a = s.join('A');
-    deleteCells(a.doc, 3, 1);
-    moveCell(a.doc, 1, 0, false);
-    s.send('A');
-    const state = Buffer.from(Y.encodeStateAsUpdate(s.host)).toString('latin1');
-    expect(state).not.toContain('z = 3');
-    expect(state).toContain(hello); // once: in the moved cell
-    expect(state.split(hello).length).toBe(2);
-  });
-
-  it('keeps both when A’s move and its typing in the moved cell come in one update', () => {
-    const s = session();
-    const a = s.join('A');
-    const b = s.join('B');
-    type(b.doc, 'c1', 0, '# B ');
-    moveCell(a.doc, 1, 3, false);
-    type(a.doc, 'c1', hello.length, ' # A');
-    backspace(a.doc, 'c1', 5, 5); // print -> (A deleted it, in its copy)
-    a.outbox.splice(0, a.outbox.length, Y.mergeUpdates(a.outbox));
-    s.send('B');
-    s.send('A');
-    s.settle();
-    expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c3', 'c1'], {
-      c1: `# B ${hello.slice(5)} # A`,
+        );
+      }, 'pairbook:reload');
+      s.settle();
+      expectConverged([s.host, a.doc], ['c0', 'c1', 'c2', 'c3'], { c1: hello });
     });
-  });
-});
+
+    it('keeps a deleted cell’s structure but not its text', () => {
+      const s = session(shown);
+      const a = s.join('A');
+      deleteCells(a.doc, 3, 1);
+      moveCell(a.doc, 1, 0, false);
+      s.send('A');
+      const state = Buffer.from(Y.encodeStateAsUpdate(s.host)).toString('latin1');
+      expect(state).not.toContain('z = 3');
+      expect(state).toContain(hello); // once: in the moved cell
+      expect(state.split(hello).length).toBe(2);
+    });
+
+    // Its state holds no content for what it deleted since: only the update's own deletions,
+    // shown before it applies, tell which characters the copy was made of.
+    const oneUpdate: Array<[string, boolean]> = [['its updates merged', false]];
+    if (shown === 'before') oneUpdate.push(['its state, as after a reconnect', true]);
+    it.each(oneUpdate)(
+      'keeps both when A’s move and its typing in the moved cell come in one update (%s)',
+      (_, state) => {
+        const s = session(shown);
+        const a = s.join('A');
+        const b = s.join('B');
+        type(b.doc, 'c1', 0, '# B ');
+        moveCell(a.doc, 1, 3, false);
+        type(a.doc, 'c1', hello.length, ' # A');
+        backspace(a.doc, 'c1', 5, 5); // print -> (A deleted it, in its copy)
+        const one = state
+          ? Y.encodeStateAsUpdate(a.doc, Y.encodeStateVector(s.host))
+          : Y.mergeUpdates(a.outbox);
+        a.outbox.splice(0, a.outbox.length, one);
+        s.send('B');
+        s.send('A');
+        s.settle();
+        expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c3', 'c1'], {
+          c1: `# B ${hello.slice(5)} # A`,
+        });
+      },
+    );
+  },
+);
