@@ -145,6 +145,8 @@ async function main() {
       honest_p50_ms: p.p50_ms,
       honest_p99_ms: p.p99_ms,
       honest_keys_lost: typed.lost,
+      host_loop_delay_p99_ms: peak.loopP99Ms,
+      host_loop_delay_max_ms: peak.loopMaxMs,
       new_guest_join_ms: joinMs,
       honest_still_synced:
         text(typist.doc).toString() === text(watcher.doc).toString() &&

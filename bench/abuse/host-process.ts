@@ -2,6 +2,7 @@
 // NotebookSession of the given notebook shared by a Hub with its embedded signaling server, and
 // a viewer and an editor invite. It samples its RSS every 20 ms. Over Node's IPC channel:
 // 'phase' collects garbage and starts a new peak from the RSS now; 'peak' reports it.
+import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Hub } from '../../host/hub/hub';
 import { NotebookSession } from '../../host/session/notebook-session';
 import { tempDir, writeNotebook } from '../../tests/helpers/notebooks';
@@ -14,7 +15,16 @@ export type AbuseHostCommand =
 export type AbuseHostReply =
   | { type: 'ready'; viewer: string; editor: string }
   | { type: 'phase'; rss: number }
-  | { type: 'peak'; rss: number; peak: number; guests: number; leaves: Record<string, number> }
+  | {
+      type: 'peak';
+      rss: number;
+      peak: number;
+      guests: number;
+      leaves: Record<string, number>;
+      /** The host's event-loop delay over the phase, ms. */
+      loopP99Ms: number;
+      loopMaxMs: number;
+    }
   | { type: 'failed'; message: string };
 
 const send = (r: AbuseHostReply) => process.send?.(r);
@@ -22,6 +32,8 @@ let session: NotebookSession | null = null;
 let hub: Hub | null = null;
 let peak = 0;
 let leaves: Record<string, number> = {};
+const loop = monitorEventLoopDelay({ resolution: 5 });
+loop.enable();
 setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20).unref();
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
@@ -49,6 +61,7 @@ process.on('message', (m: AbuseHostCommand) => {
         const rss = process.memoryUsage.rss();
         peak = rss;
         leaves = {};
+        loop.reset();
         send({ type: 'phase', rss });
       } else if (m.type === 'peak') {
         const rss = process.memoryUsage.rss();
@@ -58,6 +71,8 @@ process.on('message', (m: AbuseHostCommand) => {
           peak: Math.max(peak, rss),
           guests: hub?.guests().length ?? 0,
           leaves,
+          loopP99Ms: Math.round(loop.percentile(99) / 1e4) / 100,
+          loopMaxMs: Math.round(loop.max / 1e4) / 100,
         });
       } else if (m.type === 'stop') {
         await hub?.stop();
