@@ -1,4 +1,4 @@
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash, randomBytes, webcrypto } from 'node:crypto';
 import { closeSync, fsyncSync, openSync } from 'node:fs';
 import { chmod, open, readFile, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
@@ -22,6 +22,14 @@ export interface NotebookFile {
 /** sha256 of a string's UTF-8 bytes, hex. */
 export const sha256 = (data: string | Uint8Array): string =>
   createHash('sha256').update(data).digest('hex');
+
+/**
+ * sha256 of `data`, hex, computed in libuv's thread pool: hashing a large notebook on the event
+ * loop would hold up every guest's edits meanwhile.
+ */
+export async function sha256OffLoop(data: Uint8Array): Promise<string> {
+  return Buffer.from(await webcrypto.subtle.digest('SHA-256', data)).toString('hex');
+}
 
 /**
  * Reads and validates a notebook. Throws PairbookError with a message naming the file, what is
@@ -70,7 +78,10 @@ const TEMP_SUFFIX = '.pairbook-tmp';
  * file, never a mix; on failure the original is untouched. Through a symlink it writes the
  * link's target, and the link stays a link.
  */
-export async function writeFileAtomic(linkOrPath: string, text: string): Promise<void> {
+export async function writeFileAtomic(
+  linkOrPath: string,
+  text: string | Uint8Array,
+): Promise<void> {
   const path = await realpath(linkOrPath).catch(() => linkOrPath); // a new file: as given
   const dir = dirname(path);
   const random = randomBytes(6).toString('hex');
@@ -84,7 +95,7 @@ export async function writeFileAtomic(linkOrPath: string, text: string): Promise
   try {
     const fh = await open(tmp, 'wx', mode ?? 0o644);
     try {
-      await fh.writeFile(text, 'utf8');
+      await fh.writeFile(text);
       await fh.sync();
     } finally {
       await fh.close();

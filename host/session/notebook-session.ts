@@ -23,7 +23,7 @@ import type { KernelChoice } from '../../protocol/runtime-state';
 import {
   readNotebookFile,
   removeStaleTempFiles,
-  sha256,
+  sha256OffLoop,
   writeFileAtomic,
 } from '../document/notebook-file';
 import { encodeControl } from '../../protocol/hub-control';
@@ -617,7 +617,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
 
   private async write(force: boolean): Promise<void> {
     const onDisk = await readFile(this.path).catch(() => null);
-    const diskHash = onDisk === null ? null : sha256(onDisk);
+    const diskHash = onDisk === null ? null : await sha256OffLoop(onDisk);
     if (!force && diskHash !== null && diskHash !== this.file.sha256) {
       this.changedOnDisk = diskHash;
       const error = new PairbookError(
@@ -643,11 +643,12 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       this.savedUpTo(seq, text);
       return;
     }
-    const hash = sha256(text);
+    const bytes = Buffer.from(text);
+    const hash = await sha256OffLoop(bytes);
     this.markJournal('saving', hash, through, generation);
     this.emit('saving', [{ path: this.path }]);
     try {
-      await writeFileAtomic(this.path, text);
+      await writeFileAtomic(this.path, bytes);
     } catch (e) {
       this.unsavedSince = since ?? Date.now();
       if (e instanceof PairbookError) this.saveFailed(e);
