@@ -70,8 +70,8 @@ const carries = new WeakMap<Y.Doc, MoveCarry>();
  * Carries edits that arrive for a moved cell's old source into the moved cell, on `doc` (the
  * host's document of record). Only updates applied from clients (non-local transactions) are
  * looked at: the host's own transactions (loading, reloading from disk) are never moves.
- * Deleted cells keep their map, id and source structure (not their deleted text) so that late
- * inserts still find their place.
+ * The old map of a moved cell keeps its id and source structure (not the deleted text itself),
+ * so that late inserts still find their place.
  */
 export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
   const running = carries.get(doc);
@@ -84,8 +84,10 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
   let senderDeletes: DeleteSet | null = null;
   const runs = new Map<number, Run[]>();
 
+  /** The items of cells moved away (their old maps): kept from garbage collection. */
+  const movedAway = new WeakSet<Y.Item>();
   const previousFilter = doc.gcFilter;
-  doc.gcFilter = (item) => !keepStructure(item, cells) && previousFilter(item);
+  doc.gcFilter = (item) => !keepStructure(item, cells, movedAway) && previousFilter(item);
 
   const counterpart = (id: Y.ID): Y.ID | null => {
     const list = runs.get(id.client);
@@ -249,6 +251,7 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     moverDeletes: DeleteSet | null,
   ) => {
     const { oldText, newText } = move;
+    movedAway.add(move.cell);
     // What the host's old text held just before this transaction, with what the mover wrote in
     // it within the transaction (all of it was deleted by the move), against the mover's copy
     // of it as made. What they share is paired; what only the old text has (typing the mover
@@ -323,6 +326,7 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     pairAll(slice(from, 0, prefix), slice(to, 0, prefix));
     pairAll(slice(from, fromLength - suffix, fromLength), slice(to, toLength - suffix, toLength));
     const index = cells.toArray().indexOf(copy);
+    if (copy._item) movedAway.add(copy._item);
     if (index >= 0) cells.delete(index, 1);
     successor.set(copyText, kept);
     linked = true;
@@ -411,16 +415,23 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
 }
 
 /**
- * True for the parts of a cell that must outlive its deletion for late edits to find their
- * place: the cell's map, and its `id` and `source` entries. The text's deleted characters still
- * lose their content, and everything else in the cell (outputs, metadata) is collected as usual.
+ * True for the parts of a moved cell's old map that must outlive its deletion for late edits to
+ * find their place: the map, and its `id` and `source` entries. The old text's characters still
+ * lose their content, and everything else (outputs, metadata) is collected as usual; so are cells
+ * deleted without a move.
  */
-function keepStructure(item: Y.Item, cells: Y.Array<Y.Map<unknown>>): boolean {
-  if (item.parent === cells) return item.content instanceof Y.ContentType;
+function keepStructure(
+  item: Y.Item,
+  cells: Y.Array<Y.Map<unknown>>,
+  movedAway: WeakSet<Y.Item>,
+): boolean {
+  if (item.parent === cells) return movedAway.has(item);
   const parent = item.parent as Y.AbstractType<unknown> | null;
+  const cell = parent instanceof Y.Map ? parent._item : null;
   return (
-    parent instanceof Y.Map &&
-    parent._item?.parent === cells &&
+    !!cell &&
+    cell.parent === cells &&
+    movedAway.has(cell) &&
     (item.parentSub === 'source' || item.parentSub === 'id')
   );
 }

@@ -406,7 +406,7 @@ describe.each(['before', 'after', 'never'] as const)(
       expectConverged([s.host, a.doc], ['c0', 'c1', 'c2', 'c3'], { c1: hello });
     });
 
-    it('keeps a deleted cell’s structure but not its text', () => {
+    it('keeps no deleted text, of moved or deleted cells, in what joining guests download', () => {
       const s = session(shown);
       const a = s.join('A');
       deleteCells(a.doc, 3, 1);
