@@ -53,10 +53,10 @@ export const REQUEST_LIMIT = { perSecond: 10, burst: 20, strikes: 20 };
 
 /**
  * Saves asked by guests (each serializes the whole notebook and writes it, when it changed), all
- * guests together, since one save serves everyone: 1 a second, 3 at once; refused past that (code
+ * guests together, since one save serves everyone: 1 every 5 s, 2 at once; refused past that (code
  * 'rate-limited'; autosave still runs). Never 'abuse': the request limit cuts off a flood.
  */
-export const SAVE_LIMIT = { perSecond: 1, burst: 3, strikes: Number.POSITIVE_INFINITY };
+export const SAVE_LIMIT = { perSecond: 0.2, burst: 2, strikes: Number.POSITIVE_INFINITY };
 
 /** What a rate limit says of one more message. */
 export type RateVerdict = 'ok' | 'over' | 'abuse';

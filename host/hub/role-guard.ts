@@ -365,7 +365,7 @@ export class GuardedTransport implements RoleBearingTransport {
             type: 'reply',
             id,
             ok: false,
-            message: 'Saved a moment ago (at most one save a second); your edits are kept',
+            message: 'Saved a moment ago (guests save at most once every 5 s); your edits are kept',
             code: 'rate-limited',
           }),
         );
