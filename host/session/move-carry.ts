@@ -171,15 +171,14 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     return text ? { text, index: 0 } : null;
   };
 
-  const insertLate = (tr: Y.Transaction, oldText: Y.Text) => {
+  const insertLate = (tr: Y.Transaction, oldText: Y.Text, sent: DeleteSet | null) => {
     for (let item = oldText._start; item; item = item.right) {
       if (!isNewIn(tr, item) || !(item.content instanceof Y.ContentString)) continue;
       const { str } = item.content;
       // Characters typed and deleted again before the sender heard of the move (one update
       // after a reconnect) stay deleted: that deletion was noted before the update applied.
       const kept = (k: number) =>
-        !senderDeletes ||
-        !Y.isDeleted(senderDeletes, Y.createID(item.id.client, item.id.clock + k));
+        !sent || !Y.isDeleted(sent, Y.createID(item.id.client, item.id.clock + k));
       for (let start = 0; start < item.length;) {
         if (!kept(start)) {
           start++;
@@ -332,25 +331,37 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     linked = true;
   };
 
-  const onAfterTransaction = (tr: Y.Transaction) => {
+  // A failure here must not fail applying the client's update (the client would be cut off).
+  const guarded =
+    <A extends unknown[]>(f: (...args: A) => void) =>
+    (...args: A) => {
+      try {
+        f(...args);
+      } catch (e) {
+        console.error('pairbook: could not carry an edit into a moved cell', e);
+      }
+    };
+
+  const onAfterTransaction = guarded((tr: Y.Transaction) => {
     if (tr.local) return;
+    // The deletions of the update this transaction applied, if it was shown first.
+    const sent = senderDeletes;
+    senderDeletes = null;
     const cellsChanged = (tr.changed as Map<unknown, unknown>).has(cells);
     const late = linked ? textsWithNewItems(tr, (t) => successor.has(t)) : new Set<Y.Text>();
     const moves = cellsChanged ? movesIn(tr, cells) : [];
-    const moverDeletes = senderDeletes;
     const duplicates = cellsChanged ? duplicatesIn(tr, cells) : [];
     if (late.size > 0 || moves.length > 0 || duplicates.length > 0) {
       doc.transact(() => {
-        late.forEach((text) => insertLate(tr, text));
-        for (const m of moves) carryMove(tr, m, moverDeletes);
+        late.forEach((text) => insertLate(tr, text, sent));
+        for (const m of moves) carryMove(tr, m, sent);
         for (const d of duplicates) mergeDuplicate(d.copy, d.copyText, d.kept);
       }, MOVE_CARRY_ORIGIN);
     }
-    senderDeletes = null;
-  };
+  });
   doc.on('afterTransaction', onAfterTransaction);
 
-  const noteUpdate = (update: Uint8Array) => {
+  const noteUpdate = guarded((update: Uint8Array) => {
     let ds: DeleteSet;
     try {
       ds = Y.decodeUpdate(update).ds;
@@ -386,7 +397,7 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
         if (char && !char.item.deleted) char.text.delete(indexOf(char), 1);
       }
     }, MOVE_CARRY_ORIGIN);
-  };
+  });
 
   const noteMessage = (message: Uint8Array) => {
     const msg = decodeHubMessage(message);
