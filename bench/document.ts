@@ -56,8 +56,13 @@ function heapOf<T>(build: () => T): { value: T; bytes: number } {
   return { value, bytes: process.memoryUsage().heapUsed - before };
 }
 
-/** Saves `session` (after an edit), measuring the longest the event loop was blocked meanwhile. */
+/**
+ * Saves `session` (after an edit), measuring the longest the event loop was blocked meanwhile.
+ * The session has prepared its saves first (the save hint, every cell's text), as it does in the
+ * background after opening.
+ */
 async function savedBlocking(session: NotebookSession): Promise<{ ms: number; blockedMs: number }> {
+  await session.prepareSaves();
   const cell = session.doc.getArray<Y.Map<unknown>>('cells').get(0);
   (cell.get('source') as Y.Text).insert(0, ' ');
   const delay = monitorEventLoopDelay({ resolution: 1 });

@@ -213,7 +213,8 @@ function warn(why: string): void {
   host.console?.warn(`pairbook: saving the notebook: ${why}`);
 }
 
-function toJson(value: unknown): JsonValue {
+/** A value of the document as JSON: Y types as their content, what JSON cannot hold as null. */
+export function toJson(value: unknown): JsonValue {
   if (value instanceof Y.Text) return value.toString();
   if (value instanceof Y.Map) {
     const out: JsonObject = {};
@@ -291,7 +292,8 @@ export function serializeNotebook(
   return stringifyPython(file, topHint) + '\n';
 }
 
-function cellToFile(cell: Cell, hint: HintObject | undefined, minor: number): JsonObject {
+/** One cell as the file holds it (lines split, ids kept or left out) as `hint` says it was. */
+export function cellToFile(cell: Cell, hint: HintObject | undefined, minor: number): JsonObject {
   const out: JsonObject = { ...cell };
   if (!(minor >= CELL_ID_MINOR || (hint && 'id' in hint))) delete out.id;
   if ('source' in cell) out.source = splitLike(joinMultiline(cell.source), hint?.source, true);

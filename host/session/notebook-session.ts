@@ -27,6 +27,7 @@ import {
   writeFileAtomic,
 } from '../document/notebook-file';
 import { encodeControl } from '../../protocol/hub-control';
+import { CellSerializationCache } from '../document/cell-serialization-cache';
 import { roleOf } from './client-role';
 import type { ExecutionQueue, Requester } from './execution-queue';
 import { useKernelsFrom } from './kernel-choice';
@@ -108,6 +109,9 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   private file!: { text: string; sha256: string };
   private ids: string[] = [];
   private hint: SaveHint | null = null;
+  /** Each cell's text as the file has it, kept until the cell changes: saves do not stall. */
+  private readonly cellCache = new CellSerializationCache(this.doc);
+  private preparing: Promise<void> | null = null;
   /** The hash of the file on disk when a save last found it changed; null when it was not. */
   private changedOnDisk: string | null = null;
   private journal: Journal;
@@ -153,7 +157,25 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   static async open(path: string, options: SessionOptions): Promise<NotebookSession> {
     const session = new NotebookSession(resolve(path), options);
     await session.load();
+    void session.prepareSaves();
     return session;
+  }
+
+  /**
+   * Prepares fast saves: reads the save hint from the file's text (one step, on the event loop)
+   * and caches every cell's text in short slices. Begun after open; a save before it is done
+   * does the rest itself. Resolves when done.
+   */
+  prepareSaves(): Promise<void> {
+    this.preparing ??= (async () => {
+      await new Promise((r) => setImmediate(r));
+      const stop = () => this.closing || this.closed;
+      if (stop()) return;
+      this.hint ??= readSaveHint(this.file.text, this.ids);
+      this.cellCache.useHint(this.hint);
+      await this.cellCache.warm(stop);
+    })();
+    return this.preparing;
   }
 
   /** True when edits were accepted that are not in the file yet. */
@@ -629,13 +651,15 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       throw error;
     }
     this.hint ??= readSaveHint(this.file.text, this.ids);
+    this.cellCache.useHint(this.hint);
+    await this.cellCache.warm(); // in slices: only the cells changed since the last save
     // The save covers exactly what it serializes now: edits accepted during the write stay
     // unsaved, in the document and in the journal.
     const seq = this.editSeq;
     const since = this.unsavedSince;
     const generation = this.journal.generation;
     const through = this.journal.isOpen && !this.journalStale ? this.journal.position : 0;
-    const text = serializeNotebook(this.doc, this.hint);
+    const text = this.cellCache.serialize();
     this.unsavedSince = null;
     if (text === this.file.text) {
       // Only live state changed (kernel status, an edit undone): the file already says this.
