@@ -5,7 +5,8 @@
 // records the host's RSS growth, the typist→host→watcher keystroke latency p50/p99 and whether a
 // new guest can join, against the same session with no attacker in the same run. Runs inside
 // scripts/netns-run (it re-runs itself there). Ends with one JSON line; headline
-// `honest_p99_ratio` (worst attacked p99 / quiet p99), goal ≤ 2, and `max_rss_growth_mb`, goal < 100.
+// `honest_p99_ratio` (worst attacked p99 / the lower quiet p99, before or after the attacks),
+// goal ≤ 2, and `max_rss_growth_mb`, goal < 100.
 import { type ChildProcess, fork } from 'node:child_process';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -167,14 +168,18 @@ async function main() {
   });
   host.child.kill();
 
-  const quiet = phases.quiet as { honest_p50_ms: number; honest_p99_ms: number };
+  // The quieter of the two quiet phases (before and after the attacks): a busy machine's noisy
+  // quiet run must not flatter the ratio.
+  const quietP99 = Math.min(
+    (phases.quiet as { honest_p99_ms: number }).honest_p99_ms,
+    (phases['quiet-after'] as { honest_p99_ms: number }).honest_p99_ms,
+  );
   const attacked = ATTACKS.map(
     (a) => phases[a] as { rss_growth_mb: number; honest_p99_ms: number },
   );
   const maxGrowth = Math.max(...attacked.map((a) => a.rss_growth_mb));
   const ratio =
-    Math.round((Math.max(...attacked.map((a) => a.honest_p99_ms)) / quiet.honest_p99_ms) * 100) /
-    100;
+    Math.round((Math.max(...attacked.map((a) => a.honest_p99_ms)) / quietP99) * 100) / 100;
   const perAttack = Object.fromEntries(ATTACKS.map((a) => [a.replace(/-/g, '_'), phases[a]]));
   console.log(
     JSON.stringify({
@@ -182,6 +187,7 @@ async function main() {
       pairbook: { max_rss_growth_mb: maxGrowth, honest_p99_ratio: ratio, ...perAttack },
       baseline: {
         name: 'same session, no attacker',
+        quiet_p99_ms: quietP99,
         ...phases.quiet,
         after_attacks: phases['quiet-after'],
       },
