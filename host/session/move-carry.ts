@@ -11,10 +11,7 @@
 // - a deletion that arrives later (noteUpdate: it is a no-op on the document, so only the raw
 //   update shows it) deletes the counterparts of the characters it names.
 // Counterparts chain, so a cell moved twice still receives edits for its first text.
-import * as decoding from 'lib0/decoding';
-import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { Tag, decodeHubMessage } from '../../protocol/hub-messages';
 import { cellsOf } from '../../protocol/ydoc-nbformat';
 
 /** Transaction origin of the edits carried into moved cells. */
@@ -23,12 +20,12 @@ export const MOVE_CARRY_ORIGIN = 'pairbook:move-carry';
 /** A running carry on one document. */
 export interface MoveCarry {
   /**
-   * Shows the carry an update a client sent (before or after it is applied): deletions in the old
-   * text of a moved cell change nothing in the document, so only the update itself tells of them.
+   * Shows the carry an update a client sent, just before it is applied: deletions in the old
+   * text of a moved cell change nothing in the document, so only the update itself tells of
+   * them, and the mover's own deletions say exactly which characters its copy was made of.
+   * (Shown after it is applied, or never, the carry still works, less exactly.)
    */
   noteUpdate(update: Uint8Array): void;
-  /** noteUpdate for the update a hub message carries, if any (sync step 2 or update). */
-  noteMessage(message: Uint8Array): void;
   /** Stops carrying and restores the document's garbage collection filter. */
   stop(): void;
 }
@@ -399,22 +396,8 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     }, MOVE_CARRY_ORIGIN);
   });
 
-  const noteMessage = (message: Uint8Array) => {
-    const msg = decodeHubMessage(message);
-    if (!msg.ok || msg.value.tag !== Tag.Sync) return;
-    try {
-      const type = decoding.readVarUint(msg.value.body);
-      if (type === syncProtocol.messageYjsSyncStep2 || type === syncProtocol.messageYjsUpdate) {
-        noteUpdate(decoding.readVarUint8Array(msg.value.body));
-      }
-    } catch {
-      // Unreadable: the session closes that client itself.
-    }
-  };
-
   const carry: MoveCarry = {
     noteUpdate,
-    noteMessage,
     stop: () => {
       doc.off('afterTransaction', onAfterTransaction);
       doc.gcFilter = previousFilter;

@@ -94,9 +94,9 @@ describe('a guest moves a cell while another types in it', () => {
       moveWhileTyping(run, false));
   }
 
-  // Enable once the session also shows the carry every guest message (noteMessage) and the role
-  // guard passes an editor's updates that change nothing in the host's document (a deletion in
-  // a moved cell's old text is one).
+  // Enable once the session also shows the carry each update before applying it (noteUpdate, in
+  // the update gate) and the role guard passes an editor's updates that change nothing in the
+  // host's document (a deletion in a moved cell's old text is one).
   for (const run of RUNS) {
     it.skip(`keeps B's deletions too (run ${run}/5)`, () => moveWhileTyping(run, true));
   }

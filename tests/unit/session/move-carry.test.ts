@@ -6,10 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { forbiddenTouch } from '../../../host/hub/role-guard';
 import { inspectUpdate } from '../../../host/hub/update-inspector';
-import * as encoding from 'lib0/encoding';
-import * as syncProtocol from 'y-protocols/sync';
 import { carryEditsIntoMovedCells } from '../../../host/session/move-carry';
-import { Tag, encodeHubMessage } from '../../../protocol/hub-messages';
 import {
   cellsOf,
   createCellMap,
@@ -333,23 +330,6 @@ describe.each(['before', 'after', 'never'] as const)(
         });
       },
     );
-
-    it('reads late deletions from hub messages as the session receives them', () => {
-      const s = session(shown);
-      const a = s.join('A');
-      const b = s.join('B');
-      moveCell(a.doc, 1, 0, false);
-      backspace(b.doc, 'c1', 14, 2);
-      s.send('A');
-      for (const update of b.outbox.splice(0)) {
-        const enc = encodeHubMessage(Tag.Sync);
-        syncProtocol.writeUpdate(enc, update);
-        s.carry.noteMessage(encoding.toUint8Array(enc));
-        Y.applyUpdate(s.host, update, 'B');
-      }
-      s.settle();
-      expectConverged([s.host, a.doc, b.doc], ['c1', 'c0', 'c2', 'c3'], { c1: "print('hello" });
-    });
 
     it('keeps both A typing in the cell it moved and B typing late in the old one', () => {
       const s = session(shown);
