@@ -1,26 +1,77 @@
-// `npm start [FILE.ipynb]`: the desktop app when an Electron binary is here, else the browser shell.
+// `npm start [FILE.ipynb] [options]`: the desktop app when an Electron binary is here, else the
+// browser shell.
 //   - Electron found (ELECTRON_OVERRIDE_DIST_PATH, or node_modules/electron/dist): builds the shell
 //     (scripts/build-electron.mjs) and runs `electron dist/electron [FILE]`.
-//   - Otherwise says so and why, and runs `pairbook serve FILE` instead, printing the address to
-//     open. Without FILE a new notebook is created in ~/Pairbook (never overwriting a file).
+//   - Otherwise says so and why, and runs `pairbook serve FILE [options]` instead, printing the
+//     address to open. Without FILE a new notebook is created in ~/Pairbook (never overwriting a
+//     file); a FILE that does not exist is created only with --new, so a typo opens nothing.
 // Ctrl-C is passed to the child, which saves and exits; this script exits with its code.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 import { register } from 'tsx/esm/api';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 // npm runs scripts in the package folder; the folder the person typed `npm start` in is INIT_CWD.
 const cwd = process.env.INIT_CWD ?? process.cwd();
-const args = process.argv.slice(2);
 
-if (args.includes('--help') || args.includes('-h')) {
-  console.log('usage: npm start [FILE.ipynb]   open a notebook (a new one in ~/Pairbook if none)');
+const USAGE = [
+  'usage: npm start -- [FILE.ipynb] [--new] [--port N] [--host ADDR] [--no-kernel]',
+  '                    [--jupyter-server URL]',
+  '  FILE is found from the folder you are in; without FILE a new notebook is made in ~/Pairbook.',
+  '  --new                  create FILE if it does not exist (otherwise a missing FILE is refused)',
+  '  --port, --host, --no-kernel, --jupyter-server: as `npx pairbook serve --help` says',
+  '  (the browser shell only; the desktop app takes FILE alone)',
+].join('\n');
+
+/** Options the browser shell takes, passed on to `pairbook serve`. */
+const SERVE_OPTIONS = {
+  port: { type: 'string' },
+  host: { type: 'string' },
+  'no-kernel': { type: 'boolean' },
+  'jupyter-server': { type: 'string' },
+};
+
+// `npm start x.ipynb --port 9000` (without `--`) gives --port to npm, which hands it over as
+// npm_config_port: take those too.
+const fromNpm = Object.keys(SERVE_OPTIONS).flatMap((name) => {
+  const v = process.env[`npm_config_${name.replaceAll('-', '_')}`];
+  if (v === undefined || v === '') return [];
+  return SERVE_OPTIONS[name].type === 'boolean'
+    ? v === 'true'
+      ? [`--${name}`]
+      : []
+    : [`--${name}`, v];
+});
+
+let parsed;
+try {
+  parsed = parseArgs({
+    args: [...fromNpm, ...process.argv.slice(2)],
+    allowPositionals: true,
+    options: { ...SERVE_OPTIONS, new: { type: 'boolean' }, help: { type: 'boolean', short: 'h' } },
+  });
+} catch (e) {
+  console.error(`pairbook: ${e.message.split('\n')[0]} (npm start -- --help)`);
+  process.exit(2);
+}
+if (parsed.values.help) {
+  console.log(USAGE);
   process.exit(0);
 }
-const file = args.find((a) => !a.startsWith('-'));
+if (parsed.positionals.length > 1) {
+  console.error(`pairbook: one notebook at a time: got ${parsed.positionals.join(', ')}`);
+  process.exit(2);
+}
+const file = parsed.positionals[0];
+const serveArgs = Object.keys(SERVE_OPTIONS).flatMap((name) => {
+  const v = parsed.values[name];
+  if (v === undefined || v === false) return [];
+  return v === true ? [`--${name}`] : [`--${name}`, v];
+});
 
 /** The Electron executable inside an Electron dist folder, for this platform. */
 function executableIn(dist) {
@@ -86,7 +137,8 @@ async function notebookToOpen() {
     return created;
   }
   const path = resolve(cwd, file);
-  if (!existsSync(path) && /\.ipynb$/i.test(path)) {
+  if (!existsSync(path) && parsed.values.new) {
+    if (!/\.ipynb$/i.test(path)) throw new Error(`${path}: a new notebook's name ends in .ipynb`);
     const { writeFileSync, mkdirSync } = await import('node:fs');
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, emptyNotebookText(), { flag: 'wx' });
@@ -95,13 +147,24 @@ async function notebookToOpen() {
   return path;
 }
 
+// A name that is not there is most likely a typo: say so rather than open a blank notebook.
+if (file && !parsed.values.new && !existsSync(resolve(cwd, file))) {
+  console.error(
+    `pairbook: there is no ${resolve(cwd, file)} — check the name, or create it with ` +
+      `\`npm start -- --new ${file}\``,
+  );
+  process.exit(1);
+}
+
 const electron = findElectron();
 if (electron.exe) {
+  if (serveArgs.length > 0)
+    console.log(`pairbook: the desktop app ignores ${serveArgs.join(' ')} (browser shell only)`);
   const built = spawnSync(process.execPath, [join(root, 'scripts/build-electron.mjs')], {
     stdio: 'inherit',
   });
   if (built.status !== 0) process.exit(built.status ?? 1);
-  const open = file ? [resolve(cwd, file)] : [];
+  const open = file ? [await notebookToOpen()] : [];
   process.exit(await runChild(electron.exe, [join(root, 'dist/electron'), ...open], { cwd }));
 }
 
@@ -119,7 +182,9 @@ let path;
 try {
   path = await notebookToOpen();
 } catch (e) {
-  console.error(`pairbook: cannot create a notebook: ${e.message}`);
+  console.error(`pairbook: cannot create the notebook: ${e.message}`);
   process.exit(1);
 }
-process.exit(await runChild(process.execPath, [join(root, 'bin/pairbook.mjs'), 'serve', path]));
+process.exit(
+  await runChild(process.execPath, [join(root, 'bin/pairbook.mjs'), 'serve', path, ...serveArgs]),
+);

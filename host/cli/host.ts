@@ -91,6 +91,36 @@ export async function host(args: string[]): Promise<number> {
     signaling,
     listen: { host: v.listen ?? '127.0.0.1', port },
   });
+  // Ctrl-C is taken from here on: whoever reads the link may interrupt at once.
+  const stopped = new Promise<number>((resolve) => {
+    let stopping = false;
+    const stop = async (signal: string) => {
+      if (stopping) return;
+      stopping = true;
+      if (!json)
+        process.stderr.write(
+          `\npairbook: ${signal}: stopping sharing and saving ${session.name}\n`,
+        );
+      let code = 0;
+      try {
+        await hub.stop();
+        await session.close();
+      } catch (e) {
+        process.stderr.write(`pairbook: saving failed: ${(e as Error).message}\n`);
+        code = 1;
+      }
+      say('stopped', { signal }, 'stopped');
+      process.stdin.pause();
+      resolve(code);
+    };
+    process.once('SIGINT', () => void stop('interrupted'));
+    process.once('SIGTERM', () => void stop('terminated'));
+    // Ended as on Ctrl-C when whatever started it ends (a killed `npx`, a closed terminal).
+    watchParents((pid) => {
+      ignoreClosedOutput();
+      void stop(`the process that started it (${pid}) ended`);
+    });
+  });
   let inviteLink: string;
   try {
     await hub.start();
@@ -178,33 +208,5 @@ export async function host(args: string[]): Promise<number> {
   };
   void inviteLink;
 
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
-      if (!json)
-        process.stderr.write(
-          `\npairbook: ${signal}: stopping sharing and saving ${session.name}\n`,
-        );
-      let code = 0;
-      try {
-        await hub.stop();
-        await session.close();
-      } catch (e) {
-        process.stderr.write(`pairbook: saving failed: ${(e as Error).message}\n`);
-        code = 1;
-      }
-      say('stopped', { signal }, 'stopped');
-      process.stdin.pause();
-      resolve(code);
-    };
-    process.once('SIGINT', () => void stop('interrupted'));
-    process.once('SIGTERM', () => void stop('terminated'));
-    // Ended as on Ctrl-C when whatever started it ends (a killed `npx`, a closed terminal).
-    watchParents((pid) => {
-      ignoreClosedOutput();
-      void stop(`the process that started it (${pid}) ended`);
-    });
-  });
+  return stopped;
 }

@@ -93,12 +93,9 @@ export async function serve(args: string[]): Promise<number> {
       `pairbook: serving on ${host}, not loopback: anyone with the link can edit\n`,
     );
   }
-  process.stdout.write(`pairbook: serving ${session.name} at ${url}\n`);
-  // Run requests wait in the queue while the kernel starts. With --no-kernel none starts, but the
-  // kernel picker still offers the kernels.
-  startKernels(session, kernels);
-
-  return new Promise<number>((resolve) => {
+  // Ctrl-C is taken from here on: whoever reads the address may interrupt at once, even while
+  // starting the kernel still holds the event loop.
+  const stopped = new Promise<number>((resolve) => {
     let stopping = false;
     const stop = async (signal: string) => {
       if (stopping) return;
@@ -122,4 +119,9 @@ export async function serve(args: string[]): Promise<number> {
       void stop(`the process that started it (${pid}) ended`);
     });
   });
+  process.stdout.write(`pairbook: serving ${session.name} at ${url}\n`);
+  // Run requests wait in the queue while the kernel starts. With --no-kernel none starts, but the
+  // kernel picker still offers the kernels.
+  startKernels(session, kernels);
+  return stopped;
 }
