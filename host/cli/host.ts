@@ -1,18 +1,10 @@
-import { Hub } from '../hub/hub';
 import { PairbookError } from '../../protocol/errors';
 import { type GuestRole, isGuestRole } from '../../protocol/roles';
 import { isSignalingUrl } from '../../protocol/invite';
-import { UsageError, oneFile, parseOptions, portOption } from './options';
+import { KERNEL_OPTIONS, UsageError, oneFile, parseOptions, portOption } from './options';
 import { ignoreClosedOutput, watchParents } from './parent-watch';
-import { KERNEL_OPTIONS, KERNEL_USAGE, kernelPlan, startKernels } from './kernel-options';
-import { NotebookSession } from '../session/notebook-session';
+import type { NotebookSession } from '../session/notebook-session';
 import { dataDir } from './serve';
-
-/** `pairbook host --help`. */
-export const HOST_USAGE =
-  'usage: pairbook host FILE.ipynb [--role viewer|editor|runner] [--knock] [--json]\n' +
-  '       [--listen ADDR] [--port N] [--signaling wss://...] [--expires MINUTES]\n' +
-  `       ${KERNEL_USAGE}`;
 
 function roleOption(value: string | undefined): GuestRole {
   if (isGuestRole(value)) return value;
@@ -70,6 +62,10 @@ export async function host(args: string[]): Promise<number> {
   }
   const v = parsed.values;
   const signaling = v.signaling ?? [];
+  // The session, kernel and sharing code loads only now: a wrong option is refused at once.
+  const { kernelPlan, startKernels } = await import('./kernel-options');
+  const { NotebookSession } = await import('../session/notebook-session');
+  const { Hub } = await import('../hub/hub');
   const kernels = kernelPlan('host', v);
   if (!kernels) return 2;
   const json = v.json ?? false;

@@ -6,14 +6,7 @@ import { localKernelLauncher, startKernel } from '../session/kernel-choice';
 import type { KernelLauncher } from '../session/notebook-kernel';
 import type { NotebookSession } from '../session/notebook-session';
 
-/** The kernel options `serve` and `host` share, for node:util parseArgs. */
-export const KERNEL_OPTIONS = {
-  'no-kernel': { type: 'boolean' },
-  'jupyter-server': { type: 'string' },
-} as const;
-
-/** Their usage line. */
-export const KERNEL_USAGE = '[--no-kernel] [--jupyter-server URL]';
+export { KERNEL_OPTIONS, KERNEL_USAGE } from './options';
 
 /** What the kernel options ask for. */
 export interface KernelPlan {

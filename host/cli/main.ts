@@ -1,7 +1,11 @@
-import { check } from './check';
-import { upgrade } from './upgrade';
-import { SERVE_USAGE, serve } from './serve';
-import { HOST_USAGE, host } from './host';
+import { KERNEL_USAGE } from './options';
+
+// Commands load their code only when run: `--help` and a wrong option answer at once.
+const SERVE_USAGE = `usage: pairbook serve FILE.ipynb [--port N] [--host 127.0.0.1] ${KERNEL_USAGE}`;
+const HOST_USAGE =
+  'usage: pairbook host FILE.ipynb [--role viewer|editor|runner] [--knock] [--json]\n' +
+  '       [--listen ADDR] [--port N] [--signaling wss://...] [--expires MINUTES]\n' +
+  `       ${KERNEL_USAGE}`;
 
 /** One CLI command: its one-line summary, its full usage (for --help), and what it does. */
 interface Command {
@@ -17,7 +21,7 @@ const COMMANDS: Record<string, Command> = {
       'usage: pairbook check FILE...\n' +
       'Reads each notebook, loads it and saves it to memory: "ok" when nothing would be lost.\n' +
       'Exit 0 when every file is ok, 1 otherwise.',
-    run: check,
+    run: async (args) => (await import('./check')).check(args),
   },
   upgrade: {
     summary:
@@ -25,7 +29,7 @@ const COMMANDS: Record<string, Command> = {
     usage:
       'usage: pairbook upgrade FILE.ipynb\n' +
       'Writes FILE.v4.ipynb (nbformat 4.5) beside an nbformat 2 or 3 notebook; FILE is not touched.',
-    run: upgrade,
+    run: async (args) => (await import('./upgrade')).upgrade(args),
   },
   serve: {
     summary: 'pairbook serve FILE [--port N]  edit a notebook in the browser',
@@ -37,7 +41,7 @@ const COMMANDS: Record<string, Command> = {
       '  --no-kernel            start no kernel until one is chosen in the page\n' +
       "  --jupyter-server URL   use that Jupyter server's kernels (its link with ?token=)\n" +
       'Ctrl-C saves, stops the kernel and exits; so does the end of the process that started it.',
-    run: serve,
+    run: async (args) => (await import('./serve')).serve(args),
   },
   host: {
     summary: 'pairbook host FILE [--role R] [--knock] [--json]  share it',
@@ -53,7 +57,7 @@ const COMMANDS: Record<string, Command> = {
       '  --no-kernel            start no kernel until a runner chooses one\n' +
       "  --jupyter-server URL   use that Jupyter server's kernels (its link with ?token=)\n" +
       'Ctrl-C stops sharing, saves and exits; so does the end of the process that started it.',
-    run: host,
+    run: async (args) => (await import('./host')).host(args),
   },
 };
 

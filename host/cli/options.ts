@@ -1,5 +1,14 @@
 import { type ParseArgsConfig, parseArgs } from 'node:util';
 
+/** The kernel options `serve` and `host` share, for parseOptions. */
+export const KERNEL_OPTIONS = {
+  'no-kernel': { type: 'boolean' },
+  'jupyter-server': { type: 'string' },
+} as const;
+
+/** Their usage line. */
+export const KERNEL_USAGE = '[--no-kernel] [--jupyter-server URL]';
+
 /** A refusal of the command line: one line saying what is wrong and what to do. Exit code 2. */
 export class UsageError extends Error {}
 

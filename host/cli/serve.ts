@@ -2,20 +2,14 @@ import { readFileSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PairbookError } from '../../protocol/errors';
-import { BrowserShellServer } from '../browser-shell/browser-shell-server';
-import { ensureRendererBundle } from '../browser-shell/renderer-bundle';
-import { UsageError, oneFile, parseOptions, portOption } from './options';
+import { KERNEL_OPTIONS, UsageError, oneFile, parseOptions, portOption } from './options';
 import { ignoreClosedOutput, watchParents } from './parent-watch';
-import { KERNEL_OPTIONS, KERNEL_USAGE, kernelPlan, startKernels } from './kernel-options';
-import { NotebookSession } from '../session/notebook-session';
+import type { NotebookSession } from '../session/notebook-session';
 
 /** The app's data folder: `$PAIRBOOK_DATA_DIR`, else `~/.local/share/pairbook`. */
 export function dataDir(): string {
   return process.env.PAIRBOOK_DATA_DIR || join(homedir(), '.local/share/pairbook');
 }
-
-/** `pairbook serve --help`. */
-export const SERVE_USAGE = `usage: pairbook serve FILE.ipynb [--port N] [--host 127.0.0.1] ${KERNEL_USAGE}`;
 
 function version(): string {
   const pkg = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
@@ -46,6 +40,11 @@ export async function serve(args: string[]): Promise<number> {
     process.stderr.write(`pairbook serve: ${e.message}\n`);
     return 2;
   }
+  // The session, kernel and server code loads only now: a wrong option is refused at once.
+  const { kernelPlan, startKernels } = await import('./kernel-options');
+  const { NotebookSession } = await import('../session/notebook-session');
+  const { ensureRendererBundle } = await import('../browser-shell/renderer-bundle');
+  const { BrowserShellServer } = await import('../browser-shell/browser-shell-server');
   const kernels = kernelPlan('serve', parsed.values);
   if (!kernels) return 2;
   let session: NotebookSession;
