@@ -65,16 +65,25 @@ export class CellSerializationCache {
 
   /** The file's text: exactly serializeNotebook(doc, hint), from the cached cells. */
   serialize(): string {
+    return this.serializeInChunks().join('');
+  }
+
+  /**
+   * The file's text in chunks that join to serialize(): joining a large notebook into one
+   * string (and encoding it) is left to whoever can do it in slices.
+   */
+  serializeInChunks(): string[] {
     const minor = this.minor();
     const texts: string[] = [];
     const ids = new Set<string>();
     const cells = this.cells.toArray() as unknown[];
     for (let i = 0; i < cells.length; i++) {
       // Entries that are not cells, or a repeated id: serializeNotebook reports and mends them.
-      if (malformedCell(cells[i], i) !== null) return serializeNotebook(this.doc, this.hint);
+      if (malformedCell(cells[i], i) !== null) return [serializeNotebook(this.doc, this.hint)];
       const piece = this.piece(cells[i] as Y.Map<unknown>, minor);
-      if (ids.has(piece.id)) return serializeNotebook(this.doc, this.hint);
+      if (ids.has(piece.id)) return [serializeNotebook(this.doc, this.hint)];
       ids.add(piece.id);
+      if (texts.length > 0) texts.push(',\n  ');
       texts.push(piece.text);
     }
     const file = this.meta();
@@ -83,10 +92,15 @@ export class CellSerializationCache {
     }
     file.cells = [];
     const top = stringifyPython(file, { ...(this.hint?.top ?? {}), cells: [] }) + '\n';
-    if (texts.length === 0) return top;
+    if (texts.length === 0) return [top];
     const at = top.indexOf(EMPTY_CELLS);
-    const list = `\n "cells": [\n  ${texts.join(',\n  ')}\n ]`;
-    return top.slice(0, at) + list + top.slice(at + EMPTY_CELLS.length);
+    return [
+      top.slice(0, at),
+      '\n "cells": [\n  ',
+      ...texts,
+      '\n ]',
+      top.slice(at + EMPTY_CELLS.length),
+    ];
   }
 
   private meta(): JsonObject {

@@ -1,6 +1,15 @@
-import { createHash, randomBytes, webcrypto } from 'node:crypto';
-import { closeSync, fsyncSync, openSync } from 'node:fs';
-import { chmod, open, readFile, readdir, realpath, rename, stat, unlink } from 'node:fs/promises';
+import { createHash, randomBytes } from 'node:crypto';
+import {
+  type FileHandle,
+  chmod,
+  open,
+  readFile,
+  readdir,
+  realpath,
+  rename,
+  stat,
+  unlink,
+} from 'node:fs/promises';
 import { basename, dirname, join } from 'node:path';
 import { PairbookError } from '../../protocol/errors';
 import { type Notebook, validateNotebook } from '../../protocol/nbformat';
@@ -24,11 +33,20 @@ export const sha256 = (data: string | Uint8Array): string =>
   createHash('sha256').update(data).digest('hex');
 
 /**
- * sha256 of `data`, hex, computed in libuv's thread pool: hashing a large notebook on the event
- * loop would hold up every guest's edits meanwhile.
+ * sha256 of `data`, hex, hashed in slices of about ENCODE_SLICE_MS that yield to the event loop:
+ * hashing a large notebook at once would hold up every guest's edits meanwhile.
  */
-export async function sha256OffLoop(data: Uint8Array): Promise<string> {
-  return Buffer.from(await webcrypto.subtle.digest('SHA-256', data)).toString('hex');
+export async function sha256InSlices(data: Uint8Array): Promise<string> {
+  const hash = createHash('sha256');
+  let sliceStart = performance.now();
+  for (let at = 0; at < data.length; at += HASH_PART_BYTES) {
+    hash.update(data.subarray(at, at + HASH_PART_BYTES));
+    if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
+      await new Promise((r) => setImmediate(r));
+      sliceStart = performance.now();
+    }
+  }
+  return hash.digest('hex');
 }
 
 /**
@@ -69,6 +87,51 @@ export async function readNotebookFile(path: string): Promise<NotebookFile> {
   return { path, text, sha256: sha256(bytes), ...checked.value };
 }
 
+/** Longest one slice of encodeInSlices runs before it lets the event loop serve others. */
+export const ENCODE_SLICE_MS = 4;
+/** Bytes hashed at once by sha256InSlices. */
+const HASH_PART_BYTES = 512 * 1024;
+/** Longest piece of text encoded at once. */
+const ENCODE_PART_CHARS = 256 * 1024;
+/** Bytes gathered into one write(2) by writeFileAtomic. */
+const WRITE_GROUP_BYTES = 1024 * 1024;
+
+/** Text encoded as UTF-8 in parts, with the sha256 of all of them. */
+export interface EncodedText {
+  parts: Buffer[];
+  sha256: string;
+  bytes: number;
+}
+
+/**
+ * Encodes `chunks` (joined, they are the text) as UTF-8 and hashes them in slices of at most
+ * about ENCODE_SLICE_MS, yielding to the event loop between slices: a 20 MB notebook never holds
+ * up everyone else's edits for the whole of it.
+ */
+export async function encodeInSlices(chunks: readonly string[]): Promise<EncodedText> {
+  const hash = createHash('sha256');
+  const parts: Buffer[] = [];
+  let bytes = 0;
+  let sliceStart = performance.now();
+  for (const chunk of chunks) {
+    for (let at = 0; at < chunk.length;) {
+      let end = Math.min(chunk.length, at + ENCODE_PART_CHARS);
+      const last = chunk.charCodeAt(end - 1);
+      if (end < chunk.length && last >= 0xd800 && last <= 0xdbff) end--; // a surrogate pair stays whole
+      const part = Buffer.from(at === 0 && end === chunk.length ? chunk : chunk.slice(at, end));
+      hash.update(part);
+      parts.push(part);
+      bytes += part.length;
+      at = end;
+      if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        sliceStart = performance.now();
+      }
+    }
+  }
+  return { parts, sha256: hash.digest('hex'), bytes };
+}
+
 /** Ending of the temp files of writeFileAtomic: `.NAME.PID.RANDOM.pairbook-tmp`. */
 const TEMP_SUFFIX = '.pairbook-tmp';
 
@@ -80,7 +143,7 @@ const TEMP_SUFFIX = '.pairbook-tmp';
  */
 export async function writeFileAtomic(
   linkOrPath: string,
-  text: string | Uint8Array,
+  text: string | Uint8Array | readonly Uint8Array[],
 ): Promise<void> {
   const path = await realpath(linkOrPath).catch(() => linkOrPath); // a new file: as given
   const dir = dirname(path);
@@ -95,7 +158,8 @@ export async function writeFileAtomic(
   try {
     const fh = await open(tmp, 'wx', mode ?? 0o644);
     try {
-      await fh.writeFile(text);
+      if (typeof text === 'string' || text instanceof Uint8Array) await fh.writeFile(text);
+      else await writeParts(fh, text);
       await fh.sync();
     } finally {
       await fh.close();
@@ -109,7 +173,26 @@ export async function writeFileAtomic(
       `could not save ${path}: ${(e as Error).message} — your edits are kept; free space or fix permissions and save again`,
     );
   }
-  syncDir(dir);
+  await syncDir(dir);
+}
+
+/** Writes `parts` in order, gathered into writes of about WRITE_GROUP_BYTES. */
+async function writeParts(fh: FileHandle, parts: readonly Uint8Array[]): Promise<void> {
+  for (let i = 0; i < parts.length;) {
+    const group: Uint8Array[] = [];
+    let size = 0;
+    while (
+      i < parts.length &&
+      (group.length === 0 || size + parts[i]!.length <= WRITE_GROUP_BYTES)
+    ) {
+      size += parts[i]!.length;
+      group.push(parts[i++]!);
+    }
+    const buffer = group.length === 1 ? group[0]! : Buffer.concat(group, size);
+    for (let off = 0; off < buffer.length;) {
+      off += (await fh.write(buffer, off, buffer.length - off)).bytesWritten;
+    }
+  }
 }
 
 /**
@@ -150,14 +233,14 @@ function isRunning(pid: number): boolean {
   }
 }
 
-function syncDir(dir: string): void {
+async function syncDir(dir: string): Promise<void> {
   // Makes the rename itself durable; some file systems refuse to fsync a directory, which is fine.
   try {
-    const fd = openSync(dir, 'r');
+    const fh = await open(dir, 'r');
     try {
-      fsyncSync(fd);
+      await fh.sync();
     } finally {
-      closeSync(fd);
+      await fh.close();
     }
   } catch {
     return;

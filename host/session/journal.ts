@@ -101,6 +101,7 @@ export class Journal {
   private fd: number | null = null;
   private syncTimer: NodeJS.Timeout | null = null;
   private bytes = 0;
+  private baseBytes = 0;
   private states = 0;
   private gen = 0;
   private torn = false;
@@ -159,6 +160,11 @@ export class Journal {
     return this.bytes;
   }
 
+  /** Bytes appended after the header and base state: what compaction would drop. */
+  get appendedBytes(): number {
+    return this.bytes - this.baseBytes;
+  }
+
   /** How many states (the base and updates) the journal holds: a position for markSaved. */
   get position(): number {
     return this.states;
@@ -199,6 +205,7 @@ export class Journal {
       this.closeFd();
       this.fd = fd;
       this.bytes = bytes;
+      this.baseBytes = bytes;
       this.states = 1;
       this.gen++;
       this.torn = false;

@@ -23,7 +23,8 @@ import type { KernelChoice } from '../../protocol/runtime-state';
 import {
   readNotebookFile,
   removeStaleTempFiles,
-  sha256OffLoop,
+  encodeInSlices,
+  sha256InSlices,
   writeFileAtomic,
 } from '../document/notebook-file';
 import { encodeControl } from '../../protocol/hub-control';
@@ -47,7 +48,7 @@ export const AUTOSAVE_DELAY_MS = 1000;
 export const AUTOSAVE_MAX_WAIT_MS = 10_000;
 /** Least time between two "your edit was not kept" notices to one client. */
 export const REFUSAL_NOTICE_INTERVAL_MS = 2000;
-/** Journal size past which a save starts it over from the saved state. */
+/** Bytes appended to the journal past its base after which a save starts it over from the saved state. */
 export const JOURNAL_COMPACT_BYTES = 4 * 1024 * 1024;
 /** Who a client is: the name others see, and the hub's peer id of a guest. */
 export interface Who {
@@ -105,8 +106,11 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   /** The notebook's kernel: runs, the kernels offered, changing kernel. */
   readonly kernels = new NotebookKernel(this.doc);
 
-  /** The file as last read or written: its exact text (for save hints) and hash. */
-  private file!: { text: string; sha256: string };
+  /**
+   * The file as last read or written: its hash, and its exact text until the save hint is read
+   * from it (a saved file's text is not kept: the hint of the file as read still applies).
+   */
+  private file!: { text: string | null; sha256: string };
   private ids: string[] = [];
   private hint: SaveHint | null = null;
   /** Each cell's text as the file has it, kept until the cell changes: saves do not stall. */
@@ -171,11 +175,17 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       await new Promise((r) => setImmediate(r));
       const stop = () => this.closing || this.closed;
       if (stop()) return;
-      this.hint ??= readSaveHint(this.file.text, this.ids);
-      this.cellCache.useHint(this.hint);
+      this.cellCache.useHint(this.saveHint());
       await this.cellCache.warm(stop);
     })();
     return this.preparing;
+  }
+
+  private saveHint(): SaveHint {
+    if (this.hint) return this.hint;
+    if (this.file.text === null) throw new Error('the save hint was dropped with its text');
+    this.hint = readSaveHint(this.file.text, this.ids);
+    return this.hint;
   }
 
   /** True when edits were accepted that are not in the file yet. */
@@ -407,7 +417,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.warnings = warnings;
     await removeStaleTempFiles(this.path);
     const previous = this.journal.read();
-    const recovered = previous ? await this.recover(previous, notebook) : null;
+    const recovered = previous ? await this.recover(previous, notebook, text) : null;
     if (recovered) {
       // The file is as the crashed run left it: its journal holds the whole document.
       Y.transact(this.doc, () => replay(this.doc, previous!.states), LOAD_ORIGIN);
@@ -434,6 +444,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   private async recover(
     previous: JournalContents,
     notebook: Parameters<typeof loadNotebookIntoDoc>[0],
+    text: string,
   ): Promise<Y.Doc | null> {
     const scratch = new Y.Doc();
     this.ids = loadNotebookIntoDoc(notebook, scratch);
@@ -443,8 +454,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     const recovered = new Y.Doc();
     replay(recovered, previous.states);
     // A save that reached the disk but not its journal record: the file already says it all.
-    const same =
-      serializeNotebook(recovered, readSaveHint(this.file.text, this.ids)) === this.file.text;
+    const same = serializeNotebook(recovered, readSaveHint(text, this.ids)) === text;
     if (same) {
       recovered.destroy();
       return null;
@@ -639,7 +649,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
 
   private async write(force: boolean): Promise<void> {
     const onDisk = await readFile(this.path).catch(() => null);
-    const diskHash = onDisk === null ? null : await sha256OffLoop(onDisk);
+    const diskHash = onDisk === null ? null : await sha256InSlices(onDisk);
     if (!force && diskHash !== null && diskHash !== this.file.sha256) {
       this.changedOnDisk = diskHash;
       const error = new PairbookError(
@@ -650,8 +660,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       this.emit('save-failed', [error]);
       throw error;
     }
-    this.hint ??= readSaveHint(this.file.text, this.ids);
-    this.cellCache.useHint(this.hint);
+    this.cellCache.useHint(this.saveHint());
     await this.cellCache.warm(); // in slices: only the cells changed since the last save
     // The save covers exactly what it serializes now: edits accepted during the write stay
     // unsaved, in the document and in the journal.
@@ -659,30 +668,30 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     const since = this.unsavedSince;
     const generation = this.journal.generation;
     const through = this.journal.isOpen && !this.journalStale ? this.journal.position : 0;
-    const text = this.cellCache.serialize();
+    const chunks = this.cellCache.serializeInChunks();
     this.unsavedSince = null;
-    if (text === this.file.text) {
+    const { parts, sha256: hash, bytes } = await encodeInSlices(chunks);
+    if (hash === this.file.sha256) {
       // Only live state changed (kernel status, an edit undone): the file already says this.
       this.markJournal('saved', this.file.sha256, through, generation);
-      this.savedUpTo(seq, text);
+      this.savedUpTo(seq, bytes);
       return;
     }
-    const bytes = Buffer.from(text);
-    const hash = await sha256OffLoop(bytes);
     this.markJournal('saving', hash, through, generation);
     this.emit('saving', [{ path: this.path }]);
     try {
-      await writeFileAtomic(this.path, bytes);
+      await writeFileAtomic(this.path, parts);
     } catch (e) {
       this.unsavedSince = since ?? Date.now();
       if (e instanceof PairbookError) this.saveFailed(e);
       throw e;
     }
-    this.file = { ...this.file, text, sha256: hash };
+    this.saveHint(); // read from the file as it was, before its text goes
+    this.file = { text: null, sha256: hash };
     this.changedOnDisk = null;
     this.toldHostsAbout = null;
     // Past a size, start the journal over from the saved state instead of appending forever.
-    if (this.journal.size > JOURNAL_COMPACT_BYTES && !this.journalStale) {
+    if (this.journal.appendedBytes > JOURNAL_COMPACT_BYTES && !this.journalStale) {
       try {
         const saved = seq === this.editSeq;
         this.journal.begin(hash, Y.encodeStateAsUpdate(this.doc), { saved });
@@ -691,7 +700,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
         this.markJournal('saved', hash, through, generation);
       }
     } else this.markJournal('saved', hash, through, generation);
-    this.savedUpTo(seq, text);
+    this.savedUpTo(seq, bytes);
   }
 
   // A save marker names a position of one journal; in a journal begun since, the file is only
@@ -714,14 +723,14 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   }
 
   // The file now holds the document as it was at edit `seq`.
-  private savedUpTo(seq: number, text: string): void {
+  private savedUpTo(seq: number, bytes: number): void {
     if (this.saveFailure !== null) {
       this.saveFailure = null;
       const message = `${this.name} is being saved again`;
       for (const c of this.clients)
         c.notify({ type: 'notice', level: 'info', message, code: 'saved' });
     }
-    this.emit('saved', [{ path: this.path, bytes: Buffer.byteLength(text) }]);
+    this.emit('saved', [{ path: this.path, bytes }]);
     if (seq === this.editSeq) {
       this.isDirty = false;
       return;

@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { CellSerializationCache } from '../../../host/document/cell-serialization-cache';
+import { encodeInSlices, sha256 } from '../../../host/document/notebook-file';
 import { validateNotebook } from '../../../protocol/nbformat';
 import { parseJson } from '../../../protocol/python-json';
 import {
@@ -127,5 +128,20 @@ describe('CellSerializationCache', () => {
     expect(cache.serialize()).toBe(
       serializeNotebook(doc, readSaveHint(jupyterText(sampleNotebook()), ids)),
     );
+  });
+
+  it('is encoded in slices to the same bytes, a character outside the BMP split by no slice', async () => {
+    // 😀 is a surrogate pair in UTF-16: one at every offset around the 256 K part boundary.
+    const chunks = [
+      '{',
+      `${'a'.repeat(256 * 1024 - 1)}😀${'b'.repeat(10)}`,
+      '😀'.repeat(200_000),
+      '}\n',
+    ];
+    const text = chunks.join('');
+    const encoded = await encodeInSlices(chunks);
+    expect(Buffer.concat(encoded.parts).equals(Buffer.from(text))).toBe(true);
+    expect(encoded.sha256).toBe(sha256(text));
+    expect(encoded.bytes).toBe(Buffer.byteLength(text));
   });
 });
