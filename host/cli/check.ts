@@ -62,7 +62,9 @@ function countChangedLines(a: string, b: string): number {
 /** `pairbook check FILE...`: exit 0 when every file opens and saves losslessly, else 1. */
 export async function check(paths: string[]): Promise<number> {
   if (paths.length === 0) {
-    process.stderr.write('pairbook check: name the notebooks to check (usage: pairbook check FILE...)\n');
+    process.stderr.write(
+      'pairbook check: name the notebooks to check (usage: pairbook check FILE...)\n',
+    );
     return 2;
   }
   let allOk = true;
