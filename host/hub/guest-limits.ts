@@ -58,6 +58,22 @@ export const REQUEST_LIMIT = { perSecond: 10, burst: 20, strikes: 20 };
  */
 export const SAVE_LIMIT = { perSecond: 0.2, burst: 2, strikes: Number.POSITIVE_INFINITY };
 
+/**
+ * Document bytes a guest sends (sync step 2 and updates, counted before they are inspected; each
+ * accepted one is journaled and relayed to every guest), per guest key across its reconnects:
+ * 512 KiB a second, 32 MiB at once (two 16 MiB pastes back to back; typing is a few dozen bytes
+ * a keystroke). Past that the update is refused (notice and resync); 16 MiB more refused: cut off.
+ */
+export const DOC_BYTES_LIMIT = { perSecond: 512 * KiB, burst: 32 * MiB, strikes: 16 * MiB };
+
+/**
+ * New admissions on an invite after a guest admitted with it was cut off for abuse (bye codes
+ * too-large, malformed, rate-limited, timeout): the next waits 1 s, doubling with each cut-off
+ * to 30 s, and admissions on it are spaced by that much; 60 s with no such cut-off forgets it.
+ * Each reconnect costs the host a DTLS handshake and a full sync of the notebook.
+ */
+export const ADMISSION_BACKOFF = { firstMs: 1000, maxMs: 30_000, quietMs: 60_000 };
+
 /** What a rate limit says of one more message. */
 export type RateVerdict = 'ok' | 'over' | 'abuse';
 
@@ -86,13 +102,14 @@ export class RateLimit {
     return this.tokens >= 1;
   }
 
-  take(): RateVerdict {
+  /** One message costing `cost` tokens (1 a message; for a byte rate, its bytes). */
+  take(cost = 1): RateVerdict {
     this.refill();
-    if (this.tokens >= 1) {
-      this.tokens -= 1;
+    if (this.tokens >= cost) {
+      this.tokens -= cost;
       return 'ok';
     }
-    this.strikesLeft -= 1;
+    this.strikesLeft -= cost;
     return this.strikesLeft < 0 ? 'abuse' : 'over';
   }
 

@@ -56,3 +56,72 @@ export class ReplyBudget {
     return true;
   }
 }
+
+/** Backoff of an AdmissionThrottle (ADMISSION_BACKOFF in guest-limits.ts). */
+export interface Backoff {
+  firstMs: number;
+  maxMs: number;
+  quietMs: number;
+}
+
+interface Suspicion {
+  /** Abusive cut-offs since the last quiet period. */
+  cutOffs: number;
+  lastCutOffAt: number;
+  /** No admission before this. */
+  nextAt: number;
+}
+
+/**
+ * Admissions per key (an invite) after guests admitted with it were cut off for abuse: the first
+ * cut-off makes the next admission wait `firstMs`, each further one doubles that up to `maxMs`,
+ * and while the key is suspect every admission pushes the next one out by the same delay. A key
+ * with no cut-off for `quietMs` is forgotten. Keys never cut off cost nothing.
+ */
+export class AdmissionThrottle {
+  private readonly suspects = new Map<string, Suspicion>();
+
+  constructor(private readonly backoff: Backoff) {}
+
+  /** Milliseconds until an admission on `key` may go ahead; 0: now. */
+  wait(key: string, now = Date.now()): number {
+    const s = this.current(key, now);
+    return s ? Math.max(0, s.nextAt - now) : 0;
+  }
+
+  /** An admission on `key` went ahead: while it is suspect, the next one waits. */
+  admitted(key: string, now = Date.now()): void {
+    const s = this.current(key, now);
+    if (s) s.nextAt = Math.max(s.nextAt, now + this.delay(s.cutOffs));
+  }
+
+  /** A guest admitted on `key` was cut off for abuse. Returns the cut-offs counted and the wait. */
+  cutOff(key: string, now = Date.now()): { cutOffs: number; waitMs: number } {
+    const s = this.current(key, now) ?? { cutOffs: 0, lastCutOffAt: now, nextAt: now };
+    s.cutOffs++;
+    s.lastCutOffAt = now;
+    s.nextAt = Math.max(s.nextAt, now + this.delay(s.cutOffs));
+    this.suspects.set(key, s);
+    return { cutOffs: s.cutOffs, waitMs: s.nextAt - now };
+  }
+
+  /** Keys suspect now. */
+  get size(): number {
+    return this.suspects.size;
+  }
+
+  private delay(cutOffs: number): number {
+    return Math.min(this.backoff.maxMs, this.backoff.firstMs * 2 ** Math.max(0, cutOffs - 1));
+  }
+
+  private current(key: string, now: number): Suspicion | null {
+    const s = this.suspects.get(key);
+    if (!s) return null;
+    // Quiet since the last cut-off, and past any wait it set.
+    if (now - s.lastCutOffAt >= this.backoff.quietMs && now >= s.nextAt) {
+      this.suspects.delete(key);
+      return null;
+    }
+    return s;
+  }
+}

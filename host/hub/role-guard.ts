@@ -25,6 +25,7 @@ import { sanitizeAwarenessUpdate } from './awareness-guard';
 import type { ClientIdRegistry } from './client-ids';
 import {
   AWARENESS_LIMIT,
+  DOC_BYTES_LIMIT,
   REQUEST_LIMIT,
   RateLimit,
   SAVE_LIMIT,
@@ -141,6 +142,11 @@ export interface GuardContext {
   role(): GuestRole;
   /** Saves asked by guests, shared by all of a hub's guests; default: this guest's own. */
   saveLimit?: RateLimit;
+  /**
+   * Document bytes this guest may send (DOC_BYTES_LIMIT): the hub keeps one per guest key, so a
+   * reconnect does not refill it; default: this connection's own.
+   */
+  docBytesLimit?: RateLimit;
   /** Called when an update is dropped, with the reason (for the hub's events and logs). */
   onDropped?(reason: string): void;
 }
@@ -170,12 +176,14 @@ export class GuardedTransport implements RoleBearingTransport {
   private readonly requestLimit = new RateLimit(REQUEST_LIMIT);
 
   private readonly saveLimit: RateLimit;
+  private readonly docBytesLimit: RateLimit;
 
   constructor(
     private readonly inner: GuestChannel,
     private readonly ctx: GuardContext,
   ) {
     this.saveLimit = ctx.saveLimit ?? new RateLimit(SAVE_LIMIT);
+    this.docBytesLimit = ctx.docBytesLimit ?? new RateLimit(DOC_BYTES_LIMIT);
     this.offMessage = inner.onMessage((m) => this.receive(m));
     inner.onClose(() => {
       this.closed = true;
@@ -242,6 +250,21 @@ export class GuardedTransport implements RoleBearingTransport {
       return this.inner.close(`unknown sync message type ${type}`);
     }
     const update = decoding.readVarUint8Array(body);
+    // Counted before inspection: inspecting costs the host too, whatever the update holds.
+    const rate = this.docBytesLimit.take(update.length);
+    if (rate === 'abuse') {
+      return this.inner.close(
+        `you sent document changes far faster than ${DOC_BYTES_LIMIT.perSecond / 1024} KiB a second`,
+        'rate-limited',
+      );
+    }
+    if (rate === 'over') {
+      return this.drop(
+        'document changes over the rate limit',
+        `Too many document changes at once (at most ${DOC_BYTES_LIMIT.burst / (1024 * 1024)} MiB, ` +
+          `then ${DOC_BYTES_LIMIT.perSecond / 1024} KiB a second)`,
+      );
+    }
     const found = inspectUpdate(this.ctx.doc, update);
     if (!found.ok) return this.drop(found.reason, 'Your last change could not be applied');
     if (!found.newContent) return; // nothing the host lacks: e.g. a viewer's sync step 2
