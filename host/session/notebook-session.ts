@@ -161,14 +161,13 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   static async open(path: string, options: SessionOptions): Promise<NotebookSession> {
     const session = new NotebookSession(resolve(path), options);
     await session.load();
-    void session.prepareSaves();
     return session;
   }
 
   /**
    * Prepares fast saves: reads the save hint from the file's text (one step, on the event loop)
-   * and caches every cell's text in short slices. Begun after open; a save before it is done
-   * does the rest itself. Resolves when done.
+   * and caches every cell's text in short slices. Begun at the first edit (a notebook only read
+   * never pays for it); a save before it is done does the rest itself. Resolves when done.
    */
   prepareSaves(): Promise<void> {
     this.preparing ??= (async () => {
@@ -185,6 +184,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     if (this.hint) return this.hint;
     if (this.file.text === null) throw new Error('the save hint was dropped with its text');
     this.hint = readSaveHint(this.file.text, this.ids);
+    this.file.text = null; // the hint is all a save needs of it
     return this.hint;
   }
 
@@ -429,6 +429,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       this.editSeq++;
       this.unsavedSince = Date.now();
       this.scheduleAutosave();
+      void this.prepareSaves();
     } else {
       this.journal.discard();
       this.ids = loadNotebookIntoDoc(notebook, this.doc);
@@ -508,6 +509,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     if (!changes) return;
     this.editSeq++;
     this.unsavedSince ??= Date.now();
+    void this.prepareSaves();
     if (!this.isDirty) {
       this.isDirty = true;
       this.emit('dirty', []);
@@ -626,6 +628,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.file = { text: file.text, sha256: file.sha256 };
     this.ids = ids;
     this.hint = null;
+    this.preparing = null;
     this.warnings = file.warnings;
     this.changedOnDisk = null;
     this.toldHostsAbout = null;
@@ -686,7 +689,6 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       if (e instanceof PairbookError) this.saveFailed(e);
       throw e;
     }
-    this.saveHint(); // read from the file as it was, before its text goes
     this.file = { text: null, sha256: hash };
     this.changedOnDisk = null;
     this.toldHostsAbout = null;
