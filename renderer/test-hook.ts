@@ -18,7 +18,8 @@ export interface TestEvent {
     | 'follow'
     | 'code'
     | 'sync-progress'
-    | 'restarted';
+    | 'restarted'
+    | 'bye';
   [key: string]: unknown;
 }
 
