@@ -222,23 +222,20 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     }
   };
 
-  // Where characters that only the old text had go in the new text: after what stands for the
-  // character before them there, or before what stands for the one after.
-  const insertMissing = (
-    missing: Segment,
-    before: Y.ID | null,
-    after: Y.ID | null,
-    into: Y.Text,
-  ) => {
-    const left = before && liveChar(before);
-    const right = after && liveChar(after);
+  // Writes characters that only the old text had into `into`: after what stands for the nearest
+  // character before them in the old text, or before what stands for the nearest after.
+  const insertAround = (missing: Segment, oldText: Y.Text, into: Y.Text) => {
+    const first = charAt(Y.createID(missing.client, missing.clock));
+    if (!first || first.text !== oldText || missing.str === null) return;
+    const last = first.offset + missing.len;
+    const left = nearestLive(first.item, first.offset - 1, -1);
+    const right = left ? null : nearestLive(first.item, last, 1);
     let at = 0;
     if (left && left.text === into) at = indexOf(left) + (left.item.deleted ? 0 : 1);
     else if (right && right.text === into) at = indexOf(right);
-    const str = missing.str ?? '';
     const clock = Y.getState(doc.store, doc.clientID);
-    into.insert(at, str);
-    pair(Y.createID(missing.client, missing.clock), str.length, Y.createID(doc.clientID, clock));
+    into.insert(at, missing.str);
+    pair(Y.createID(missing.client, missing.clock), missing.len, Y.createID(doc.clientID, clock));
   };
 
   const carryMove = (
@@ -260,21 +257,28 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     linked = true;
     // Exactly: the mover's update deleted the characters it saw, and its copy is of those.
     if (moverDeletes && Y.isDeleted(moverDeletes, move.cell.id)) {
-      const parts = splitBy(held, (id) => Y.isDeleted(moverDeletes, id));
-      const seen = parts.filter((p) => p.seen).map((p) => p.seg);
+      const heldNow = (id: Y.ID) => Y.isDeleted(tr.deleteSet, id);
+      const all = textSegments(oldText);
+      let seenBy = (id: Y.ID) => Y.isDeleted(moverDeletes, id);
+      if (length(all.flatMap((seg) => part(seg, seenBy))) !== length(copy)) {
+        // A whole state (after a reconnect) lists what the mover deleted long before, too.
+        const listed = seenBy;
+        seenBy = (id) => listed(id) && heldNow(id);
+      }
+      const seen = all.flatMap((seg) => part(seg, seenBy));
       if (length(seen) === length(copy)) {
         pairAll(seen, copy);
-        parts.forEach((part, i) => {
-          if (part.seen) return;
-          const prev = parts[i - 1]?.seg;
-          const next = parts.slice(i + 1).find((p) => p.seen)?.seg;
-          insertMissing(
-            part.seg,
-            prev ? Y.createID(prev.client, prev.clock + prev.len - 1) : null,
-            next ? Y.createID(next.client, next.clock) : null,
-            newText,
-          );
-        });
+        // Deleted here before the mover heard of it: delete it from the copy.
+        for (const seg of seen.flatMap((g) => part(g, (id) => !heldNow(id)))) {
+          for (let k = 0; k < seg.len; k++) {
+            const char = liveChar(Y.createID(seg.client, seg.clock + k));
+            if (char && !char.item.deleted) char.text.delete(indexOf(char), 1);
+          }
+        }
+        // Typed here before the mover heard of it: write it into the copy, in its place.
+        const unseen = all.flatMap((seg) => part(seg, (id) => !seenBy(id) && heldNow(id)));
+        // (Those characters were deleted in this transaction: their content is still there.)
+        for (const missing of unseen) insertAround(missing, oldText, newText);
         return;
       }
     }
@@ -311,21 +315,51 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
   };
 
   // Two guests moved the same cell at once: the first move to arrive stays, the second copy is
-  // deleted and its text leads to the first's (its typing so far is already there: it reached
-  // the host through the old text, before this copy).
-  const mergeDuplicate = (copy: Y.Map<unknown>, copyText: Y.Text, kept: Y.Text) => {
-    const from = segments(copyText, (item) => !item.deleted);
-    const to = segments(kept, (item) => !item.deleted);
-    const { prefix, suffix } = commonEnds(chars(from), chars(to));
-    const fromLength = length(from);
-    const toLength = length(to);
-    pairAll(slice(from, 0, prefix), slice(to, 0, prefix));
-    pairAll(slice(from, fromLength - suffix, fromLength), slice(to, toLength - suffix, toLength));
-    const index = cells.toArray().indexOf(copy);
-    if (copy._item) movedAway.add(copy._item);
-    if (index >= 0) cells.delete(index, 1);
-    successor.set(copyText, kept);
+  // deleted (its typing so far is already in the first: it reached the host through the old text,
+  // before this copy). Its characters lead to those it was copied from, when the sender's update
+  // says which (the characters of the cell it deleted to make this copy), else to the kept text's.
+  const mergeDuplicate = (
+    copy: Y.Map<unknown>,
+    copyText: Y.Text,
+    kept: Y.Text,
+    sent: DeleteSet | null,
+  ) => {
     linked = true;
+    const made = copySegments(copyText);
+    const source = sent ? copiedFrom(sent, copy.get('id')) : null;
+    const seen =
+      source && sent
+        ? textSegments(source).flatMap((seg) => part(seg, (id) => Y.isDeleted(sent, id)))
+        : [];
+    if (source && length(seen) === length(made)) {
+      pairAll(made, seen);
+      successor.set(copyText, source);
+    } else {
+      const from = segments(copyText, (item) => !item.deleted);
+      const to = segments(kept, (item) => !item.deleted);
+      const { prefix, suffix } = commonEnds(chars(from), chars(to));
+      const fromLength = length(from);
+      const toLength = length(to);
+      pairAll(slice(from, 0, prefix), slice(to, 0, prefix));
+      pairAll(slice(from, fromLength - suffix, fromLength), slice(to, toLength - suffix, toLength));
+      successor.set(copyText, kept);
+    }
+    if (copy._item) movedAway.add(copy._item);
+    const index = cells.toArray().indexOf(copy);
+    if (index >= 0) cells.delete(index, 1);
+  };
+
+  // The source text of a dead cell with id `id` whose map the update deleting `sent` deleted.
+  const copiedFrom = (sent: DeleteSet, id: unknown): Y.Text | null => {
+    let found: Y.Text | null = null;
+    itemsIn(doc, sent, (item) => {
+      const map =
+        item.parent === cells && item.content instanceof Y.ContentType && item.content.type;
+      if (found || !(map instanceof Y.Map)) return;
+      const text = rawValue(map, 'source');
+      if (rawValue(map, 'id') === id && text instanceof Y.Text) found = text;
+    });
+    return found;
   };
 
   // A failure here must not fail applying the client's update (the client would be cut off).
@@ -352,7 +386,7 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
       doc.transact(() => {
         late.forEach((text) => insertLate(tr, text, sent));
         for (const m of moves) carryMove(tr, m, sent);
-        for (const d of duplicates) mergeDuplicate(d.copy, d.copyText, d.kept);
+        for (const d of duplicates) mergeDuplicate(d.copy, d.copyText, d.kept, sent);
       }, MOVE_CARRY_ORIGIN);
     }
   });
@@ -368,25 +402,13 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     senderDeletes = ds;
     if (!linked) return;
     const targets: Y.ID[] = [];
-    for (const [client, ranges] of ds.clients) {
-      const state = Y.getState(doc.store, client);
-      const structs = doc.store.clients.get(client) ?? [];
-      for (const { clock, len } of ranges) {
-        const end = Math.min(clock + len, state);
-        if (clock >= end) continue;
-        for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
-          const s = structs[i] as Y.Item | Y.GC;
-          if (s.id.clock >= end) break;
-          if (!(s instanceof Y.Item) || !(s.parent instanceof Y.Text)) continue;
-          // A sender that knew the cell was deleted (it moved it, or learnt of the move) lists
-          // the old text's characters as part of that deletion, not as its own.
-          if (!successor.has(s.parent) || cellDeletedIn(ds, s.parent)) continue;
-          const from = Math.max(clock, s.id.clock);
-          const to = Math.min(end, s.id.clock + s.length);
-          for (let c = from; c < to; c++) targets.push(Y.createID(client, c));
-        }
-      }
-    }
+    itemsIn(doc, ds, (s, from, to) => {
+      if (!(s.parent instanceof Y.Text)) return;
+      // A sender that knew the cell was deleted (it moved it, or learnt of the move) lists the
+      // old text's characters as part of that deletion, not as its own.
+      if (!successor.has(s.parent) || cellDeletedIn(ds, s.parent)) return;
+      for (let c = from; c < to; c++) targets.push(Y.createID(s.id.client, c));
+    });
     if (targets.length === 0) return;
     doc.transact(() => {
       for (const id of targets) {
@@ -564,6 +586,13 @@ function copySegments(text: Y.Text): Segment[] {
   return found;
 }
 
+/** The pieces of `seg` whose characters `keep` accepts. */
+function part(seg: Segment, keep: (id: Y.ID) => boolean): Segment[] {
+  return splitBy([seg], keep)
+    .filter((p) => p.seen)
+    .map((p) => p.seg);
+}
+
 /** `segs` cut where `seen` changes from one character to the next, in order. */
 function splitBy(
   segs: Segment[],
@@ -584,6 +613,45 @@ function splitBy(
 }
 
 const length = (segs: Segment[]) => segs.reduce((n, s) => n + s.len, 0);
+
+/**
+ * Calls `f` for each item of `doc` that `ds` names (not for what `doc` does not have yet), with
+ * the clocks `from .. to-1` of it that `ds` names.
+ */
+function itemsIn(
+  doc: Y.Doc,
+  ds: DeleteSet,
+  f: (item: Y.Item, from: number, to: number) => void,
+): void {
+  for (const [client, ranges] of ds.clients) {
+    const state = Y.getState(doc.store, client);
+    const structs = doc.store.clients.get(client) ?? [];
+    for (const { clock, len } of ranges) {
+      const end = Math.min(clock + len, state);
+      if (clock >= end) continue;
+      for (let i = Y.findIndexSS(structs, clock); i < structs.length; i++) {
+        const s = structs[i] as Y.Item | Y.GC;
+        if (s.id.clock >= end) break;
+        if (s instanceof Y.Item) {
+          f(s, Math.max(clock, s.id.clock), Math.min(end, s.id.clock + s.length));
+        }
+      }
+    }
+  }
+}
+
+/** Every character of `text`, deleted or not, in order (deleted content as null). */
+function textSegments(text: Y.Text): Segment[] {
+  const found: Segment[] = [];
+  for (let item = text._start; item; item = item.right) {
+    const { content } = item;
+    if (!(content instanceof Y.ContentString) && !(content instanceof Y.ContentDeleted)) continue;
+    const { client, clock } = item.id;
+    const str = content instanceof Y.ContentString ? content.str : null;
+    found.push({ client, clock, len: item.length, str });
+  }
+  return found;
+}
 
 /** Characters `start .. end-1` of `segs`. */
 function slice(segs: Segment[], start: number, end: number): Segment[] {

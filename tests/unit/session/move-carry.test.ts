@@ -435,18 +435,21 @@ describe('random interleavings of moves, typing and deleting (seeded)', () => {
   // their own, and move cell c1 around; updates are delivered in a random order. In the end
   // everyone has the same notebook, the original text is intact and in order, and every
   // character typed and not deleted is there exactly once.
-  it.each(Array.from({ length: 60 }, (_, i) => i + 1))('seed %i', (seed) => {
+  it.each(Array.from({ length: 100 }, (_, i) => i + 1))('seed %i', (seed) => {
     let state = seed;
     const random = (n: number) => {
-      state = (state * 1103515245 + 12345) % 2147483648;
-      return state % n;
+      // mulberry32
+      state = (state + 0x6d2b79f5) | 0;
+      let t = Math.imul(state ^ (state >>> 15), 1 | state);
+      t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
+      return ((t ^ (t >>> 14)) >>> 0) % n;
     };
     const s = session('before');
     const guests = { A: s.join('A'), B: s.join('B') };
     const next = { A: 0x3400, B: 0x4e00 };
     const typed = { A: new Set<string>(), B: new Set<string>() };
     const removed = new Set<string>();
-    for (let step = 0; step < 40; step++) {
+    for (let step = 0; step < 60; step++) {
       const name = random(2) === 0 ? 'A' : 'B';
       const doc = guests[name].doc;
       const text = findCell(doc, 'c1')?.get('source') as Y.Text | undefined;
