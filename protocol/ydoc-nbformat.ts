@@ -52,14 +52,18 @@ export function isCellId(value: unknown): value is string {
 
 /**
  * Why the entry at `index` of the cells array is not a cell Pairbook can read (a Y.Map with a
- * string id, a string cell_type and a Y.Text source), or null when it is one.
+ * string id, a string cell_type and a Y.Text source; a newer nbformat's cell type may have no
+ * source), or null when it is one.
  */
 export function malformedCell(entry: unknown, index: number): string | null {
   const where = `cell ${index + 1}`;
   if (!(entry instanceof Y.Map)) return `${where} is not a cell (${describe(entry)})`;
   if (typeof entry.get('id') !== 'string') return `${where} has no id`;
   if (typeof entry.get('cell_type') !== 'string') return `${where} has no cell_type`;
-  if (!(entry.get('source') instanceof Y.Text)) return `${where} has no text source`;
+  const source = entry.get('source');
+  // A cell type of a newer nbformat, kept from the file as it was, may have no source at all.
+  const needsSource = CELL_TYPES.includes(entry.get('cell_type') as string) || source !== undefined;
+  if (needsSource && !(source instanceof Y.Text)) return `${where} has no text source`;
   return null;
 }
 
