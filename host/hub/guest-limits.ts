@@ -67,12 +67,13 @@ export const SAVE_LIMIT = { perSecond: 0.2, burst: 2, strikes: Number.POSITIVE_I
 export const DOC_BYTES_LIMIT = { perSecond: 512 * KiB, burst: 32 * MiB, strikes: 16 * MiB };
 
 /**
- * New admissions on an invite after a guest admitted with it was cut off for abuse (bye codes
- * too-large, malformed, rate-limited, timeout): the next waits 1 s, doubling with each cut-off
- * to 30 s, and admissions on it are spaced by that much; 60 s with no such cut-off forgets it.
- * Each reconnect costs the host a DTLS handshake and a full sync of the notebook.
+ * New admissions on an invite whose guests are cut off for abuse (bye codes too-large,
+ * malformed, rate-limited, timeout; each reconnect costs the host a DTLS handshake and a full
+ * sync of the notebook): the first cut-off is free (an honest paste over the size cap), the
+ * second makes the next admission wait 1 s, each further one doubles that up to 30 s, and while
+ * the invite is suspect admissions on it are spaced by that much; 60 s with no cut-off forgets it.
  */
-export const ADMISSION_BACKOFF = { firstMs: 1000, maxMs: 30_000, quietMs: 60_000 };
+export const ADMISSION_BACKOFF = { free: 1, firstMs: 1000, maxMs: 30_000, quietMs: 60_000 };
 
 /** What a rate limit says of one more message. */
 export type RateVerdict = 'ok' | 'over' | 'abuse';

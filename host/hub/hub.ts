@@ -28,14 +28,16 @@ import type { Transport } from '../../protocol/transport';
 import { verificationCode } from '../../protocol/verification-code';
 import { ClientIdRegistry } from './client-ids';
 import {
+  ADMISSION_BACKOFF,
   ByteBudget,
+  DOC_BYTES_LIMIT,
   MAX_GUEST_MESSAGE_BYTES,
   REASSEMBLY_BUDGET_BYTES,
   RateLimit,
   SAVE_LIMIT,
 } from './guest-limits';
 import { type InviteRecord, InviteBook } from './invites';
-import { RecentKeys, ReplyBudget } from './offer-limits';
+import { AdmissionThrottle, type Backoff, RecentKeys, ReplyBudget } from './offer-limits';
 import { GuardedTransport } from './role-guard';
 import { SignalingClient } from './signaling-client';
 import { SignalingServer } from './signaling-server';
@@ -64,6 +66,8 @@ export interface HubOptions {
   knockTimeoutMs?: number;
   /** Time a guest has to open its data channel after the answer. Default 20 s. */
   connectTimeoutMs?: number;
+  /** Spacing of admissions on an invite whose guests are cut off for abuse (ADMISSION_BACKOFF). */
+  admissionBackoff?: Backoff;
 }
 
 /** A guest as the UI sees it. */
@@ -99,6 +103,15 @@ export interface HubEvents {
   refused: (who: { peerId: string; name: string; inviteId: string }, reason: string) => void;
   /** A guest's message was dropped by the role guard. */
   dropped: (guest: GuestInfo, reason: string) => void;
+  /**
+   * A guest was cut off for abuse (`code`); new joins on its invite (`guest.inviteId`) now wait
+   * `waitMs`. `cutOffs` counts those on that invite lately: when it keeps growing, someone with
+   * the link keeps coming back, and the UI can offer to revoke it.
+   */
+  abuse: (
+    guest: GuestInfo,
+    cutOff: { code: ByeCode; reason: string; cutOffs: number; waitMs: number },
+  ) => void;
   stopped: () => void;
 }
 
@@ -106,8 +119,30 @@ interface Peer {
   info: GuestInfo;
   guestKey: string;
   pc: PeerConnection;
-  transport: DataChannelTransport | null;
+  transport: CodedChannel | null;
   detach: (() => void) | null;
+}
+
+/** Bye codes that mean the guest sent what no honest client sends (or not fast enough). */
+const ABUSE_CODES: ReadonlySet<ByeCode> = new Set([
+  'too-large',
+  'malformed',
+  'rate-limited',
+  'timeout',
+]);
+
+/** A guest's channel that remembers the code the host closed it with (null: the guest left). */
+class CodedChannel extends DataChannelTransport {
+  byeCode: ByeCode | null = null;
+  byeReason = '';
+
+  override close(reason?: string, code: ByeCode = 'malformed'): void {
+    if (!this.isClosed && this.byeCode === null) {
+      this.byeCode = code;
+      this.byeReason = reason ?? '';
+    }
+    super.close(reason, code);
+  }
 }
 
 const GATHER_TIMEOUT_MS = 5000;
@@ -120,6 +155,8 @@ const OFFER_NONCES = { max: 4096, ttlMs: 10 * 60_000 };
 const REFUSED_GUESTS = { max: 4096, ttlMs: 60 * 60_000 };
 /** Refusals signed and sent, per second and at once. */
 const REFUSALS = { perSecond: 10, burst: 20 };
+/** Guest keys whose document byte budget is kept across reconnects (the oldest go first). */
+const DOC_LIMITS_KEPT = 4096;
 
 /** The sharing hub of one session. start() and stop() are idempotent. */
 export class Hub extends ObservableV2<HubEvents> {
@@ -138,6 +175,9 @@ export class Hub extends ObservableV2<HubEvents> {
   private readonly offerNonces = new RecentKeys(OFFER_NONCES.max, OFFER_NONCES.ttlMs);
   private readonly refusedGuests = new RecentKeys(REFUSED_GUESTS.max, REFUSED_GUESTS.ttlMs);
   private readonly refusals = new ReplyBudget(REFUSALS.perSecond, REFUSALS.burst);
+  private readonly admissions: AdmissionThrottle;
+  /** Each guest key's document byte budget (DOC_BYTES_LIMIT), kept across its reconnects. */
+  private readonly docLimits = new Map<string, RateLimit>();
   private readonly registry: ClientIdRegistry;
   /** Room for guests' chunked messages being received, shared by all guests. */
   private readonly reassembly = new ByteBudget(REASSEMBLY_BUDGET_BYTES);
@@ -154,6 +194,7 @@ export class Hub extends ObservableV2<HubEvents> {
   ) {
     super();
     this.registry = new ClientIdRegistry(session.doc);
+    this.admissions = new AdmissionThrottle(options.admissionBackoff ?? ADMISSION_BACKOFF);
   }
 
   /** Starts signaling (the embedded server unless servers were given). */
@@ -222,6 +263,11 @@ export class Hub extends ObservableV2<HubEvents> {
       }
     }
     return true;
+  }
+
+  /** Milliseconds until invite `id` admits the next guest (0: now); see ADMISSION_BACKOFF. */
+  admissionWait(id: string): number {
+    return this.admissions.wait(id);
   }
 
   /** Every invite, live or not. */
@@ -321,10 +367,10 @@ export class Hub extends ObservableV2<HubEvents> {
       this.emit('refused', [{ peerId: o.from, name: o.name, inviteId: invite.id }, reason]);
       await reply({ type: 'refused', to: o.from, nonce: o.nonce, reason });
     };
-    // Turned away before any knock: told once per guest key and invite, within a budget of
-    // refusals per second; a flood of such offers gets nothing more.
-    const turnAway = (reason: string) => {
-      const key = `${invite.id} ${o.guest}`;
+    // Turned away before any knock: told once per guest key and invite (and `why`), within a
+    // budget of refusals per second; a flood of such offers gets nothing more.
+    const turnAway = (reason: string, why = '') => {
+      const key = `${invite.id} ${o.guest} ${why}`;
       if (this.refusedGuests.has(key) || !this.refusals.take()) return;
       this.refusedGuests.add(key);
       return refuse(reason);
@@ -341,6 +387,17 @@ export class Hub extends ObservableV2<HubEvents> {
         'stale-replica: the host restarted since you last synced; join again with a fresh copy',
       );
     }
+    // Before any work for the offer (DTLS, a full sync, a knock for the host to answer).
+    const wait = this.admissions.wait(invite.id);
+    if (wait > 0) {
+      const retryAt = Date.now() + wait;
+      return turnAway(
+        'guests joining with this invite keep being cut off for abuse, so the host spaces out ' +
+          `new joins on it — try again in ${Math.ceil(wait / 1000)} s`,
+        `throttled until ${retryAt}`,
+      );
+    }
+    this.admissions.admitted(invite.id);
     const role = this.roles.get(o.guest) ?? invite.role;
     const code = await verificationCode(this.identity.fingerprint, o.guest, o.sdp);
     if (this.options.knock) {
@@ -443,7 +500,7 @@ export class Hub extends ObservableV2<HubEvents> {
 
   private onChannel(peer: Peer, dc: DataChannel): void {
     if (this.stopped || !this.peers.has(peer.info.peerId)) return dc.close();
-    const raw = new DataChannelTransport(dc, {
+    const raw = new CodedChannel(dc, {
       maxMessageBytes: () => MAX_GUEST_MESSAGE_BYTES[peer.info.role],
       space: this.reassembly,
     });
@@ -466,6 +523,7 @@ export class Hub extends ObservableV2<HubEvents> {
       peerId: peer.info.peerId,
       role: () => peer.info.role,
       saveLimit: this.guestSaves,
+      docBytesLimit: this.docLimit(peer.guestKey),
       onDropped: (reason) => this.emit('dropped', [{ ...peer.info }, reason]),
     });
     peer.detach = this.session.attach(guarded, { name: peer.info.name, peer: peer.info.peerId });
@@ -483,6 +541,28 @@ export class Hub extends ObservableV2<HubEvents> {
     if (peer.transport) peer.transport.onShut(closePc);
     else closePc();
     if (wasIn) this.emit('leave', [{ ...peer.info }, reason]);
+    const cut = peer.transport;
+    if (cut?.byeCode && ABUSE_CODES.has(cut.byeCode)) {
+      const { cutOffs, waitMs } = this.admissions.cutOff(peer.info.inviteId);
+      this.emit('abuse', [
+        { ...peer.info },
+        { code: cut.byeCode, reason: cut.byeReason, cutOffs, waitMs },
+      ]);
+    }
+  }
+
+  private docLimit(guestKey: string): RateLimit {
+    let limit = this.docLimits.get(guestKey);
+    if (limit) {
+      this.docLimits.delete(guestKey); // most recently used last
+    } else {
+      limit = new RateLimit(DOC_BYTES_LIMIT);
+      if (this.docLimits.size >= DOC_LIMITS_KEPT) {
+        this.docLimits.delete(this.docLimits.keys().next().value as string);
+      }
+    }
+    this.docLimits.set(guestKey, limit);
+    return limit;
   }
 
   private async reply(client: SignalingClient, invite: InviteRecord, r: HostReply): Promise<void> {

@@ -59,6 +59,8 @@ export class ReplyBudget {
 
 /** Backoff of an AdmissionThrottle (ADMISSION_BACKOFF in guest-limits.ts). */
 export interface Backoff {
+  /** Cut-offs in a quiet period that cost no wait (an honest guest's one paste too large). */
+  free: number;
   firstMs: number;
   maxMs: number;
   quietMs: number;
@@ -73,8 +75,8 @@ interface Suspicion {
 }
 
 /**
- * Admissions per key (an invite) after guests admitted with it were cut off for abuse: the first
- * cut-off makes the next admission wait `firstMs`, each further one doubles that up to `maxMs`,
+ * Admissions per key (an invite) after guests admitted with it were cut off for abuse: past the
+ * `free` ones, a cut-off makes the next admission wait `firstMs`, each further one doubles that up to `maxMs`,
  * and while the key is suspect every admission pushes the next one out by the same delay. A key
  * with no cut-off for `quietMs` is forgotten. Keys never cut off cost nothing.
  */
@@ -111,7 +113,8 @@ export class AdmissionThrottle {
   }
 
   private delay(cutOffs: number): number {
-    return Math.min(this.backoff.maxMs, this.backoff.firstMs * 2 ** Math.max(0, cutOffs - 1));
+    const n = cutOffs - this.backoff.free;
+    return n <= 0 ? 0 : Math.min(this.backoff.maxMs, this.backoff.firstMs * 2 ** (n - 1));
   }
 
   private current(key: string, now: number): Suspicion | null {

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import {
+  ADMISSION_BACKOFF,
   DOC_BYTES_LIMIT,
   MAX_GUEST_MESSAGE_BYTES,
   RateLimit,
 } from '../../../host/hub/guest-limits';
 import { AdmissionThrottle } from '../../../host/hub/offer-limits';
 
-const backoff = { firstMs: 1000, maxMs: 30_000, quietMs: 60_000 };
+const backoff = { free: 0, firstMs: 1000, maxMs: 30_000, quietMs: 60_000 };
 
 describe('AdmissionThrottle', () => {
   it('lets every admission through on a key never cut off', () => {
@@ -54,6 +55,15 @@ describe('AdmissionThrottle', () => {
     expect(t.wait('a', 89_999)).toBe(0);
     expect(t.size).toBe(0);
     expect(t.cutOff('a', 90_000)).toEqual({ cutOffs: 1, waitMs: 1000 });
+  });
+});
+
+describe('ADMISSION_BACKOFF', () => {
+  it('lets the first cut-off in a quiet period go free, then waits 1 s doubling to 30 s', () => {
+    const t = new AdmissionThrottle(ADMISSION_BACKOFF);
+    const waits = [0, 1, 2, 3, 4, 5, 6, 7].map(() => t.cutOff('a', 0).waitMs);
+    expect(waits).toEqual([0, 1000, 2000, 4000, 8000, 16_000, 30_000, 30_000]);
+    expect(t.wait('a', 29_999)).toBe(1);
   });
 });
 
