@@ -10,6 +10,7 @@ import { GUEST_ROLES, type Role, isGuestRole } from '../../protocol/roles';
 import { type CellRun, RUNTIME, runtimeOf } from '../../protocol/runtime-state';
 import { h } from '../chrome/modal';
 import { Follow } from '../presence/follow';
+import { ROLE_HINTS } from './share-dialog';
 import { testEvent } from '../test-hook';
 
 /** One participant as awareness describes them. */
@@ -246,13 +247,18 @@ export class ParticipantsPanel {
       for (const r of GUEST_ROLES) {
         const o = h('option', '', undefined, capital(r));
         o.value = r;
+        o.title = ROLE_HINTS[r];
         select.append(o);
       }
       select.value = guest.role;
       select.addEventListener('change', async () => {
         if (!isGuestRole(select.value)) return;
-        const r = await this.o.desktop?.setGuestRole(guest.peerId, select.value);
+        const next = select.value;
+        const r = await this.o.desktop?.setGuestRole(guest.peerId, next);
         if (r && !r.ok) this.o.say(r.error, 'warning');
+        else if (next === 'runner') {
+          this.o.say(`${p.name} can now run code as you: anything your account can do`, 'warning');
+        }
       });
       const remove = h('button', 'link-button danger', 'participant-remove', 'Remove');
       remove.type = 'button';

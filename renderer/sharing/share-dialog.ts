@@ -9,7 +9,8 @@ import { Modal, h } from '../chrome/modal';
 export const ROLE_HINTS: Record<GuestRole, string> = {
   viewer: 'Sees the notebook and everyone’s cursors; cannot change or run anything.',
   editor: 'Edits cells; cannot run them.',
-  runner: 'Edits and runs cells on your kernel.',
+  runner:
+    'Edits and runs cells on your kernel: their code can do anything your account can (your files, network, programs). Only for people you would lend your computer.',
 };
 
 /** Expiry choices: label and minutes (null: until sharing stops). */
