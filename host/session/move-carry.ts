@@ -281,8 +281,6 @@ export function carryEditsIntoMovedCells(doc: Y.Doc): MoveCarry {
     const heldLength = length(held);
     const copyLength = length(copy);
     const { prefix, suffix } = commonEnds(chars(copy), chars(held));
-    successor.set(oldText, newText);
-    linked = true;
     pairAll(slice(held, 0, prefix), slice(copy, 0, prefix));
     pairAll(
       slice(held, heldLength - suffix, heldLength),
