@@ -267,7 +267,9 @@ export class GuardedTransport implements RoleBearingTransport {
     }
     const found = inspectUpdate(this.ctx.doc, update);
     if (!found.ok) return this.drop(found.reason, 'Your last change could not be applied');
-    if (!found.newContent) return; // nothing the host lacks: e.g. a viewer's sync step 2
+    // Nothing the host lacks (a viewer's sync step 2, typing into a moved cell's old text that
+    // was already deleted): an editor's is passed on, so the host can carry it into the moved cell.
+    if (!found.newContent) return can(this.ctx.role(), 'edit') ? this.pass(bytes) : undefined;
     const role = this.ctx.role();
     if (!can(role, 'edit')) {
       return this.drop(`a ${role} cannot edit`, `You are ${describeRole(role)}`, found.touches);

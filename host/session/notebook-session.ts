@@ -34,6 +34,7 @@ import type { ExecutionQueue, Requester } from './execution-queue';
 import { useKernelsFrom } from './kernel-choice';
 import { NotebookKernel } from './notebook-kernel';
 import { type RequestHandler, type RequestOutcome, attachSyncClient } from './sync-client';
+import { type MoveCarry, carryEditsIntoMovedCells } from './move-carry';
 import {
   type JournalContents,
   Journal,
@@ -119,6 +120,8 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   /** The hash of the file on disk when a save last found it changed; null when it was not. */
   private changedOnDisk: string | null = null;
   private journal: Journal;
+  /** Carries typing that reaches a moved cell's old text into the moved cell. */
+  private carry: MoveCarry | null = null;
   private isDirty = false;
   /** Counts accepted edits to the notebook: a save knows whether edits came during its write. */
   private editSeq = 0;
@@ -211,7 +214,13 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.clients.add(client);
     this.journaledAhead.add(transport);
     const handler: RequestHandler = (request) => this.handleRequest(request, client, who);
-    const gate = (update: Uint8Array) => this.journalAhead(update, client);
+    // The carry must see a client's update before it applies, to pair a moved cell's old text
+    // with the mover's copy character by character.
+    const gate = (update: Uint8Array) => {
+      if (!this.journalAhead(update, client)) return false;
+      this.carry?.noteUpdate(update);
+      return true;
+    };
     const detach = attachSyncClient(this.doc, this.awareness, transport, handler, gate);
     const forget = () => {
       this.clients.delete(client);
@@ -405,6 +414,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       this.closed = true;
       if (this.isDirty) this.journal.close();
       else this.journal.discard();
+      this.carry?.stop();
       this.awareness.destroy();
       this.doc.destroy();
     }
@@ -435,6 +445,8 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       this.ids = loadNotebookIntoDoc(notebook, this.doc);
     }
     this.doc.on('update', this.onUpdate);
+    // After the replay: the journal already holds whatever was carried before the crash.
+    this.carry = carryEditsIntoMovedCells(this.doc);
   }
 
   /**
