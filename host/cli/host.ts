@@ -24,7 +24,7 @@ function expiresOption(value: string | undefined): number | null {
 
 /**
  * `pairbook host FILE`: shares a notebook from a machine with no display. Prints the invite link
- * (with --json, one JSON line per event: ready, knock, join, leave, role, save, stopped); with
+ * (with --json, one JSON line per event: recovered, ready, knock, join, leave, role, save, stopped); with
  * --knock, each guest is admitted by typing "admit" or "deny" (with --json: a JSON line
  * {"admit": PEER} / {"deny": PEER} on stdin). Ctrl-C stops sharing, saves and exits.
  */
@@ -81,6 +81,13 @@ export async function host(args: string[]): Promise<number> {
     if (!(e instanceof PairbookError)) throw e;
     process.stderr.write(`pairbook host: ${e.message}\n`);
     return 1;
+  }
+  const recovery = session.recovery;
+  if (recovery?.kind === 'replayed') {
+    const text = `recovered ${recovery.updates} unsaved edits of ${session.name} from the last run`;
+    say('recovered', { kind: recovery.kind, updates: recovery.updates }, text);
+  } else if (recovery) {
+    say('recovered', { kind: recovery.kind, path: recovery.recoveredPath }, recovery.message);
   }
   const hub = new Hub(session, {
     knock: v.knock ?? false,
