@@ -1,4 +1,4 @@
-// Lint rules, and the import direction of DESIGN.md enforced as errors:
+// Lint rules, and the import direction of docs/architecture.md enforced as errors:
 // electron -> host -> kernel-bridge, protocol; renderer -> protocol.
 import js from '@eslint/js';
 import { builtinModules } from 'node:module';

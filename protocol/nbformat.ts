@@ -232,7 +232,7 @@ function isMultiline(v: unknown): v is MultilineString {
   return typeof v === 'string' || (Array.isArray(v) && v.every((s) => typeof s === 'string'));
 }
 
-/** Joins an nbformat multi-line string. Lists are joined with '' (not ',': see DESIGN.md). */
+/** Joins an nbformat multi-line string. Lists are joined with '' (not ',', which would insert commas). */
 export function joinMultiline(v: MultilineString): string {
   return typeof v === 'string' ? v : v.join('');
 }

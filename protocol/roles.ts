@@ -1,4 +1,4 @@
-// Who may do what in a shared session (DESIGN.md, "Sharing"). Enforced by the host's hub on every
+// Who may do what in a shared session (docs/architecture.md). Enforced by the host's hub on every
 // message it receives; the UI only mirrors it.
 
 /** A participant's role. `host` is the person sharing; guests hold one of the other three. */

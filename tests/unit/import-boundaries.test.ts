@@ -1,7 +1,7 @@
 import { ESLint } from 'eslint';
 import { describe, expect, it } from 'vitest';
 
-// The import direction of DESIGN.md is enforced by ESLint; prove the rule fails when broken.
+// The import direction of docs/architecture.md is enforced by ESLint; prove the rule fails when broken.
 const eslint = new ESLint({ cwd: process.cwd() });
 
 async function problems(file: string, code: string): Promise<string[]> {
