@@ -1,9 +1,12 @@
 // One attack of the abuse bench, in a process of its own (its CPU and memory are not the host's
-// or the honest guests'): run for `ms`, reconnecting whenever the host cuts it off, as a
-// persistent attacker would. Reports what it did and the reasons it was given.
+// or the honest guests'; the bench runs it at the lowest CPU priority): run for `ms`,
+// reconnecting with a fresh guest key whenever the host cuts it off or refuses it, as a
+// persistent attacker would. Reports what it did, the reasons it was given and its CPU time.
 //   argv: ATTACK VIEWER_LINK EDITOR_LINK MS
 import * as encoding from 'lib0/encoding';
 import { WebSocket } from 'ws';
+import type * as Y from 'yjs';
+import { cellsOf } from '../../protocol/ydoc-nbformat';
 import { FrameKind } from '../../protocol/framing';
 import { attacker } from '../../tests/integration/hub/raw-channel';
 
@@ -14,7 +17,16 @@ const [attack, viewerLink, editorLink, msArg] = process.argv.slice(2) as [
   string,
 ];
 const end = Date.now() + Number(msArg);
-const report = { attack, connections: 0, failures: 0, byes: {} as Record<string, number>, sent: 0 };
+const report = {
+  attack,
+  connections: 0,
+  /** Offers the host refused (a reason came back), by reason. */
+  refused: {} as Record<string, number>,
+  failures: 0,
+  byes: {} as Record<string, number>,
+  sent: 0,
+  cpu_ms: 0,
+};
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 const KiB = 1024;
 const MiB = 1024 * KiB;
@@ -40,6 +52,13 @@ async function round(link: string, act: (m: Attacker) => Promise<void> | void): 
   } catch {
     report.failures++;
     await sleep(200);
+    return;
+  }
+  if (m.connection.status === 'refused') {
+    const why = (m.closed() ?? '').replace(/\d+ s$/, 'N s').slice(0, 80);
+    report.refused[why] = (report.refused[why] ?? 0) + 1;
+    report.connections--;
+    m.connection.destroy();
     return;
   }
   try {
@@ -99,6 +118,18 @@ const attacks: Record<string, () => Promise<unknown>> = {
         m.guest.sendAwareness([{ client, clock: 1, state: { user: { name: `bot${client}` } } }]);
       }
     }),
+  // Valid document updates, 64 KiB of text each at the end of the last cell, as fast as it goes.
+  'update-flood': () =>
+    loop(editorLink, async (m) => {
+      const cells = cellsOf(m.guest.doc);
+      const source = cells.get(cells.length - 1).get('source') as Y.Text;
+      const chunk = 'z'.repeat(64 * KiB);
+      for (let i = 0; i < 4000 && m.closed() === null; i++) {
+        source.insert(source.length, chunk);
+        report.sent += chunk.length;
+        if (i % 8 === 7) await sleep(1);
+      }
+    }),
   // Requests as fast as it goes.
   'request-flood': () =>
     loop(editorLink, (m) => {
@@ -133,5 +164,7 @@ if (!run) {
   process.exit(2);
 }
 await run();
+const cpu = process.cpuUsage();
+report.cpu_ms = Math.round((cpu.user + cpu.system) / 1000);
 process.send?.({ type: 'done', report });
 process.exit(0);

@@ -13,7 +13,15 @@ export type AbuseHostCommand =
 
 /** Replies to the bench. */
 export type AbuseHostReply =
-  | { type: 'ready'; viewer: string; editor: string }
+  | {
+      type: 'ready';
+      /** The honest guests' links, and the attacker's own (joins on an invite whose guests are
+       * cut off for abuse are spaced out: the late joiner must not queue behind the attacker). */
+      viewer: string;
+      editor: string;
+      attackViewer: string;
+      attackEditor: string;
+    }
   | { type: 'phase'; rss: number }
   | {
       type: 'peak';
@@ -21,6 +29,12 @@ export type AbuseHostReply =
       peak: number;
       guests: number;
       leaves: Record<string, number>;
+      /** The host process's CPU time over the phase (user + system), ms. */
+      cpuMs: number;
+      /** Offers refused over the phase, by reason (the first 60 characters). */
+      refused: Record<string, number>;
+      /** Guests cut off for abuse over the phase, by bye code. */
+      abuse: Record<string, number>;
       /** The host's event-loop delay over the phase, ms. */
       loopP99Ms: number;
       loopMaxMs: number;
@@ -32,6 +46,9 @@ let session: NotebookSession | null = null;
 let hub: Hub | null = null;
 let peak = 0;
 let leaves: Record<string, number> = {};
+let refused: Record<string, number> = {};
+let abuse: Record<string, number> = {};
+let cpuAtPhase = process.cpuUsage();
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
 setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20).unref();
@@ -51,9 +68,20 @@ process.on('message', (m: AbuseHostCommand) => {
           const key = reason.slice(0, 60);
           leaves[key] = (leaves[key] ?? 0) + 1;
         });
-        const viewer = (await hub.createInvite('viewer')).link;
-        const editor = (await hub.createInvite('editor')).link;
-        send({ type: 'ready', viewer, editor });
+        hub.on('refused', (_w, reason) => {
+          const key = reason.slice(0, 60);
+          refused[key] = (refused[key] ?? 0) + 1;
+        });
+        hub.on('abuse', (_g, { code }) => (abuse[code] = (abuse[code] ?? 0) + 1));
+        const h = hub;
+        const link = async (role: 'viewer' | 'editor') => (await h.createInvite(role)).link;
+        send({
+          type: 'ready',
+          viewer: await link('viewer'),
+          editor: await link('editor'),
+          attackViewer: await link('viewer'),
+          attackEditor: await link('editor'),
+        });
       } else if (m.type === 'phase') {
         gc();
         await new Promise((r) => setTimeout(r, 200));
@@ -61,6 +89,9 @@ process.on('message', (m: AbuseHostCommand) => {
         const rss = process.memoryUsage.rss();
         peak = rss;
         leaves = {};
+        refused = {};
+        abuse = {};
+        cpuAtPhase = process.cpuUsage();
         loop.reset();
         send({ type: 'phase', rss });
       } else if (m.type === 'peak') {
@@ -71,6 +102,9 @@ process.on('message', (m: AbuseHostCommand) => {
           peak: Math.max(peak, rss),
           guests: hub?.guests().length ?? 0,
           leaves,
+          cpuMs: Math.round(cpuMs(process.cpuUsage(cpuAtPhase))),
+          refused,
+          abuse,
           loopP99Ms: Math.round(loop.percentile(99) / 1e4) / 100,
           loopMaxMs: Math.round(loop.max / 1e4) / 100,
         });
@@ -84,3 +118,7 @@ process.on('message', (m: AbuseHostCommand) => {
     }
   })();
 });
+
+function cpuMs(u: NodeJS.CpuUsage): number {
+  return (u.user + u.system) / 1000;
+}
