@@ -101,6 +101,8 @@ export async function startApp(
   setUser(guest ? rememberedName() || guestName() : guestName());
   let role: Role = guest ? (guest.role ?? 'viewer') : 'host';
   let ended = false;
+  /** The host turned this guest away (denied, revoked, expired): no retry is coming. */
+  let refused = false;
   let sharing: SharingState | null = null;
   const sharingListeners = new Set<(s: SharingState) => void>();
 
@@ -217,7 +219,8 @@ export async function startApp(
     notebook?.setPermissions({ edit: can(role, 'edit'), moveOutputs: role === 'host' });
     if (guest) {
       toolbar.setRole(ended ? 'read-only copy' : role, describeRole(role));
-      client.awareness.setLocalStateField('role', role);
+      // A guest the host has not let in yet has no role to show others.
+      if (guest.role !== null || ended) client.awareness.setLocalStateField('role', role);
     } else client.awareness.setLocalStateField('role', 'host');
     const runTitle = can(role, 'run')
       ? 'Run the selected cells and advance (Shift-Enter)'
@@ -272,8 +275,10 @@ export async function startApp(
     });
   };
   if (guest) {
+    if (guest.role === null) toolbar.setAwaitingAdmission(true);
     guest.on('welcome', (w) => {
       participants.setSelfPeer(w.peerId);
+      toolbar.setAwaitingAdmission(false);
       applyRole(w.role);
     });
     guest.on('role', (r) => applyRole(r));
@@ -342,7 +347,7 @@ export async function startApp(
     testEvent({ type: 'file-state', ...state });
   });
   client.on('status', (status, reason) => {
-    if (ended) return;
+    if (ended || refused) return;
     if (guest && status === 'offline' && reason && SESSION_OVER.test(reason) && notebook) {
       return end(reason);
     }
@@ -401,6 +406,9 @@ export async function startApp(
         if (client.status === 'synced') return;
         showJoinProgress(s, reason);
         if (s === 'refused') {
+          // Turned away for good: nothing is reconnecting.
+          refused = true;
+          toolbar.setConnectionEnded();
           client.off('status', onStatus);
           client.destroy();
           resolve(false);
@@ -501,8 +509,16 @@ export async function startApp(
             : 'Connecting to the host…';
     loading.dataset.state = failed ? (status === 'refused' ? 'failed' : 'retrying') : status;
     loading.dataset.testid = 'join-progress';
+    // The host's reason, unless the heading already says it.
+    const said = (reason ?? '').toLowerCase() === title.toLowerCase();
     const detail =
-      status === 'refused' ? (reason ?? '') : failed ? `${reason} — trying again…` : '';
+      status === 'refused'
+        ? said
+          ? 'Ask the host, then open the link again.'
+          : (reason ?? '')
+        : failed
+          ? `${reason} — trying again…`
+          : '';
     const code = h('div', 'join-code', 'join-code');
     if (guest?.code && !failed) code.append(codeText(guest.code));
     loading.replaceChildren(

@@ -40,6 +40,7 @@ export class Toolbar {
   private readonly connection = document.createElement('span');
   private readonly sharingGroup = document.createElement('div');
   private readonly roleBadge = document.createElement('span');
+  private awaitingAdmission = false;
   private readonly button: (a: ToolbarAction, l: string, i: string, t?: string) => HTMLElement;
 
   constructor(
@@ -130,7 +131,7 @@ export class Toolbar {
    * only for roles that may run ("read-only copy" and the rest get its reason as its title).
    */
   setRole(role: string, explanation: string): void {
-    this.roleBadge.hidden = false;
+    this.roleBadge.hidden = this.awaitingAdmission;
     this.roleBadge.textContent = role[0]?.toUpperCase() + role.slice(1);
     this.roleBadge.className = `role-badge role-${role}`;
     this.roleBadge.title = explanation;
@@ -147,6 +148,17 @@ export class Toolbar {
   setName(name: string): void {
     this.name.textContent = name;
     this.name.title = name;
+  }
+
+  /**
+   * While a guest waits to be let in, it has no role, file or kernel yet: their places in the
+   * toolbar stay empty rather than showing defaults ("Viewer", "Saved", "No kernel").
+   */
+  setAwaitingAdmission(waiting: boolean): void {
+    this.awaitingAdmission = waiting;
+    this.saveState.hidden = waiting;
+    this.kernelPicker.element.hidden = waiting;
+    this.roleBadge.hidden = waiting || this.roleBadge.textContent === '';
   }
 
   /** Shows whether the file holds the document. */
@@ -175,6 +187,13 @@ export class Toolbar {
     this.connection.textContent =
       status === 'offline' ? 'Reconnecting…' : status === 'synced' ? '' : 'Connecting…';
     this.connection.title = reason ?? '';
+  }
+
+  /** Shows that this page is not connected and will not try again. */
+  setConnectionEnded(): void {
+    this.connection.dataset.state = 'ended';
+    this.connection.textContent = 'Not connected';
+    this.connection.title = '';
   }
 
   private paintRuntime(): void {

@@ -44,3 +44,36 @@ test('a guest who reloads is listed once, with their role menu and Remove', asyn
   await expect(row.getByTestId('participant-role')).toBeVisible();
   await expect(row.getByTestId('participant-remove')).toBeVisible();
 });
+
+test('a knocking guest sees the role they asked for; a denied one reads why, once', async ({
+  notebook: host,
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  shell = await startShell(notebook([codeCell('a', 'x = 1')]));
+  await host.open(shell.url);
+  const sharing = new HostSharing(host);
+  const link = await sharing.createLink('editor', { ask: true });
+  const mallory = await Guest.open(browser);
+  guests.push(mallory);
+  await mallory.startJoining(link, 'Mallory');
+  await expect(mallory.page.getByTestId('join-progress-title')).toHaveText(
+    'Waiting for the host to let you in…',
+  );
+  await mallory.page.screenshot({ path: test.info().outputPath('knocking.png') });
+  for (const badge of await mallory.page.getByTestId('my-role').all()) {
+    if (await badge.isVisible()) await expect(badge).not.toHaveText('Viewer');
+  }
+  const knock = host.page.getByTestId('knock').filter({ hasText: 'Mallory' });
+  await knock.getByTestId('knock-deny').click();
+  await expect(mallory.page.getByTestId('join-progress-title')).toHaveText(
+    'The host did not let you in',
+  );
+  await mallory.page.waitForTimeout(1500);
+  await mallory.page.screenshot({ path: test.info().outputPath('denied.png') });
+  await expect(mallory.page.getByText('Reconnecting')).toHaveCount(0);
+  await expect(mallory.page.getByTestId('connection-status')).toHaveText('Not connected');
+  await expect(mallory.page.getByText('the host did not let you in', { exact: false })).toHaveCount(
+    1,
+  );
+});
