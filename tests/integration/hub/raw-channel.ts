@@ -28,6 +28,9 @@ export async function attacker(link: string, options: Partial<GuestOptions> = {}
   // Synced: its answer to the host's step 1 has left, so raw frames sent from here on are not
   // cut into by a message of its own.
   await guest.until(() => cellsOf(guest.doc).length > 0 || raw.closed() !== null);
+  if (raw.closed() !== null) {
+    throw new Error(`the attacker could not join: ${raw.closed()} (${raw.connection.status})`);
+  }
   const channel = channels.at(-1) as RTCDataChannel;
   return {
     ...raw,
