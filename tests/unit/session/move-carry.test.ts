@@ -131,6 +131,9 @@ const insertAt = (s: string, index: number, text: string) =>
 describe.each(['before', 'after', 'never'] as const)(
   'a cell move while another guest types in it (updates shown to the carry: %s)',
   (shown) => {
+    // A deletion in a moved cell's old text changes nothing in the document: only the raw
+    // update shows it, so these cases exist only where the carry is shown updates.
+    const itSeeingUpdates = shown === 'never' ? () => undefined : it;
     it.each([
       ['the start', 0],
       ['the middle', 6],
@@ -196,7 +199,7 @@ describe.each(['before', 'after', 'never'] as const)(
       });
     });
 
-    it.runIf(shown !== 'never')('carries B deleting text while the move is in flight', () => {
+    itSeeingUpdates('carries B deleting text while the move is in flight', () => {
       const s = session(shown);
       const a = s.join('A');
       const b = s.join('B');
@@ -208,7 +211,7 @@ describe.each(['before', 'after', 'never'] as const)(
       expectConverged([s.host, a.doc, b.doc], ['c0', 'c2', 'c1', 'c3'], { c1: 'print()' });
     });
 
-    it.runIf(shown !== 'never')('carries B deleting what it had just typed, both late', () => {
+    itSeeingUpdates('carries B deleting what it had just typed, both late', () => {
       const s = session(shown);
       const a = s.join('A');
       const b = s.join('B');
@@ -315,7 +318,7 @@ describe.each(['before', 'after', 'never'] as const)(
       expect(found.touches.map(forbiddenTouch)).toEqual([null]);
     });
 
-    it.runIf(shown !== 'never')(
+    itSeeingUpdates(
       'keeps what B typed and deleted offline as one update (a reconnect): only what stayed',
       () => {
         const s = session(shown);
