@@ -8,18 +8,7 @@ import { cellsOf } from '../../../protocol/ydoc-nbformat';
 import type { HubClient } from '../../../renderer/connection/hub-client';
 import { codeCell, notebook, sampleNotebook } from '../../helpers/notebooks';
 import { docJson, joinGuest, rawTransport, startHost, until } from './harness';
-
-/** mulberry32: a small seeded generator, so a failing run can be replayed. */
-function prng(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '../../helpers/seeded-random';
 
 const text = (doc: Y.Doc, id: string) =>
   cellsOf(doc)
@@ -64,7 +53,7 @@ describe('guests dropping and coming back while everyone types', () => {
     const seed = Number(process.env.PAIRBOOK_SEED ?? Date.now() % 1_000_000);
     const host = await startHost(notebook([codeCell('t', [])]));
     try {
-      const rand = prng(seed);
+      const rand = seededRandom(seed);
       const invite = await host.hub.createInvite('editor');
       const guests = await Promise.all(
         ['g0', 'g1', 'g2'].map((name) => joinGuest(invite.link, { name })),
@@ -125,7 +114,7 @@ describe('fuzzed input', () => {
 
   it('a stream of malformed signaling messages changes nothing and crashes nothing', async () => {
     const seed = Number(process.env.PAIRBOOK_SEED ?? Date.now() % 1_000_000);
-    const rand = prng(seed);
+    const rand = seededRandom(seed);
     const invite = await host.hub.createInvite('editor');
     const topic = host.hub.listInvites()[0]!.keys.topic;
     const before = JSON.stringify(docJson(host.session.doc));
@@ -192,7 +181,7 @@ describe('fuzzed input', () => {
 
   it('malformed data-channel frames and messages change nothing and crash nothing', async () => {
     const seed = Number(process.env.PAIRBOOK_SEED ?? Date.now() % 1_000_000);
-    const rand = prng(seed);
+    const rand = seededRandom(seed);
     const invite = await host.hub.createInvite('editor');
     const before = JSON.stringify(docJson(host.session.doc));
     const randomBytes = (n: number) =>

@@ -19,6 +19,7 @@ import {
 } from '../../../protocol/ydoc-nbformat';
 import { fixtureNotebooks } from '../../helpers/fixtures';
 import { jupyterText, sampleNotebook } from '../../helpers/notebooks';
+import { seededRandom } from '../../helpers/seeded-random';
 
 const OWN = join(import.meta.dirname, '../../corpus/fixtures');
 const files = [
@@ -28,17 +29,6 @@ const files = [
   ...fixtureNotebooks('real'),
   ...fixtureNotebooks('nbformat'),
 ];
-
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** One random edit of the kinds a session sees. */
 function edit(doc: Y.Doc, rnd: () => number, n: number): void {
@@ -114,7 +104,7 @@ describe('CellSerializationCache', () => {
       cache.useHint(hint);
       await cache.warm();
       expect(cache.serialize()).toBe(serializeNotebook(doc, hint));
-      const rnd = random(basename(path).length);
+      const rnd = seededRandom(basename(path).length);
       for (let n = 0; n < 40; n++) {
         edit(doc, rnd, n);
         if (rnd() < 0.3) await cache.warm();

@@ -13,21 +13,10 @@ import { NotebookSession } from '../../../host/session/notebook-session';
 import { codeCell, notebook, tempDir, writeNotebook } from '../../helpers/notebooks';
 import { type TestClient, connectClient } from '../../helpers/session-client';
 import { runThenKill } from './kill-typing-host';
+import { seededRandom } from '../../helpers/seeded-random';
 
 const STEPS = 120;
 const TIME_BUDGET_MS = 15_000;
-
-/** mulberry32: a small seeded PRNG. */
-function random(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const source = (doc: Y.Doc) => cellsOf(doc).get(0).get('source') as Y.Text;
 const count = (text: string, token: string) => text.split(token).length - 1;
@@ -51,7 +40,7 @@ describe('durability model', () => {
   it('recovers every acknowledged edit, once, through any interleaving of saves and crashes', async () => {
     const seed = Number(process.env.PAIRBOOK_SEED ?? Math.floor(Math.random() * 2 ** 31));
     console.log(`durability model: PAIRBOOK_SEED=${seed}`);
-    const rnd = random(seed);
+    const rnd = seededRandom(seed);
     const path = writeNotebook(notebook([codeCell('c', [''])]));
     const dataDir = tempDir();
     const present = new Set<string>(); // acknowledged insertions, not deleted since
