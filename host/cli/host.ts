@@ -2,7 +2,7 @@ import { PairbookError } from '../../protocol/errors';
 import { type GuestRole, isGuestRole } from '../../protocol/roles';
 import { isSignalingUrl } from '../../protocol/invite';
 import { KERNEL_OPTIONS, UsageError, oneFile, parseOptions, portOption } from './options';
-import { ignoreClosedOutput, watchParents } from './parent-watch';
+import { stopWhenAsked } from './parent-watch';
 import type { NotebookSession } from '../session/notebook-session';
 import { dataDir } from './serve';
 
@@ -116,13 +116,7 @@ export async function host(args: string[]): Promise<number> {
       process.stdin.pause();
       resolve(code);
     };
-    process.once('SIGINT', () => void stop('interrupted'));
-    process.once('SIGTERM', () => void stop('terminated'));
-    // Ended as on Ctrl-C when whatever started it ends (a killed `npx`, a closed terminal).
-    watchParents((pid) => {
-      ignoreClosedOutput();
-      void stop(`the process that started it (${pid}) ended`);
-    });
+    stopWhenAsked((why) => void stop(why));
   });
   let inviteLink: string;
   try {

@@ -76,3 +76,16 @@ export function ignoreClosedOutput(): void {
   process.stdout.on('error', () => undefined);
   process.stderr.on('error', () => undefined);
 }
+
+/**
+ * Calls `stop` once with why: Ctrl-C, SIGTERM, or the end of whatever started this process (then
+ * with closed output ignored), as `serve` and `host` stop in all three cases.
+ */
+export function stopWhenAsked(stop: (why: string) => void): void {
+  process.once('SIGINT', () => stop('interrupted'));
+  process.once('SIGTERM', () => stop('terminated'));
+  watchParents((pid) => {
+    ignoreClosedOutput();
+    stop(`the process that started it (${pid}) ended`);
+  });
+}

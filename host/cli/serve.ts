@@ -3,7 +3,7 @@ import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { PairbookError } from '../../protocol/errors';
 import { KERNEL_OPTIONS, UsageError, oneFile, parseOptions, portOption } from './options';
-import { ignoreClosedOutput, watchParents } from './parent-watch';
+import { stopWhenAsked } from './parent-watch';
 import type { NotebookSession } from '../session/notebook-session';
 
 /** The app's data folder: `$PAIRBOOK_DATA_DIR`, else `~/.local/share/pairbook`. */
@@ -110,13 +110,7 @@ export async function serve(args: string[]): Promise<number> {
       }
       resolve(code);
     };
-    process.once('SIGINT', () => void stop('interrupted'));
-    process.once('SIGTERM', () => void stop('terminated'));
-    // Ended as on Ctrl-C when whatever started it ends (a killed `npx`, a closed terminal).
-    watchParents((pid) => {
-      ignoreClosedOutput();
-      void stop(`the process that started it (${pid}) ended`);
-    });
+    stopWhenAsked((why) => void stop(why));
   });
   process.stdout.write(`pairbook: serving ${session.name} at ${url}\n`);
   // Run requests wait in the queue while the kernel starts. With --no-kernel none starts, but the
