@@ -1,4 +1,4 @@
-// The sharing hub (DESIGN.md, "Sharing"): the host's end of every guest. It answers guests'
+// The sharing hub (docs/architecture.md): the host's end of every guest. It answers guests'
 // WebRTC offers that arrive, sealed with an invite's key, through signaling; admits them (after a
 // knock when asked); and attaches each guest's data channel to the session through a
 // GuardedTransport that enforces the guest's role. Star topology: guests only ever connect here.
