@@ -67,6 +67,17 @@ export const SAVE_LIMIT = { perSecond: 0.2, burst: 2, strikes: Number.POSITIVE_I
 export const DOC_BYTES_LIMIT = { perSecond: 512 * KiB, burst: 32 * MiB, strikes: 16 * MiB };
 
 /**
+ * Document bytes from all guests of one invite together: an attacker reconnecting with a fresh
+ * guest key gets a fresh DOC_BYTES_LIMIT, not more of this. 32 MiB at once, then 1 MiB a second;
+ * past that updates are refused (notice and resync), never a cut-off (the guest may be honest).
+ */
+export const INVITE_DOC_BYTES_LIMIT = {
+  perSecond: 1 * MiB,
+  burst: 32 * MiB,
+  strikes: Number.POSITIVE_INFINITY,
+};
+
+/**
  * New admissions on an invite whose guests are cut off for abuse (bye codes too-large,
  * malformed, rate-limited, timeout; each reconnect costs the host a DTLS handshake and a full
  * sync of the notebook): the first cut-off is free (an honest paste over the size cap), the

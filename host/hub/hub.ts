@@ -31,6 +31,7 @@ import {
   ADMISSION_BACKOFF,
   ByteBudget,
   DOC_BYTES_LIMIT,
+  INVITE_DOC_BYTES_LIMIT,
   MAX_GUEST_MESSAGE_BYTES,
   REASSEMBLY_BUDGET_BYTES,
   RateLimit,
@@ -178,6 +179,8 @@ export class Hub extends ObservableV2<HubEvents> {
   private readonly admissions: AdmissionThrottle;
   /** Each guest key's document byte budget (DOC_BYTES_LIMIT), kept across its reconnects. */
   private readonly docLimits = new Map<string, RateLimit>();
+  /** Each invite's document byte budget (INVITE_DOC_BYTES_LIMIT), shared by its guests. */
+  private readonly inviteDocLimits = new Map<string, RateLimit>();
   private readonly registry: ClientIdRegistry;
   /** Room for guests' chunked messages being received, shared by all guests. */
   private readonly reassembly = new ByteBudget(REASSEMBLY_BUDGET_BYTES);
@@ -524,6 +527,7 @@ export class Hub extends ObservableV2<HubEvents> {
       role: () => peer.info.role,
       saveLimit: this.guestSaves,
       docBytesLimit: this.docLimit(peer.guestKey),
+      inviteDocBytesLimit: this.inviteDocLimit(peer.info.inviteId),
       onDropped: (reason) => this.emit('dropped', [{ ...peer.info }, reason]),
     });
     peer.detach = this.session.attach(guarded, { name: peer.info.name, peer: peer.info.peerId });
@@ -549,6 +553,15 @@ export class Hub extends ObservableV2<HubEvents> {
         { code: cut.byeCode, reason: cut.byeReason, cutOffs, waitMs },
       ]);
     }
+  }
+
+  private inviteDocLimit(inviteId: string): RateLimit {
+    let limit = this.inviteDocLimits.get(inviteId);
+    if (!limit) {
+      limit = new RateLimit(INVITE_DOC_BYTES_LIMIT);
+      this.inviteDocLimits.set(inviteId, limit); // invites are the host's: few
+    }
+    return limit;
   }
 
   private docLimit(guestKey: string): RateLimit {

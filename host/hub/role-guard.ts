@@ -147,6 +147,8 @@ export interface GuardContext {
    * reconnect does not refill it; default: this connection's own.
    */
   docBytesLimit?: RateLimit;
+  /** Document bytes of all guests on this guest's invite (INVITE_DOC_BYTES_LIMIT); default none. */
+  inviteDocBytesLimit?: RateLimit;
   /** Called when an update is dropped, with the reason (for the hub's events and logs). */
   onDropped?(reason: string): void;
 }
@@ -256,6 +258,14 @@ export class GuardedTransport implements RoleBearingTransport {
       return this.inner.close(
         `you sent document changes far faster than ${DOC_BYTES_LIMIT.perSecond / 1024} KiB a second`,
         'rate-limited',
+      );
+    }
+    const inviteRate =
+      rate === 'ok' ? (this.ctx.inviteDocBytesLimit?.take(update.length) ?? 'ok') : 'ok';
+    if (inviteRate !== 'ok') {
+      return this.drop(
+        "document changes over the invite's rate limit",
+        'Too many document changes at once from guests with your link',
       );
     }
     if (rate === 'over') {

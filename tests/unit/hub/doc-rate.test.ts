@@ -15,13 +15,13 @@ import { cellsOf, loadNotebookIntoDoc } from '../../../protocol/ydoc-nbformat';
 import { sampleNotebook } from '../../helpers/notebooks';
 import { RawGuest } from './raw-guest';
 
-async function setup(limit?: RateLimit) {
+async function setup(limit?: RateLimit, inviteLimit?: RateLimit) {
   const doc = new Y.Doc();
   loadNotebookIntoDoc(sampleNotebook() as unknown as Notebook, doc);
   const awareness = new awarenessProtocol.Awareness(doc);
   awareness.setLocalState(null);
   const registry = new ClientIdRegistry(doc);
-  const connect = async () => {
+  const connect = async (guestKey = 'guest-a') => {
     const [hostEnd, guestEnd] = createTransportPair();
     const closes: { reason?: string; code?: ByeCode }[] = [];
     const recording = {
@@ -38,10 +38,11 @@ async function setup(limit?: RateLimit) {
       doc,
       awareness,
       registry,
-      guestKey: 'guest-a',
-      peerId: 'peer-a',
+      guestKey,
+      peerId: `peer-${guestKey}`,
       role: () => 'editor',
       ...(limit ? { docBytesLimit: limit } : {}),
+      ...(inviteLimit ? { inviteDocBytesLimit: inviteLimit } : {}),
     });
     attachSyncClient(doc, awareness, guarded, async () => ({ ok: true }));
     const guest = new RawGuest(guestEnd);
@@ -92,5 +93,25 @@ describe('document bytes from a guest', () => {
       reason: expect.stringMatching(/document changes/),
     });
     expect(source(doc).toString().includes('c'.repeat(10_000))).toBe(false);
+  });
+
+  it("share the invite's budget across guest keys: a fresh key gets no more, and is not cut off", async () => {
+    const invite = new RateLimit(
+      { perSecond: 0, burst: 20_000, strikes: Number.POSITIVE_INFINITY },
+      () => 0,
+    );
+    const { doc, connect } = await setup(undefined, invite);
+    const first = await connect('key-1');
+    source(first.guest.doc).insert(0, 'a'.repeat(15_000));
+    await settle();
+    expect(source(doc).length).toBeGreaterThanOrEqual(15_000);
+    const second = await connect('key-2');
+    source(second.guest.doc).insert(0, 'b'.repeat(15_000));
+    await second.guest.until(() => second.guest.controls.find((c) => c.type === 'resync'));
+    expect(source(doc).toString().includes('b')).toBe(false);
+    expect(second.guest.notices.find((n) => n.type === 'notice')).toMatchObject({
+      message: expect.stringMatching(/guests with your link/),
+    });
+    expect(second.guest.closed).toBeNull();
   });
 });
