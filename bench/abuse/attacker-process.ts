@@ -61,6 +61,13 @@ async function round(link: string, act: (m: Attacker) => Promise<void> | void): 
     m.connection.destroy();
     return;
   }
+  if (m.connection.status !== 'connected') {
+    // No answer in time (the host's refusals are budgeted, and told once per key and wait).
+    report.connections--;
+    report.failures++;
+    m.connection.destroy();
+    return;
+  }
   try {
     await act(m);
   } catch {
@@ -124,7 +131,7 @@ const attacks: Record<string, () => Promise<unknown>> = {
       const cells = cellsOf(m.guest.doc);
       const source = cells.get(cells.length - 1).get('source') as Y.Text;
       const chunk = 'z'.repeat(64 * KiB);
-      for (let i = 0; i < 4000 && m.closed() === null; i++) {
+      for (let i = 0; i < 4000 && m.closed() === null && Date.now() < end; i++) {
         source.insert(source.length, chunk);
         report.sent += chunk.length;
         if (i % 8 === 7) await sleep(1);
