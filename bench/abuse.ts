@@ -4,8 +4,8 @@
 // awareness flood with fresh client ids, a flood of valid document updates, a request flood,
 // 400 idle signaling sockets), the bench records the host's RSS growth and CPU time, the
 // typist→host→watcher keystroke latency p50/p99 and whether a new guest can join, against the
-// same session with no attacker in the same run. The attacker holds links of its own (a viewer
-// and an editor invite; the late joiner uses the honest guests') and reconnects with a fresh
+// same session with no attacker in the same run. The attacker holds links of its own, new each
+// phase (a viewer and an editor invite; the late joiner uses the honest guests'), reconnects with a fresh
 // guest key after every cut-off or refusal. It runs at the lowest CPU priority (nice 19): on a
 // real attack its CPU is another machine's, and here it shares the host's cores; its CPU time is
 // reported beside the host's, so a phase's slowdown can be told apart from the attacker's own
@@ -29,9 +29,10 @@ const ATTACKS = [
   'step1-flood',
   'giant-chunks',
   'awareness-flood',
-  'update-flood',
   'request-flood',
   'signaling-flood',
+  // Last: what it writes stays in the document (quiet-after runs with it).
+  'update-flood',
 ];
 const KEYS = Number(process.env.BENCH_KEYS ?? 250);
 /** Time between keystrokes: a fast typist. */
@@ -95,7 +96,7 @@ function startAttack(attack: string, viewer: string, editor: string) {
 async function main() {
   const { joinGuest } = await import('../tests/integration/hub/harness');
   const host = startHostProcess();
-  const { viewer, editor, attackViewer, attackEditor } = await host.ask(
+  const { viewer, editor } = await host.ask(
     { type: 'start', notebook: generateNotebook(200, 1 * MB) },
     'ready',
   );
@@ -158,7 +159,7 @@ async function main() {
   const phases: Record<string, Record<string, unknown>> = {};
   // 'quiet-after': the same session once every attack is over (is anything still held?).
   for (const phase of ['quiet', ...ATTACKS, 'quiet-after']) {
-    const { rss } = await host.ask({ type: 'phase' }, 'phase');
+    const { rss, attackViewer, attackEditor } = await host.ask({ type: 'phase' }, 'phase');
     const attack = ATTACKS.includes(phase) ? startAttack(phase, attackViewer, attackEditor) : null;
     await sleep(LEAD_MS);
     const typed = await type();

@@ -15,14 +15,13 @@ export type AbuseHostCommand =
 export type AbuseHostReply =
   | {
       type: 'ready';
-      /** The honest guests' links, and the attacker's own (joins on an invite whose guests are
-       * cut off for abuse are spaced out: the late joiner must not queue behind the attacker). */
+      /** The honest guests' links. */
       viewer: string;
       editor: string;
-      attackViewer: string;
-      attackEditor: string;
     }
-  | { type: 'phase'; rss: number }
+  /** The attacker's own links, new each phase: joins on an invite whose guests are cut off for
+   * abuse are spaced out, and one attack's cut-offs must not slow the next attack down. */
+  | { type: 'phase'; rss: number; attackViewer: string; attackEditor: string }
   | {
       type: 'peak';
       rss: number;
@@ -73,15 +72,7 @@ process.on('message', (m: AbuseHostCommand) => {
           refused[key] = (refused[key] ?? 0) + 1;
         });
         hub.on('abuse', (_g, { code }) => (abuse[code] = (abuse[code] ?? 0) + 1));
-        const h = hub;
-        const link = async (role: 'viewer' | 'editor') => (await h.createInvite(role)).link;
-        send({
-          type: 'ready',
-          viewer: await link('viewer'),
-          editor: await link('editor'),
-          attackViewer: await link('viewer'),
-          attackEditor: await link('editor'),
-        });
+        send({ type: 'ready', viewer: await link('viewer'), editor: await link('editor') });
       } else if (m.type === 'phase') {
         gc();
         await new Promise((r) => setTimeout(r, 200));
@@ -93,7 +84,12 @@ process.on('message', (m: AbuseHostCommand) => {
         abuse = {};
         cpuAtPhase = process.cpuUsage();
         loop.reset();
-        send({ type: 'phase', rss });
+        send({
+          type: 'phase',
+          rss,
+          attackViewer: await link('viewer'),
+          attackEditor: await link('editor'),
+        });
       } else if (m.type === 'peak') {
         const rss = process.memoryUsage.rss();
         send({
@@ -118,6 +114,11 @@ process.on('message', (m: AbuseHostCommand) => {
     }
   })();
 });
+
+async function link(role: 'viewer' | 'editor'): Promise<string> {
+  if (!hub) throw new Error('no hub yet');
+  return (await hub.createInvite(role)).link;
+}
 
 function cpuMs(u: NodeJS.CpuUsage): number {
   return (u.user + u.system) / 1000;
