@@ -62,7 +62,8 @@ async function round(link: string, act: (m: Attacker) => Promise<void> | void): 
     return;
   }
   if (m.connection.status !== 'connected') {
-    // No answer in time (the host's refusals are budgeted, and told once per key and wait).
+    // No answer in time (the host's refusals are budgeted, and told once per key and wait), or
+    // the attempt failed otherwise; the host's own count of refusals is its `host_refused`.
     report.connections--;
     report.failures++;
     m.connection.destroy();
