@@ -49,16 +49,16 @@ async function round(link: string, act: (m: Attacker) => Promise<void> | void): 
   try {
     m = await attacker(link, { name: 'Mallory', answerTimeoutMs: 5000 });
     report.connections++;
-  } catch {
-    report.failures++;
-    await sleep(200);
-    return;
-  }
-  if (m.connection.status === 'refused') {
-    const why = (m.closed() ?? '').replace(/\d+ s$/, 'N s').slice(0, 80);
-    report.refused[why] = (report.refused[why] ?? 0) + 1;
-    report.connections--;
-    m.connection.destroy();
+  } catch (e) {
+    // attacker() throws when it could not join: refused (with the host's reason), or no answer.
+    const refused = /could not join: (.*) \(refused\)$/.exec((e as Error).message);
+    if (refused) {
+      const why = (refused[1] as string).replace(/\d+ s$/, 'N s').slice(0, 80);
+      report.refused[why] = (report.refused[why] ?? 0) + 1;
+    } else {
+      report.failures++;
+      await sleep(200);
+    }
     return;
   }
   if (m.connection.status !== 'connected') {
