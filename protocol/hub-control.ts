@@ -33,7 +33,15 @@ export type ByeCode = (typeof BYE_CODES)[number];
 /** What the hub tells a guest's connection. */
 export type HubControl =
   /** First message on a channel: who the guest is in this session. */
-  | { type: 'welcome'; peerId: string; role: GuestRole; sessionId: string; epoch: string }
+  | {
+      type: 'welcome';
+      peerId: string;
+      role: GuestRole;
+      sessionId: string;
+      epoch: string;
+      /** The notebook's file name, for the guest's title ("analysis.ipynb"); absent: unknown. */
+      notebook?: string;
+    }
   /** The host changed this guest's role. */
   | { type: 'role'; role: GuestRole }
   /**
@@ -58,6 +66,16 @@ export function isControl(message: Uint8Array): boolean {
   return message[0] === CONTROL_TAG;
 }
 
+/** A file name a title may show: 1–255 characters, no path, no control characters. */
+function isFileName(value: unknown): value is string {
+  return (
+    typeof value === 'string' &&
+    value.length > 0 &&
+    value.length <= 255 &&
+    ![...value].some((c) => c === '/' || c === '\\' || c < ' ' || c === '\u007f')
+  );
+}
+
 /** Reads a control message sent by the hub. Never throws. */
 export function decodeControl(message: Uint8Array): Result<HubControl> {
   const bad = (why: string) =>
@@ -78,6 +96,7 @@ export function decodeControl(message: Uint8Array): Result<HubControl> {
           role: m.role,
           sessionId: m.sessionId,
           epoch: m.epoch,
+          ...(isFileName(m.notebook) ? { notebook: m.notebook } : {}),
         });
       case 'role':
         return isGuestRole(m.role) ? ok({ type: 'role', role: m.role }) : bad('bad role');

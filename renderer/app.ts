@@ -279,6 +279,10 @@ export async function startApp(
     guest.on('welcome', (w) => {
       participants.setSelfPeer(w.peerId);
       toolbar.setAwaitingAdmission(false);
+      if (w.notebook) {
+        toolbar.setName(w.notebook);
+        void platform.desktop.setWindowTitle(`${w.notebook} — Pairbook`);
+      }
       applyRole(w.role);
     });
     guest.on('role', (r) => applyRole(r));

@@ -48,6 +48,8 @@ import { DataChannelTransport } from './transports/data-channel-transport';
 export interface HubSession {
   readonly doc: Y.Doc;
   readonly awareness: Awareness;
+  /** The notebook's file name, which guests see as its title. */
+  readonly name?: string;
   attach(transport: Transport, who: { name: string; peer?: string }): () => void;
 }
 
@@ -516,6 +518,7 @@ export class Hub extends ObservableV2<HubEvents> {
         role: peer.info.role,
         sessionId: this.sessionId,
         epoch: this.epoch,
+        ...(this.session.name ? { notebook: this.session.name } : {}),
       }),
     );
     const guarded = new GuardedTransport(raw, {

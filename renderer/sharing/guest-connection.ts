@@ -52,7 +52,7 @@ export type GuestStatus = 'connecting' | 'waiting' | 'connected' | 'offline' | '
 export interface GuestEvents {
   status: (status: GuestStatus, reason: string | null) => void;
   /** The hub greeted this guest: its peer id, role and the host's epoch. */
-  welcome: (info: { peerId: string; role: GuestRole; epoch: string }) => void;
+  welcome: (info: { peerId: string; role: GuestRole; epoch: string; notebook?: string }) => void;
   /** The host changed this guest's role. */
   role: (role: GuestRole) => void;
   /** The code to read aloud with the host for this connection (see verification-code.ts). */
@@ -87,6 +87,8 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
   /** The host epoch this guest last synced with; null before the first answer. */
   epoch: string | null = null;
   role: GuestRole | null = null;
+  /** The notebook's file name, from the hub's welcome; null before it. */
+  notebookName: string | null = null;
   status: GuestStatus = 'offline';
   /** Why the host last closed this guest's channel; null if it never did. */
   bye: { code: ByeCode; reason: string } | null = null;
@@ -216,7 +218,9 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
     const m = c.value;
     if (m.type === 'welcome') {
       this.role = m.role;
-      this.emit('welcome', [{ peerId: m.peerId, role: m.role, epoch: m.epoch }]);
+      const { peerId, role, epoch, notebook } = m;
+      this.notebookName = notebook ?? this.notebookName;
+      this.emit('welcome', [{ peerId, role, epoch, ...(notebook ? { notebook } : {}) }]);
     } else if (m.type === 'role') {
       this.role = m.role;
       this.emit('role', [m.role]);

@@ -72,7 +72,12 @@ function guestPlatform(connection: GuestConnection): Platform {
     Object.keys(DESKTOP_CHANNELS).map((method) => [method, hostOnly]),
   ) as unknown as DesktopApi;
   desktop.getAppInfo = async () =>
-    ok({ shell: 'browser', version: '', notebookPath: '', notebookName: 'Shared notebook' });
+    ok({
+      shell: 'browser',
+      version: '',
+      notebookPath: '',
+      notebookName: connection.notebookName ?? 'Shared notebook',
+    });
   desktop.setWindowTitle = async (title) => {
     document.title = title;
     return ok(null);

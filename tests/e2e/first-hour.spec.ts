@@ -14,12 +14,12 @@ test.afterEach(async ({ page }) => {
   shell = null;
 });
 
-test('a guest who reloads is listed once, with their role menu and Remove', async ({
+test("a guest sees the notebook's name, and after a reload is listed once, with role menu and Remove", async ({
   notebook: host,
   browser,
 }) => {
   test.setTimeout(60_000);
-  shell = await startShell(notebook([codeCell('a', 'x = 1')]));
+  shell = await startShell(notebook([codeCell('a', 'x = 1')]), { name: 'analysis.ipynb' });
   await host.open(shell.url);
   const sharing = new HostSharing(host);
   const link = await sharing.createLink('editor');
@@ -27,6 +27,9 @@ test('a guest who reloads is listed once, with their role menu and Remove', asyn
   guests.push(ada);
   await ada.join(link, 'Ada');
   await expect(sharing.participant('Ada')).toHaveCount(1);
+  // The guest's title is the notebook's name, not "Shared notebook".
+  await expect(ada.page.getByTestId('notebook-name')).toHaveText('analysis.ipynb');
+  await expect(ada.page).toHaveTitle('analysis.ipynb — Pairbook');
 
   await ada.page.reload();
   // The join dialog comes back with the name filled in; the guest joins again.
