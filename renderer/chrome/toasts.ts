@@ -1,8 +1,10 @@
 /** How a toast looks and how long it stays. */
 export type ToastLevel = 'info' | 'warning' | 'error';
 
-/** How long an info toast stays, in ms; warnings and errors stay until closed. */
+/** How long an info toast stays, in ms. */
 const INFO_TOAST_MS = 4000;
+/** How long a warning stays, in ms; errors, and toasts offering something to do, stay until closed. */
+const WARNING_TOAST_MS = 10_000;
 
 /** A button on a toast; clicking it closes the toast. */
 export interface ToastAction {
@@ -28,10 +30,15 @@ export class Toasts {
 
   /** Shows `message`, with buttons for what the person can do next; returns its close switch. */
   show(message: string, level: ToastLevel = 'info', actions: ToastAction[] = []): ToastHandle {
+    // The same message again replaces the one showing (pressing Run three times is one warning).
+    for (const old of this.element.querySelectorAll<HTMLElement>('.toast')) {
+      if (old.dataset.level === level && old.dataset.message === message) old.remove();
+    }
     const toast = document.createElement('div');
     toast.className = `toast toast-${level}`;
     toast.dataset.testid = 'toast';
     toast.dataset.level = level;
+    toast.dataset.message = message;
     const text = document.createElement('span');
     text.textContent = message;
     const close = document.createElement('button');
@@ -60,7 +67,9 @@ export class Toasts {
     toast.append(body, close);
     this.element.append(toast);
     while (this.element.children.length > 4) this.element.firstElementChild?.remove();
-    if (level === 'info') setTimeout(() => toast.remove(), INFO_TOAST_MS);
+    const stays = level === 'error' || actions.length > 0;
+    if (!stays)
+      setTimeout(() => toast.remove(), level === 'info' ? INFO_TOAST_MS : WARNING_TOAST_MS);
     return { close: () => toast.remove() };
   }
 }

@@ -80,3 +80,21 @@ test('a knocking guest sees the role they asked for; a denied one reads why, onc
     1,
   );
 });
+
+test('the same warning three times is one toast, and it goes away by itself', async ({
+  notebook: host,
+  browser,
+}) => {
+  test.setTimeout(60_000);
+  shell = await startShell(notebook([codeCell('a', 'x = 1')]));
+  await host.open(shell.url);
+  const link = await new HostSharing(host).createLink('editor');
+  const ada = await Guest.open(browser);
+  guests.push(ada);
+  await ada.join(link, 'Ada');
+  for (let i = 0; i < 3; i++) await ada.page.getByTestId('run-button').click();
+  const refusals = ada.nb.toasts.filter({ hasText: 'The host has not allowed you to run cells' });
+  await expect(refusals).toHaveCount(1);
+  // A warning stays 10 s: long enough to read, not minutes over the notebook.
+  await expect(refusals).toHaveCount(0, { timeout: 20_000 });
+});
