@@ -55,7 +55,7 @@ export interface DesktopApi {
   listInvites(): Promise<Result<InviteSummary[], string>>;
   /** Who is here, who is knocking and which links are live (also pushed as `sharing`). */
   getSharingState(): Promise<Result<SharingState, string>>;
-  /** Turns "ask me before anyone joins" on or off for every invite. */
+  /** Whether links made from now on ask the host before anyone joins; made links keep theirs. */
   setAskBeforeJoining(ask: boolean): Promise<Result<null, string>>;
   /** Lets a knocking guest in (`admit` true) or turns them away. */
   answerKnock(peerId: string, admit: boolean): Promise<Result<null, string>>;
@@ -87,6 +87,8 @@ export interface InviteSummary {
   /** ms since epoch; null: until sharing stops. */
   expiresAt: number | null;
   status: 'live' | 'expired' | 'revoked';
+  /** The host admits each guest of this link (a knock). */
+  asks: boolean;
   /** `pairbook://join?…` */
   link: string;
   /** `http(s)://…/join#…`, for guests with only a browser; null when the shell serves none. */

@@ -79,7 +79,11 @@ export class SharingController {
           return err('choose an expiry between a minute and a week, or none');
         }
         const hub = await this.startHub();
-        const record = await hub.createInvite(o.role, minutes === null ? null : minutes * 60_000);
+        const record = await hub.createInvite(
+          o.role,
+          minutes === null ? null : minutes * 60_000,
+          this.askBeforeJoining,
+        );
         this.created.set(record.id, Date.now());
         this.changed(null);
         return ok(summary(record, this.created.get(record.id) ?? Date.now()));
@@ -190,6 +194,7 @@ function summary(r: InviteRecord, createdAt: number): InviteSummary {
     status: InviteBook.status(r),
     link: r.link,
     webLink: r.webLink,
+    asks: r.knock,
     createdAt,
   };
 }

@@ -238,7 +238,7 @@ export class Hub extends ObservableV2<HubEvents> {
     return this.identity.fingerprint;
   }
 
-  /** Turns "ask me before anyone joins" on or off; it applies from the next guest on. */
+  /** Whether links made from now on ask the host before anyone joins (each link keeps its own). */
   setKnock(on: boolean): void {
     this.options = { ...this.options, knock: on };
   }
@@ -248,10 +248,17 @@ export class Hub extends ObservableV2<HubEvents> {
     return this.server;
   }
 
-  /** Creates an invite; `expiresInMs` null (default): valid until sharing stops. */
-  async createInvite(role: GuestRole, expiresInMs: number | null = null): Promise<InviteRecord> {
+  /**
+   * Creates an invite; `expiresInMs` null (default): valid until sharing stops. `knock`: the host
+   * admits each guest of this invite (default: the hub's `knock` option).
+   */
+  async createInvite(
+    role: GuestRole,
+    expiresInMs: number | null = null,
+    knock = this.options.knock ?? false,
+  ): Promise<InviteRecord> {
     await this.start();
-    const record = await this.invites.create(role, expiresInMs);
+    const record = await this.invites.create(role, expiresInMs, knock);
     for (const c of this.clients) c.subscribe(record.keys.topic);
     return record;
   }
@@ -405,7 +412,7 @@ export class Hub extends ObservableV2<HubEvents> {
     this.admissions.admitted(invite.id);
     const role = this.roles.get(o.guest) ?? invite.role;
     const code = await verificationCode(this.identity.fingerprint, o.guest, o.sdp);
-    if (this.options.knock) {
+    if (invite.knock) {
       await reply({ type: 'waiting', to: o.from, nonce: o.nonce });
       const verdict = await this.knock(o, role, invite, code);
       if (verdict !== true) return refuse(verdict);

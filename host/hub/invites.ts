@@ -19,6 +19,8 @@ export interface InviteRecord {
   webLink: string | null;
   /** Derived signaling key and topic. */
   keys: InviteKeys;
+  /** Whether the host admits each guest of this invite (a knock) before they join. */
+  knock: boolean;
 }
 
 /** Whether an invite still admits guests. */
@@ -37,6 +39,7 @@ export class InviteBook {
   async create(
     role: GuestRole,
     expiresInMs: number | null,
+    knock = false,
     now = Date.now(),
   ): Promise<InviteRecord> {
     const secret = randomToken();
@@ -49,6 +52,7 @@ export class InviteBook {
       link: formatInvite(invite),
       webLink: this.webBase ? formatWebInvite(invite, this.webBase) : null,
       keys: await deriveInviteKeys(secret, this.base.sessionId),
+      knock,
     };
     this.byId.set(record.id, record);
     return record;

@@ -68,7 +68,7 @@ export function openShareDialog(
     const r = await desktop.setAskBeforeJoining(ask.checked);
     if (!r.ok) say(r.error, 'warning');
   });
-  askLabel.append(ask, document.createTextNode(' Ask me before anyone joins'));
+  askLabel.append(ask, document.createTextNode(' Ask me before anyone joins with this link'));
 
   const create = h('button', 'primary-button', 'share-create', 'Create link');
   create.type = 'button';
@@ -155,7 +155,7 @@ function inviteRow(
         : i.expiresAt === null
           ? 'Until you stop sharing'
           : `Until ${new Date(i.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
-  const text = h('span', 'invite-when', undefined, when);
+  const text = h('span', 'invite-when', undefined, i.asks ? `${when} · asks you first` : when);
   const copy = h('button', 'link-button', 'invite-copy', 'Copy');
   copy.type = 'button';
   copy.addEventListener('click', () => void copyText(i.webLink ?? i.link, copy));

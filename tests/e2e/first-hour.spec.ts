@@ -98,3 +98,29 @@ test('the same warning three times is one toast, and it goes away by itself', as
   // A warning stays 10 s: long enough to read, not minutes over the notebook.
   await expect(refusals).toHaveCount(0, { timeout: 20_000 });
 });
+
+test('"ask me first" belongs to the link it was made with', async ({ notebook: host, browser }) => {
+  test.setTimeout(60_000);
+  shell = await startShell(notebook([codeCell('a', 'x = 1')]));
+  await host.open(shell.url);
+  const sharing = new HostSharing(host);
+  const asking = await sharing.createLink('editor', { ask: true });
+  const open = await sharing.createLink('editor', { ask: false });
+
+  const ada = await Guest.open(browser);
+  guests.push(ada);
+  await ada.join(open, 'Ada');
+  await expect(sharing.participant('Ada')).toHaveCount(1);
+
+  const mallory = await Guest.open(browser);
+  guests.push(mallory);
+  await mallory.startJoining(asking, 'Mallory');
+  await expect(mallory.page.getByTestId('join-progress-title')).toHaveText(
+    'Waiting for the host to let you in…',
+  );
+  await expect(host.page.getByTestId('knock').filter({ hasText: 'Mallory' })).toBeVisible();
+  await host.page.getByTestId('share-button').click();
+  await expect(
+    host.page.getByTestId('invite-row').filter({ hasText: 'asks you first' }),
+  ).toHaveCount(1);
+});
