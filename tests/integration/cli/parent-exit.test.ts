@@ -2,7 +2,7 @@
 // whatever started it is gone, and end as on Ctrl-C (sharing stopped, notebook saved, kernel
 // stopped). Here a small wrapper process stands in for npx.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
@@ -11,17 +11,11 @@ import { TransportBase } from '../../../protocol/transport';
 import { cellsOf } from '../../../protocol/ydoc-nbformat';
 import { HubClient } from '../../../renderer/connection/hub-client';
 import { codeCell, notebook, tempDir, writeNotebook } from '../../helpers/notebooks';
+import { WRAPPER, childrenOf, proc } from '../../helpers/processes';
 
 const BIN = join(import.meta.dirname, '../../../bin/pairbook.mjs');
 /** Generous: the host checks every second, then saves and stops its kernel. */
 const GONE_WITHIN_MS = 20_000;
-
-// Starts `node BIN ...args` and then idles, as `npm exec` does; its output is the CLI's.
-const WRAPPER = `
-const { spawn } = require('node:child_process');
-spawn(process.execPath, process.argv.slice(1), { stdio: 'inherit' });
-setInterval(() => {}, 1 << 30);
-`;
 
 const wrappers: ChildProcess[] = [];
 /** Processes a failing test would leave behind. */
@@ -42,26 +36,6 @@ function startWrapped(args: string[], dataDir: string) {
   wrapper.stdout?.on('data', (d) => (out += String(d)));
   wrapper.stderr?.on('data', (d) => (err += String(d)));
   return { wrapper, output: () => out, errors: () => err };
-}
-
-/** Linux's view of a process: its parent and command line; null once it is gone or a zombie. */
-function proc(pid: number): { ppid: number; cmdline: string } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] === 'Z') return null;
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    return { ppid: Number(fields[1]), cmdline };
-  } catch {
-    return null;
-  }
-}
-
-function childrenOf(pid: number): number[] {
-  return readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .map(Number)
-    .filter((p) => proc(p)?.ppid === pid);
 }
 
 async function until<T>(what: string, check: () => T | null | undefined, ms: number): Promise<T> {

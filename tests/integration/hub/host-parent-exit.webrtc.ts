@@ -1,48 +1,23 @@
 // The README's headless host, `npx pairbook host`, started through a wrapper (as npx starts it):
 // a guest's accepted edit is saved, and the host and its kernel end, when the wrapper is killed -9.
 import { type ChildProcess, spawn } from 'node:child_process';
-import { readFileSync, readdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import type * as Y from 'yjs';
 import { cellsOf } from '../../../protocol/ydoc-nbformat';
 import { codeCell, notebook, tempDir, writeNotebook } from '../../helpers/notebooks';
 import { joinGuest, sources, until } from './harness';
+import { WRAPPER, childrenOf, proc } from '../../helpers/processes';
 
 const BIN = join(import.meta.dirname, '../../../bin/pairbook.mjs');
 /** Generous: the host checks every second, then stops sharing, saves and stops its kernel. */
 const GONE_WITHIN_MS = 20_000;
 
-// Starts `node BIN ...args` and then idles, as `npm exec` does.
-const WRAPPER = `
-const { spawn } = require('node:child_process');
-spawn(process.execPath, process.argv.slice(1), { stdio: 'inherit' });
-setInterval(() => {}, 1 << 30);
-`;
-
 const cleanup: (() => void)[] = [];
 afterEach(() => {
   for (const c of cleanup.splice(0)) c();
 });
-
-/** A process's parent and command line; null once it is gone or a zombie. */
-function proc(pid: number): { ppid: number; cmdline: string } | null {
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    if (fields[0] === 'Z') return null;
-    const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replaceAll('\0', ' ');
-    return { ppid: Number(fields[1]), cmdline };
-  } catch {
-    return null;
-  }
-}
-
-const childrenOf = (pid: number): number[] =>
-  readdirSync('/proc')
-    .filter((n) => /^\d+$/.test(n))
-    .map(Number)
-    .filter((p) => proc(p)?.ppid === pid);
 
 describe('pairbook host under a wrapper that is killed -9', () => {
   it("saves a guest's accepted edit, and ends with its kernel", async () => {
