@@ -97,7 +97,6 @@ export class SharingController {
       getSharingState: async () => ok(this.state()),
       setAskBeforeJoining: async (ask) => {
         this.askBeforeJoining = ask === true;
-        this.hub?.setKnock(this.askBeforeJoining);
         this.changed(null);
         return ok(null);
       },
@@ -148,7 +147,6 @@ export class SharingController {
     if (this.hub) return this.hub;
     const webBase = this.options.webBase();
     const hub = new Hub(this.session, {
-      knock: this.askBeforeJoining,
       listen: { host: this.options.listenHost },
       ...(webBase ? { webBase } : {}),
     });

@@ -59,7 +59,7 @@ export interface HubOptions {
   signaling?: string[];
   /** Where the embedded signaling server listens. Default 127.0.0.1, a free port. */
   listen?: { host?: string; port?: number };
-  /** Ask the host to admit each guest. Default false. */
+  /** Ask the host to admit each guest of invites made without saying. Default false. */
   knock?: boolean;
   /** STUN/TURN servers from settings. Default none: LAN and same-machine only. */
   iceServers?: string[];
@@ -236,11 +236,6 @@ export class Hub extends ObservableV2<HubEvents> {
   /** The host key's fingerprint, as links pin it. */
   get fingerprint(): string {
     return this.identity.fingerprint;
-  }
-
-  /** Whether links made from now on ask the host before anyone joins (each link keeps its own). */
-  setKnock(on: boolean): void {
-    this.options = { ...this.options, knock: on };
   }
 
   /** The embedded signaling server (null when external servers are used). */
