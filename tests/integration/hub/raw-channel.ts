@@ -50,10 +50,24 @@ export async function channelPair(): Promise<{
 }> {
   const a = new nodeDataChannel.PeerConnection('guest', { iceServers: [] });
   const b = new nodeDataChannel.PeerConnection('host', { iceServers: [] });
-  a.onLocalDescription((sdp, type) => b.setRemoteDescription(sdp, type));
-  b.onLocalDescription((sdp, type) => a.setRemoteDescription(sdp, type));
-  a.onLocalCandidate((c, mid) => b.addRemoteCandidate(c, mid));
-  b.onLocalCandidate((c, mid) => a.addRemoteCandidate(c, mid));
+  // A candidate can come out before the description it belongs to has reached the other side,
+  // and libdatachannel aborts the process on one that arrives first: each side holds them until
+  // it has the other's description.
+  const link = (from: typeof a, to: typeof a) => {
+    let described = false;
+    const held: [string, string][] = [];
+    from.onLocalDescription((sdp, type) => {
+      to.setRemoteDescription(sdp, type);
+      described = true;
+      for (const [c, mid] of held.splice(0)) to.addRemoteCandidate(c, mid);
+    });
+    from.onLocalCandidate((c, mid) => {
+      if (described) to.addRemoteCandidate(c, mid);
+      else held.push([c, mid]);
+    });
+  };
+  link(a, b);
+  link(b, a);
   let host: DataChannel | null = null;
   b.onDataChannel((dc) => (host = dc));
   const guest = a.createDataChannel('pairbook');
