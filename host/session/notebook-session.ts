@@ -34,6 +34,7 @@ import type { ExecutionQueue, Requester } from './execution-queue';
 import { useKernelsFrom } from './kernel-choice';
 import { NotebookKernel } from './notebook-kernel';
 import { type RequestHandler, type RequestOutcome, attachSyncClient } from './sync-client';
+import { updateFeedOf } from './update-feed';
 import { type MoveCarry, carryEditsIntoMovedCells } from './move-carry';
 import {
   type JournalContents,
@@ -444,7 +445,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       this.journal.discard();
       this.ids = loadNotebookIntoDoc(notebook, this.doc);
     }
-    this.doc.on('update', this.onUpdate);
+    updateFeedOf(this.doc).subscribe(this.onUpdate);
     // After the replay: the journal already holds whatever was carried before the crash.
     this.carry = carryEditsIntoMovedCells(this.doc);
   }
@@ -509,12 +510,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   }
 
   // Registered before any client attaches, so an update is journaled before it is relayed.
-  private onUpdate = (
-    update: Uint8Array,
-    origin: unknown,
-    _doc: Y.Doc,
-    tr: Y.Transaction,
-  ): void => {
+  private onUpdate = (update: Uint8Array, origin: unknown, tr: Y.Transaction): void => {
     if (origin === LOAD_ORIGIN || origin === RELOAD_ORIGIN) return;
     const changes = changesFile(tr);
     if (!this.journaledAhead.has(origin)) this.journalHostUpdate(update, changes);

@@ -2,7 +2,6 @@ import * as encoding from 'lib0/encoding';
 import * as decoding from 'lib0/decoding';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as syncProtocol from 'y-protocols/sync';
-import * as Y from 'yjs';
 import {
   type ClientRequest,
   type HostNotice,
@@ -14,6 +13,8 @@ import {
 } from '../../protocol/hub-messages';
 import { PairbookError } from '../../protocol/errors';
 import type { Transport } from '../../protocol/transport';
+import type { Doc } from 'yjs';
+import { updateFeedOf } from './update-feed';
 
 /** The outcome of a request, as its reply carries it; `code` is an ErrorCode when it failed. */
 export interface RequestOutcome {
@@ -45,13 +46,14 @@ export type UpdateGate = (update: Uint8Array) => boolean;
  * `accept` before it is applied.
  */
 export function attachSyncClient(
-  doc: Y.Doc,
+  doc: Doc,
   awareness: awarenessProtocol.Awareness,
   transport: Transport,
   onRequest: RequestHandler,
   accept: UpdateGate = () => true,
 ): () => void {
   const notify = (notice: HostNotice) => transport.send(encodeNotice(notice));
+  const feed = updateFeedOf(doc);
   const clientIds = new Set<number>();
 
   const onDocUpdate = (update: Uint8Array, origin: unknown) => {
@@ -90,7 +92,7 @@ export function attachSyncClient(
           type === syncProtocol.messageYjsUpdate
         ) {
           const update = decoding.readVarUint8Array(body);
-          if (accept(update)) Y.applyUpdate(doc, update, transport);
+          if (accept(update)) feed.applyReceived(update, transport);
         } else {
           throw new Error(`unknown sync message type ${type}`);
         }
@@ -124,13 +126,13 @@ export function attachSyncClient(
   const detach = () => {
     if (detached) return;
     detached = true;
-    doc.off('update', onDocUpdate);
+    offUpdates();
     awareness.off('update', onAwareness);
     offMessage();
     offClose();
     awarenessProtocol.removeAwarenessStates(awareness, [...clientIds], 'detached');
   };
-  doc.on('update', onDocUpdate);
+  const offUpdates = feed.subscribe(onDocUpdate);
   awareness.on('update', onAwareness);
   const offMessage = transport.onMessage(onMessage);
   const offClose = transport.onClose(detach);

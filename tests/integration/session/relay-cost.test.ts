@@ -1,0 +1,97 @@
+// A guest that appends to one cell again and again (a long paste in pieces, or an editor's flood)
+// must cost the host work in proportion to what it sends. Yjs merges each append into the
+// run of that guest's text before it would encode the update for listeners, and encoding a
+// piece of a merged run copies the whole run: a host that re-encoded guests' updates to relay
+// them did quadratic work (20 MB sent in 64 KiB pieces copied gigabytes; issue 10).
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { NotebookSession } from '../../../host/session/notebook-session';
+import { cellsOf } from '../../../protocol/ydoc-nbformat';
+import { sampleNotebook, tempDir, writeNotebook } from '../../helpers/notebooks';
+import { ClientIdRegistry } from '../../../host/hub/client-ids';
+import { GuardedTransport } from '../../../host/hub/role-guard';
+import { createTransportPair } from '../../../protocol/transport';
+import { RawGuest } from '../../unit/hub/raw-guest';
+import { connectGuest } from './guarded-client';
+
+const KiB = 1024;
+const PIECE = 64 * KiB;
+const PIECES = 40;
+
+/**
+ * Characters of Yjs text read to encode updates while `run` runs, in this process: encoding the
+ * end of a merged run slices it, which copies the whole run (V8 flattens the joined string).
+ */
+async function charsEncoded(run: () => Promise<void>): Promise<number> {
+  const proto = Y.ContentString.prototype as unknown as {
+    write: (encoder: unknown, offset: number) => void;
+  };
+  const write = proto.write;
+  let chars = 0;
+  proto.write = function (this: Y.ContentString, encoder, offset) {
+    chars += this.str.length;
+    write.call(this, encoder, offset);
+  };
+  try {
+    await run();
+  } finally {
+    proto.write = write;
+  }
+  return chars;
+}
+
+describe("relaying a guest's updates", () => {
+  let session: NotebookSession;
+  beforeEach(async () => {
+    session = await NotebookSession.open(writeNotebook(sampleNotebook()), { dataDir: tempDir() });
+  });
+  afterEach(async () => {
+    await session.close();
+  });
+
+  it('costs the host what the guest sent, not the length of the text it appends to', async () => {
+    const writer = rawEditor(session);
+    const watcher = connectGuest(session, 'viewer', 'watcher');
+    await watcher.synced;
+    await writer.until(() => cellsOf(writer.doc).length > 0);
+    const watched = () => (cellsOf(watcher.client.doc).get(0).get('source') as Y.Text).length;
+    const before = watched();
+    // The writer's updates, made beforehand: its own encoding is not the host's cost.
+    const updates: Uint8Array[] = [];
+    writer.doc.on('update', (u: Uint8Array) => updates.push(u));
+    const source = cellsOf(writer.doc).get(0).get('source') as Y.Text;
+    for (let i = 0; i < PIECES; i++) source.insert(source.length, 'z'.repeat(PIECE));
+
+    const chars = await charsEncoded(async () => {
+      for (const u of updates) {
+        writer.sendUpdate(u);
+        await new Promise((r) => setTimeout(r, 0));
+      }
+      await expect.poll(watched, { timeout: 20_000 }).toBe(before + PIECES * PIECE);
+    });
+
+    // Relayed as they came: nothing to encode. Re-encoding on the host reads 1 + 2 + … + 40
+    // pieces: 820 of them.
+    expect(chars).toBeLessThan(3 * PIECES * PIECE);
+    expect((cellsOf(session.doc).get(0).get('source') as Y.Text).length).toBe(
+      before + PIECES * PIECE,
+    );
+  });
+});
+
+/** An editor speaking the wire protocol directly, through the hub's role guard. */
+function rawEditor(session: NotebookSession): RawGuest {
+  const [hostEnd, guestEnd] = createTransportPair();
+  const ctx = {
+    doc: session.doc,
+    awareness: session.awareness,
+    registry: new ClientIdRegistry(session.doc),
+    guestKey: 'key-writer',
+    peerId: 'peer-writer',
+    role: () => 'editor' as const,
+  };
+  session.attach(new GuardedTransport(hostEnd, ctx), { name: 'writer' });
+  const guest = new RawGuest(guestEnd);
+  guest.autoSend = false;
+  return guest;
+}
