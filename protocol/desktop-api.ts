@@ -49,8 +49,11 @@ export interface DesktopApi {
    * on the first call. Later changes arrive as `sharing` events.
    */
   createInvite(options: ShareOptions): Promise<Result<InviteSummary, string>>;
-  /** Revokes invite `id`: nobody joins with it any more; guests already in stay. */
-  revokeInvite(id: string): Promise<Result<null, string>>;
+  /**
+   * Revokes invite `id`: nobody joins with it any more. Guests who joined with it stay, except
+   * those of `removeGuests` (peer ids), who are removed as by removeGuest.
+   */
+  revokeInvite(id: string, removeGuests?: string[]): Promise<Result<null, string>>;
   /** Every invite of the current sharing session, newest first. */
   listInvites(): Promise<Result<InviteSummary[], string>>;
   /** Who is here, who is knocking and which links are live (also pushed as `sharing`). */
@@ -83,6 +86,8 @@ export interface ShareOptions {
 /** An invite as the Share dialog lists it (its secret is inside `link`). */
 export interface InviteSummary {
   id: string;
+  /** Its name in the UI, by role in the order made: "Editor link 2". */
+  label: string;
   role: GuestRole;
   /** ms since epoch; null: until sharing stops. */
   expiresAt: number | null;
@@ -101,6 +106,7 @@ export interface GuestSummary {
   peerId: string;
   name: string;
   role: GuestRole;
+  /** The invite (link) they joined with: its `label` in `SharingState.invites`. */
   inviteId: string;
   joinedAt: number;
   /** The code host and guest read aloud to check they reached each other ("482 913"). */

@@ -43,6 +43,8 @@ const SESSION_OVER = /stopped sharing|removed you|revoked/;
 /** A heading for why joining failed, from the host's (or the network's) reason. */
 export function joinFailure(reason: string): string {
   if (/expired/.test(reason)) return 'This invite has expired';
+  if (/revoked the link you joined/.test(reason))
+    return 'The host removed you and revoked the link you joined with';
   if (/revoked/.test(reason)) return 'This invite was revoked';
   if (/removed you/.test(reason)) return 'The host removed you from this session';
   if (/did not let you in|did not answer in time/.test(reason))

@@ -52,7 +52,11 @@ export const DESKTOP_API_ARGUMENTS: {
         (typeof o.expiresInMinutes === 'number' && Number.isFinite(o.expiresInMinutes)))
     );
   },
-  revokeInvite: onePeer,
+  revokeInvite: (args): args is [string, string[]?] =>
+    (args.length === 1 || args.length === 2) &&
+    isShortString(args[0]) &&
+    (args[1] === undefined ||
+      (Array.isArray(args[1]) && args[1].length <= 1024 && args[1].every(isShortString))),
   listInvites: noArguments,
   getSharingState: noArguments,
   setAskBeforeJoining: (args): args is [boolean] =>

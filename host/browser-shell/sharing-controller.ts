@@ -20,6 +20,8 @@ export interface SharingControllerOptions {
 
 /** Longest expiry accepted, minutes (a week). */
 const MAX_EXPIRY_MINUTES = 7 * 24 * 60;
+/** Most guests one revoke may name for removal (more than a session ever holds). */
+const MAX_NAMED_GUESTS = 1024;
 
 /** The DesktopApi methods sharing adds. */
 export type SharingApi = Pick<
@@ -41,6 +43,10 @@ export class SharingController {
   private askBeforeJoining = false;
   private readonly knocks = new Map<string, Knock>();
   private readonly created = new Map<string, number>();
+  /** Each link's name ("Editor link 2"), by invite id. */
+  private readonly labels = new Map<string, string>();
+  /** True while a revoke removes guests: their leaves are told in the revoke's one message. */
+  private revoking = false;
   private change: SharingState['change'] = null;
   private seq = 0;
 
@@ -85,12 +91,47 @@ export class SharingController {
           this.askBeforeJoining,
         );
         this.created.set(record.id, Date.now());
+        const n = [...this.labels.values()].filter((l) => l.startsWith(capital(o.role))).length;
+        this.labels.set(record.id, `${capital(o.role)} link ${n + 1}`);
         this.changed(null);
-        return ok(summary(record, this.created.get(record.id) ?? Date.now()));
+        return ok(this.summary(record));
       },
-      revokeInvite: async (id) => {
-        if (!this.hub?.revokeInvite(String(id))) return err('there is no such link');
-        this.changed('A link was revoked: nobody can join with it any more');
+      revokeInvite: async (id, removeGuests) => {
+        const hub = this.hub;
+        const invite = hub?.listInvites().find((r) => r.id === String(id));
+        if (!hub || !invite) return err('there is no such link');
+        if (
+          removeGuests !== undefined &&
+          (!Array.isArray(removeGuests) ||
+            removeGuests.length > MAX_NAMED_GUESTS ||
+            !removeGuests.every((p) => typeof p === 'string'))
+        ) {
+          return err('say whom to remove by their peer ids');
+        }
+        const named = new Set(removeGuests ?? []);
+        const byIt = () => hub.guests().filter((g) => g.inviteId === invite.id);
+        const removed = byIt().filter((g) => named.has(g.peerId));
+        this.revoking = true;
+        try {
+          hub.revokeInvite(invite.id, { removeGuests: removed.map((g) => g.peerId) });
+        } finally {
+          this.revoking = false;
+        }
+        // Whoever is still knocking with it is turned away as a new guest would be.
+        for (const k of [...this.knocks.values()]) {
+          if (k.inviteId !== invite.id) continue;
+          this.knocks.delete(k.peerId);
+          k.deny('the host revoked this invite — ask for a new link');
+        }
+        const label = this.labels.get(invite.id) ?? 'A link';
+        const stay = byIt().map((g) => g.name);
+        const gone = removed.map((g) => g.name);
+        let text = `${label} was revoked`;
+        if (gone.length > 0)
+          text += ` and ${names(gone)} ${gone.length === 1 ? 'was' : 'were'} removed`;
+        else text += ': nobody new can join with it';
+        if (stay.length > 0) text += `; ${names(stay)} ${stay.length === 1 ? 'stays' : 'stay'}`;
+        this.changed(text);
         return ok(null);
       },
       listInvites: async () => ok(this.invites()),
@@ -133,14 +174,29 @@ export class SharingController {
     for (const k of this.knocks.values()) k.deny('the host stopped sharing');
     this.knocks.clear();
     this.created.clear();
+    this.labels.clear();
     await hub.stop();
     this.changed('Sharing stopped: every guest was disconnected');
   }
 
   private invites(): InviteSummary[] {
     return (this.hub?.listInvites() ?? [])
-      .map((r) => summary(r, this.created.get(r.id) ?? 0))
+      .map((r) => this.summary(r))
       .sort((a, b) => b.createdAt - a.createdAt);
+  }
+
+  private summary(r: InviteRecord): InviteSummary {
+    return {
+      id: r.id,
+      label: this.labels.get(r.id) ?? `${capital(r.role)} link`,
+      role: r.role,
+      expiresAt: r.expiresAt,
+      status: InviteBook.status(r),
+      link: r.link,
+      webLink: r.webLink,
+      asks: r.knock,
+      createdAt: this.created.get(r.id) ?? 0,
+    };
   }
 
   private async startHub(): Promise<Hub> {
@@ -159,7 +215,7 @@ export class SharingController {
       this.knocks.delete(g.peerId);
       this.changed(`${g.name} joined as ${g.role}`);
     });
-    hub.on('leave', (g, reason) => this.changed(`${g.name} left (${reason})`));
+    hub.on('leave', (g, reason) => this.revoking || this.changed(`${g.name} left (${reason})`));
     hub.on('role', (g) => this.changed(`${g.name} is now ${article(g.role)} ${g.role}`));
     hub.on('refused', (w, reason) => {
       this.knocks.delete(w.peerId);
@@ -184,15 +240,11 @@ function article(role: GuestRole): string {
   return role === 'editor' ? 'an' : 'a';
 }
 
-function summary(r: InviteRecord, createdAt: number): InviteSummary {
-  return {
-    id: r.id,
-    role: r.role,
-    expiresAt: r.expiresAt,
-    status: InviteBook.status(r),
-    link: r.link,
-    webLink: r.webLink,
-    asks: r.knock,
-    createdAt,
-  };
+function capital(s: string): string {
+  return s[0]?.toUpperCase() + s.slice(1);
+}
+
+/** "Ada", "Ada and Grace", "Ada, Grace and Linus". */
+function names(list: string[]): string {
+  return list.length < 2 ? (list[0] ?? '') : `${list.slice(0, -1).join(', ')} and ${list.at(-1)}`;
 }

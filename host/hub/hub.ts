@@ -160,6 +160,8 @@ const REFUSED_GUESTS = { max: 4096, ttlMs: 60 * 60_000 };
 const REFUSALS = { perSecond: 10, burst: 20 };
 /** Guest keys whose document byte budget is kept across reconnects (the oldest go first). */
 const DOC_LIMITS_KEPT = 4096;
+/** Why a guest removed with the link it joined with is told it had to go. */
+export const REVOKED_AND_REMOVED = 'the host removed you and revoked the link you joined with';
 
 /** The sharing hub of one session. start() and stop() are idempotent. */
 export class Hub extends ObservableV2<HubEvents> {
@@ -260,13 +262,16 @@ export class Hub extends ObservableV2<HubEvents> {
 
   /**
    * Revokes invite `id`: nobody joins with it any more (those who try are told). Guests who
-   * joined with it stay unless `removeGuests`.
+   * joined with it stay unless `removeGuests`: true removes them all, a list of peer ids only
+   * those of them (the ones the host was shown); they are removed as by removeGuest.
    */
-  revokeInvite(id: string, options: { removeGuests?: boolean } = {}): boolean {
+  revokeInvite(id: string, options: { removeGuests?: boolean | readonly string[] } = {}): boolean {
     if (!this.invites?.revoke(id)) return false;
+    const only = Array.isArray(options.removeGuests) ? new Set(options.removeGuests) : null;
     if (options.removeGuests) {
       for (const p of [...this.peers.values()]) {
-        if (p.info.inviteId === id) this.removeGuest(p.info.peerId, 'the invite was revoked');
+        if (p.info.inviteId !== id || (only && !only.has(p.info.peerId))) continue;
+        this.removeGuest(p.info.peerId, REVOKED_AND_REMOVED);
       }
     }
     return true;

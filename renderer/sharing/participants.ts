@@ -280,6 +280,14 @@ export class ParticipantsPanel {
       );
     }
     info.append(line, sub);
+    // Which link the guest came in by, for the host (whose revoke offers to remove them).
+    const invite = guest && this.sharing?.invites.find((i) => i.id === guest.inviteId);
+    if (this.o.desktop && invite) {
+      const revoked = invite.status === 'revoked' ? ' (revoked)' : '';
+      const via = h('div', 'participant-sub', 'participant-via', `via ${invite.label}${revoked}`);
+      via.title = `Joined with ${invite.label}, made for ${article(invite.role)} ${invite.role}`;
+      info.append(via);
+    }
     const code = p.self ? this.selfCode : this.o.desktop ? (guest?.code ?? null) : null;
     if (code) info.append(codeLine(code, p.self ? 'the host' : p.name));
     li.append(dot, info);

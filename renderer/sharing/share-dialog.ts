@@ -1,8 +1,14 @@
 // The host's Share dialog: choose a role and an expiry, make a link, copy it; see every link of
 // this sharing session with its state and revoke any of them; ask before anyone joins; stop
 // sharing. Everything goes through DesktopApi (the shell runs the hub).
-import type { DesktopApi, InviteSummary, SharingState } from '../../protocol/desktop-api';
+import type {
+  DesktopApi,
+  GuestSummary,
+  InviteSummary,
+  SharingState,
+} from '../../protocol/desktop-api';
 import { GUEST_ROLES, type GuestRole } from '../../protocol/roles';
+import { chooseAction } from '../chrome/confirm-dialog';
 import { Modal, h } from '../chrome/modal';
 
 /** What each role allows, as the dialog explains it. */
@@ -119,9 +125,12 @@ export function openShareDialog(
   modal.body.append(form, listHead, list);
   modal.footer.append(stop, h('div', 'spacer'), done);
 
+  let current = initial;
+  const guestsOf = (id: string) => (current?.guests ?? []).filter((g) => g.inviteId === id);
   const render = (state: SharingState | null) => {
+    current = state;
     const invites = state?.invites ?? [];
-    list.replaceChildren(...invites.map((i) => inviteRow(i, desktop, say)));
+    list.replaceChildren(...invites.map((i) => inviteRow(i, desktop, say, guestsOf)));
     listHead.hidden = invites.length === 0;
     stop.hidden = !state?.active;
     if (state) ask.checked = state.askBeforeJoining;
@@ -142,11 +151,12 @@ function inviteRow(
   i: InviteSummary,
   desktop: DesktopApi,
   say: (m: string, l?: 'info' | 'warning' | 'error') => void,
+  guestsOf: (inviteId: string) => GuestSummary[],
 ): HTMLElement {
   const row = h('li', `invite-row invite-${i.status}`, 'invite-row');
   row.dataset.inviteId = i.id;
   row.dataset.status = i.status;
-  const badge = h('span', `role-badge role-${i.role}`, undefined, capital(i.role));
+  const badge = h('span', `role-badge role-${i.role}`, 'invite-label', i.label);
   const when =
     i.status === 'revoked'
       ? 'Revoked'
@@ -155,19 +165,62 @@ function inviteRow(
         : i.expiresAt === null
           ? 'Until you stop sharing'
           : `Until ${new Date(i.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
-  const text = h('span', 'invite-when', undefined, i.asks ? `${when} · asks you first` : when);
+  const inBy = guestsOf(i.id).map((g) => g.name);
+  const text = h(
+    'span',
+    'invite-when',
+    undefined,
+    [
+      when,
+      i.asks ? 'asks you first' : '',
+      inBy.length === 0
+        ? ''
+        : i.status === 'live'
+          ? `in use by ${listNames(inBy)}`
+          : `${listNames(inBy)} still in`,
+    ]
+      .filter(Boolean)
+      .join(' · '),
+  );
   const copy = h('button', 'link-button', 'invite-copy', 'Copy');
   copy.type = 'button';
   copy.addEventListener('click', () => void copyText(i.webLink ?? i.link, copy));
   const revoke = h('button', 'link-button danger', 'invite-revoke', 'Revoke');
   revoke.type = 'button';
   revoke.addEventListener('click', async () => {
-    const r = await desktop.revokeInvite(i.id);
+    // Those still in by this link stay unless the host says to remove them too.
+    const guests = guestsOf(i.id);
+    let remove: string[] = [];
+    if (guests.length > 0) {
+      const who = listNames(guests.map((g) => g.name));
+      const them = guests.length === 1 ? who : 'them';
+      const choice = await chooseAction({
+        title: `Revoke ${i.label}?`,
+        text:
+          `Nobody new will be able to join with it. Also remove ${who}, who joined with this ` +
+          'link? Removed people keep a read-only copy and cannot rejoin this session.',
+        choices: [
+          { key: 'keep', label: `Revoke, keep ${them}` },
+          { key: 'remove', label: `Revoke and remove ${them}` },
+        ],
+        testId: 'revoke-guests',
+      });
+      if (choice === null) return;
+      if (choice === 'remove') remove = guests.map((g) => g.peerId);
+    }
+    const r = await desktop.revokeInvite(i.id, remove);
     if (!r.ok) say(r.error, 'warning');
   });
   copy.hidden = revoke.hidden = i.status !== 'live';
   row.append(badge, text, h('span', 'spacer'), copy, revoke);
   return row;
+}
+
+/** "Ada", "Ada and Grace", "Ada, Grace and Linus", "Ada, Grace, Linus and 2 others". */
+export function listNames(names: string[]): string {
+  const shown = names.length > 4 ? [...names.slice(0, 3), `${names.length - 3} others`] : names;
+  if (shown.length < 2) return shown[0] ?? '';
+  return `${shown.slice(0, -1).join(', ')} and ${shown.at(-1)}`;
 }
 
 async function copyText(text: string, button: HTMLButtonElement): Promise<void> {

@@ -68,6 +68,13 @@ describe('DESKTOP_API_ARGUMENTS', () => {
     ['showSaveAsDialog', [], true],
     ['showSaveAsDialog', ['/tmp/x.ipynb'], false],
     ['listRecentFiles', [], true],
+    ['revokeInvite', ['abc123'], true],
+    ['revokeInvite', ['abc123', ['peer-1', 'peer-2']], true],
+    ['revokeInvite', ['abc123', []], true],
+    ['revokeInvite', [], false],
+    ['revokeInvite', ['abc123', 'peer-1'], false],
+    ['revokeInvite', ['abc123', [42]], false],
+    ['revokeInvite', ['abc123', ['p'], 'more'], false],
     ['openGuestSession', [inviteLink], true],
     [
       'openGuestSession',
