@@ -29,6 +29,7 @@ import {
 } from '../document/notebook-file';
 import { encodeControl } from '../../protocol/hub-control';
 import { CellSerializationCache } from '../document/cell-serialization-cache';
+import { readSaveHintInSlices } from '../document/save-hint-reader';
 import { roleOf } from './client-role';
 import type { ExecutionQueue, Requester } from './execution-queue';
 import { useKernelsFrom } from './kernel-choice';
@@ -114,7 +115,8 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
    */
   private file!: { text: string | null; sha256: string };
   private ids: string[] = [];
-  private hint: SaveHint | null = null;
+  /** The save hint, read in slices from the file's text once a save needs it. */
+  private hint: Promise<SaveHint> | null = null;
   /** Each cell's text as the file has it, kept until the cell changes: saves do not stall. */
   private readonly cellCache = new CellSerializationCache(this.doc);
   private preparing: Promise<void> | null = null;
@@ -169,25 +171,25 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   }
 
   /**
-   * Prepares fast saves: reads the save hint from the file's text (one step, on the event loop)
-   * and caches every cell's text in short slices. Begun at the first edit (a notebook only read
-   * never pays for it); a save before it is done does the rest itself. Resolves when done.
+   * Prepares fast saves: reads the save hint from the file's text and caches every cell's text,
+   * both in short slices. Begun at the first edit (a notebook only read never pays for it); a
+   * save before it is done does the rest itself. Resolves when done.
    */
   prepareSaves(): Promise<void> {
     this.preparing ??= (async () => {
       await new Promise((r) => setImmediate(r));
       const stop = () => this.closing || this.closed;
       if (stop()) return;
-      this.cellCache.useHint(this.saveHint());
+      this.cellCache.useHint(await this.saveHint());
       await this.cellCache.warm(stop);
     })();
     return this.preparing;
   }
 
-  private saveHint(): SaveHint {
+  private saveHint(): Promise<SaveHint> {
     if (this.hint) return this.hint;
     if (this.file.text === null) throw new Error('the save hint was dropped with its text');
-    this.hint = readSaveHint(this.file.text, this.ids);
+    this.hint = readSaveHintInSlices(this.file.text, this.ids);
     this.file.text = null; // the hint is all a save needs of it
     return this.hint;
   }
@@ -671,7 +673,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       this.emit('save-failed', [error]);
       throw error;
     }
-    this.cellCache.useHint(this.saveHint());
+    this.cellCache.useHint(await this.saveHint());
     await this.cellCache.warm(); // in slices: only the cells changed since the last save
     // The save covers exactly what it serializes now: edits accepted during the write stay
     // unsaved, in the document and in the journal.
