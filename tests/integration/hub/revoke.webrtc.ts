@@ -9,7 +9,7 @@ import { NotebookSession } from '../../../host/session/notebook-session';
 import type { SharingState } from '../../../protocol/desktop-api';
 import { cellsOf } from '../../../protocol/ydoc-nbformat';
 import { sampleNotebook, tempDir, writeNotebook } from '../../helpers/notebooks';
-import { joinGuest, startHost, until } from './harness';
+import { guestConnection, joinGuest, startHost, until } from './harness';
 
 const text = (doc: Y.Doc, i: number) => cellsOf(doc).get(i).get('source') as Y.Text;
 type Joined = Awaited<ReturnType<typeof joinGuest>>;
@@ -156,6 +156,24 @@ describe('SharingController: links by name, and what a revoke did', () => {
         .guests.map((g) => g.name)
         .sort(),
     ).toEqual(['Bob', 'Grace']);
+  });
+
+  it('turns away whoever is still knocking with the link revoked', async () => {
+    const api = sharing.api();
+    await api.setAskBeforeJoining(true);
+    const r = await api.createInvite({ role: 'editor', expiresInMinutes: null });
+    await api.setAskBeforeJoining(false);
+    if (!r.ok) throw new Error(r.error);
+    const mallory = guestConnection(r.value.link, { name: 'Mallory' });
+    let closed = '';
+    mallory.openTransport().onClose((reason) => (closed = reason));
+    await until(() => sharing.state().knocks.some((k) => k.name === 'Mallory'), 20_000, 'knock');
+    expect((await api.revokeInvite(r.value.id)).ok).toBe(true);
+    expect(sharing.state().knocks).toEqual([]);
+    await until(() => mallory.status === 'refused', 20_000, 'Mallory turned away');
+    expect(closed).toMatch(/revoked/);
+    expect(sharing.state().guests.some((g) => g.name === 'Mallory')).toBe(false);
+    mallory.destroy();
   });
 
   it('refuses a revoke of no link, or with anything but peer ids to remove', async () => {
