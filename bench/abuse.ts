@@ -25,7 +25,7 @@ import { ensureNetns, percentiles } from './sharing-pages/pages';
 ensureNetns();
 
 const here = dirname(fileURLToPath(import.meta.url));
-const ATTACKS = [
+const ALL_ATTACKS = [
   'step1-flood',
   'giant-chunks',
   'awareness-flood',
@@ -34,6 +34,13 @@ const ATTACKS = [
   // Last: what it writes stays in the document (quiet-after runs with it).
   'update-flood',
 ];
+/**
+ * `BENCH_ATTACKS=a,b` runs only those, and `BENCH_HOST_PROFILE=DIR` writes the host's CPU profile
+ * there: to look into one attack (the figures come from a run of all, unprofiled).
+ */
+const ATTACKS = process.env.BENCH_ATTACKS
+  ? ALL_ATTACKS.filter((a) => process.env.BENCH_ATTACKS?.split(',').includes(a))
+  : ALL_ATTACKS;
 const KEYS = Number(process.env.BENCH_KEYS ?? 250);
 /** Time between keystrokes: a fast typist. */
 const INTERVAL_MS = 30;
@@ -49,7 +56,14 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 function startHostProcess() {
   const child: ChildProcess = fork(join(here, 'abuse/host-process.ts'), [], {
-    execArgv: ['--expose-gc', '--import', 'tsx'],
+    execArgv: [
+      '--expose-gc',
+      '--import',
+      'tsx',
+      ...(process.env.BENCH_HOST_PROFILE
+        ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_HOST_PROFILE}`]
+        : []),
+    ],
     stdio: ['ignore', 'inherit', 'inherit', 'ipc'],
   });
   const ask = <T extends AbuseHostReply['type']>(command: AbuseHostCommand, type: T) =>
@@ -172,6 +186,8 @@ async function main() {
       rss_peak_mb: Math.round(peak.peak / MB),
       rss_growth_mb: Math.round(((peak.peak - rss) / MB) * 10) / 10,
       rss_after_mb: Math.round(peak.rss / MB),
+      heap_peak_mb: Math.round(peak.heapPeak / MB),
+      external_peak_mb: Math.round(peak.externalPeak / MB),
       honest_p50_ms: p.p50_ms,
       honest_p99_ms: p.p99_ms,
       honest_keys_lost: typed.lost,

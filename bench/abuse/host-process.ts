@@ -26,6 +26,9 @@ export type AbuseHostReply =
       type: 'peak';
       rss: number;
       peak: number;
+      /** Peaks of V8's heap in use and of memory outside it (buffers), over the phase. */
+      heapPeak: number;
+      externalPeak: number;
       guests: number;
       leaves: Record<string, number>;
       /** The host process's CPU time over the phase (user + system), ms. */
@@ -50,7 +53,14 @@ let abuse: Record<string, number> = {};
 let cpuAtPhase = process.cpuUsage();
 const loop = monitorEventLoopDelay({ resolution: 5 });
 loop.enable();
-setInterval(() => (peak = Math.max(peak, process.memoryUsage.rss())), 20).unref();
+let heapPeak = 0;
+let externalPeak = 0;
+setInterval(() => {
+  const m = process.memoryUsage();
+  peak = Math.max(peak, m.rss);
+  heapPeak = Math.max(heapPeak, m.heapUsed);
+  externalPeak = Math.max(externalPeak, m.external);
+}, 20).unref();
 const gc = (globalThis as { gc?: () => void }).gc ?? (() => {});
 
 process.on('message', (m: AbuseHostCommand) => {
@@ -79,6 +89,8 @@ process.on('message', (m: AbuseHostCommand) => {
         gc();
         const rss = process.memoryUsage.rss();
         peak = rss;
+        heapPeak = 0;
+        externalPeak = 0;
         leaves = {};
         refused = {};
         abuse = {};
@@ -96,6 +108,8 @@ process.on('message', (m: AbuseHostCommand) => {
           type: 'peak',
           rss,
           peak: Math.max(peak, rss),
+          heapPeak,
+          externalPeak,
           guests: hub?.guests().length ?? 0,
           leaves,
           cpuMs: Math.round(cpuMs(process.cpuUsage(cpuAtPhase))),
