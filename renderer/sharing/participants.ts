@@ -136,8 +136,10 @@ export class ParticipantsPanel {
     this.follow.destroy();
   }
 
-  private onChange = (): void => {
-    if (!this.o.desktop) this.announce();
+  private onChange = (_changes?: unknown, origin?: unknown): void => {
+    // A guest whose session ended drops everyone else's presence ('ended'): nobody else left.
+    if (!this.o.desktop && origin === 'ended') this.roles.clear();
+    else if (!this.o.desktop) this.announce();
     if (this.queued) return;
     this.queued = true;
     requestAnimationFrame(() => {

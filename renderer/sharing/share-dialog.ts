@@ -111,7 +111,7 @@ export function openShareDialog(
   (form.lastElementChild as HTMLElement).append(create);
   form.append(linkBox);
 
-  const listHead = h('h3', 'modal-subtitle', undefined, 'Live links');
+  const listHead = h('h3', 'modal-subtitle', undefined, 'Links');
   const list = h('ul', 'invite-list', 'invite-list');
   const stop = h('button', 'danger-button', 'stop-sharing', 'Stop sharing');
   stop.type = 'button';
