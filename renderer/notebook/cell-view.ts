@@ -1,24 +1,13 @@
 import type { EditorView, KeyBinding } from '@codemirror/view';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import type { CellRun } from '../../protocol/runtime-state';
-import { sourceDigest } from '../../protocol/source-digest';
 import { createCodeEditor, editability, editabilityCompartment } from '../editor/code-editor';
 import { renderHighlighted } from '../editor/static-highlight';
 import { type Attachments, renderMarkdown } from '../outputs/markdown';
-import { renderOutput } from '../outputs/output-view';
-import type { CellType } from './cell-operations';
 import { estimateCellHeight } from './cell-height';
-
-/** How a cell stands in the run queue, from the runtime map. */
-export interface CellRunState {
-  /** Running now (first in the queue and started). */
-  running: boolean;
-  /** Waiting in the queue. */
-  queued: boolean;
-  /** The run in progress or the last one that ended; null when never run in this session. */
-  run: CellRun | null;
-}
+import type { CellType } from './cell-operations';
+import { type CellParts, buildCellParts, el, inputLine, showOutputs } from './cell-parts';
+import { type CellRunState, CellRunView } from './run-states';
 
 /** What every cell view shares, given by the notebook view. */
 export interface CellContext {
@@ -37,27 +26,6 @@ export interface CellContext {
   /** The cell's parts were built (`true`) or dropped back to a box (`false`). */
   onBuilt?(cell: CellView, built: boolean): void;
 }
-
-const el = (tag: string, className: string, testId?: string): HTMLElement => {
-  const e = document.createElement(tag);
-  e.className = className;
-  if (testId) e.dataset.testid = testId;
-  return e;
-};
-
-/** The parts of a cell on screen; built when the cell comes near the viewport. */
-interface CellParts {
-  prompt: HTMLElement;
-  runButton: HTMLElement;
-  input: HTMLElement;
-  editorHost: HTMLElement;
-  placeholder: HTMLElement;
-  rendered: HTMLElement;
-  outputs: HTMLElement;
-  footer: HTMLElement;
-}
-
-const RUN_ICON = '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2.5v11l9-5.5z"/></svg>';
 
 /**
  * One cell of the notebook. Far from the viewport it is an empty box of its last measured (or
@@ -80,9 +48,7 @@ export class CellView {
   private observedOutputs: Y.Array<unknown> | null = null;
   private renderQueued = { input: false, outputs: false };
   private destroyed = false;
-  private runState: CellRunState = { running: false, queued: false, run: null };
-  /** The queued or running run is of the source as it was before an edit since. */
-  private runsEarlierVersion = false;
+  private readonly runView: CellRunView;
 
   constructor(
     readonly map: Y.Map<unknown>,
@@ -90,6 +56,7 @@ export class CellView {
   ) {
     this.id = String(map.get('id'));
     this.source = map.get('source') as Y.Text;
+    this.runView = new CellRunView(this.element, this.source);
     this.element.dataset.cellId = this.id;
     this.paintType();
     this.element.style.height = `${estimateCellHeight(map)}px`;
@@ -152,36 +119,14 @@ export class CellView {
   /** Builds the cell's parts (idempotent): prompt, input, outputs, footer. */
   materialize(): void {
     if (this.parts || this.destroyed) return;
-    const parts: CellParts = {
-      prompt: el('div', 'cell-prompt', 'cell-prompt'),
-      runButton: el('button', 'cell-run icon-button', 'cell-run-button'),
-      input: el('div', 'cell-input'),
-      editorHost: el('div', 'cell-editor-host'),
-      placeholder: el('pre', 'cell-placeholder', 'cell-placeholder'),
-      rendered: el('div', 'markdown-body cell-rendered', 'markdown-rendered'),
-      outputs: el('div', 'cell-outputs', 'cell-outputs'),
-      footer: el('div', 'cell-footer', 'cell-last-run'),
-    };
-    const { prompt, runButton, input, editorHost, placeholder, rendered, outputs, footer } = parts;
-    runButton.title = 'Run this cell (Shift-Enter)';
-    runButton.setAttribute('aria-label', 'Run cell');
-    runButton.innerHTML = RUN_ICON;
-    const dragHandle = el('div', 'cell-drag-handle', 'cell-drag-handle');
-    dragHandle.title = 'Drag to move this cell';
-    dragHandle.draggable = true;
-    const gutter = el('div', 'cell-gutter');
-    gutter.append(prompt, runButton);
-    const body = el('div', 'cell-body');
-    input.append(editorHost, placeholder, rendered);
-    body.append(input, outputs, footer);
-    placeholder.addEventListener('mousedown', (e) => {
+    const parts = buildCellParts(this.element);
+    parts.placeholder.addEventListener('mousedown', (e) => {
       e.preventDefault();
       this.ctx.onActivate(this, 'edit');
     });
-    rendered.addEventListener('dblclick', () => this.ctx.onActivate(this, 'edit'));
+    parts.rendered.addEventListener('dblclick', () => this.ctx.onActivate(this, 'edit'));
     this.element.addEventListener('mousedown', this.onMouseDown);
     this.parts = parts;
-    this.element.append(dragHandle, gutter, body);
     this.element.style.height = '';
     this.element.classList.add('materialized');
     this.renderInput();
@@ -245,18 +190,12 @@ export class CellView {
 
   /** Updates the prompt and last-run line from the runtime map. */
   setRunState(state: CellRunState): void {
-    const was = this.runState;
-    this.runState = state;
-    if (was.running || was.queued || was.run || state.running || state.queued || state.run) {
-      this.renderPrompt();
-    }
+    if (this.runView.set(state)) this.renderPrompt();
   }
 
   /** Updates the elapsed time of a running cell. */
   tick(now: number): void {
-    if (this.parts && this.runState.running && this.runState.run?.startedAt) {
-      this.parts.footer.textContent = `Running for ${formatSeconds(now - this.runState.run.startedAt)}${this.byLine()}${this.versionNote()}`;
-    }
+    if (this.parts) this.runView.tick(this.parts.footer, now);
   }
 
   /**
@@ -266,27 +205,15 @@ export class CellView {
   askInput(prompt: string, password: boolean): Promise<string> {
     this.materialize();
     this.inputPending = true;
-    const row = el('label', 'input-prompt', 'input-prompt');
-    const text = el('span', 'input-prompt-text');
-    text.textContent = prompt;
-    const field = document.createElement('input');
-    field.type = password ? 'password' : 'text';
-    field.dataset.testid = 'input-prompt-field';
-    field.autocomplete = 'off';
-    row.append(text, field);
-    this.parts?.outputs.after(row);
-    this.element.scrollIntoView({ block: 'nearest' });
-    field.focus();
     return new Promise((resolve) => {
-      field.addEventListener('keydown', (e) => {
-        e.stopPropagation();
-        if (e.key !== 'Enter') return;
-        e.preventDefault();
-        row.remove();
+      const { row, field } = inputLine(prompt, password, (value) => {
         this.inputPending = false;
-        resolve(field.value);
+        resolve(value);
         this.releaseIfFar();
       });
+      this.parts?.outputs.after(row);
+      this.element.scrollIntoView({ block: 'nearest' });
+      field.focus();
     });
   }
 
@@ -384,70 +311,17 @@ export class CellView {
 
   private renderOutputs(): void {
     if (!this.parts) return;
-    const box = this.parts.outputs;
-    box.textContent = '';
     const outputs = this.map.get('outputs');
-    if (this.type !== 'code' || !(outputs instanceof Y.Array) || outputs.length === 0) {
-      box.hidden = true;
-      return;
-    }
-    box.hidden = false;
-    for (const o of outputs.toArray()) {
-      const json = o instanceof Y.Map ? (o.toJSON() as Record<string, unknown>) : {};
-      try {
-        box.append(renderOutput(json));
-      } catch (e) {
-        // One output that cannot be rendered must not hide the others.
-        const fail = el('div', 'output-fallback', 'output-fallback');
-        fail.textContent = `This output could not be shown: ${(e as Error).message}`;
-        box.append(fail);
-      }
-    }
-    this.ctx.onRendered(this);
+    const list =
+      this.type === 'code' && outputs instanceof Y.Array
+        ? outputs.toArray().map((o) => (o instanceof Y.Map ? o.toJSON() : {}))
+        : [];
+    showOutputs(this.parts.outputs, list);
+    if (list.length) this.ctx.onRendered(this);
   }
 
   private renderPrompt(): void {
-    const { running, queued, run } = this.runState;
-    const count = this.map.get('execution_count');
-    this.runsEarlierVersion =
-      (running || queued) &&
-      run?.digest !== undefined &&
-      sourceDigest(this.source.toString()) !== run.digest;
-    this.element.classList.toggle('running', running);
-    this.element.classList.toggle('queued', queued);
-    this.element.classList.toggle('runs-earlier-version', this.runsEarlierVersion);
-    if (!this.parts) return;
-    const { prompt, footer } = this.parts;
-    prompt.textContent =
-      this.type !== 'code'
-        ? ''
-        : running || queued
-          ? '[*]:'
-          : `[${typeof count === 'number' ? count : ' '}]:`;
-    prompt.title = `${running ? 'Running' : queued ? 'Queued' : ''}${this.versionNote()}`;
-    if (!run || this.type !== 'code') {
-      footer.hidden = true;
-      return;
-    }
-    footer.hidden = false;
-    if (running) this.tick(Date.now());
-    else if (queued) footer.textContent = `Queued${this.byLine()}${this.versionNote()}`;
-    else if (run.endedAt && run.startedAt) {
-      const at = new Date(run.endedAt).toLocaleTimeString([], {
-        hour: '2-digit',
-        minute: '2-digit',
-      });
-      footer.textContent = `Ran in ${formatSeconds(run.endedAt - run.startedAt)} at ${at}${this.byLine()}`;
-    } else footer.hidden = true;
-  }
-
-  // The run is of the code as it was asked for, as Jupyter runs what Shift-Enter sent.
-  private versionNote(): string {
-    return this.runsEarlierVersion ? ' · runs the code as it was when asked; edited since' : '';
-  }
-
-  private byLine(): string {
-    return this.runState.run ? ` · by ${this.runState.run.by}` : '';
+    this.runView.paint(this.parts, this.type === 'code', this.map.get('execution_count'));
   }
 
   private observeOutputs(): void {
@@ -494,17 +368,8 @@ export class CellView {
 
   private onSourceChange = (): void => {
     if (!this.editor) this.schedule('input');
-    const { running, queued, run } = this.runState;
-    if ((running || queued) && run?.digest !== undefined) this.renderPrompt();
+    if (this.runView.followsSource) this.renderPrompt();
   };
 
   private onOutputsChange = (): void => this.schedule('outputs');
-}
-
-/** "0.4 s", "12 s", "3 min 5 s". */
-export function formatSeconds(ms: number): string {
-  const s = Math.max(0, ms) / 1000;
-  if (s < 10) return `${s.toFixed(1)} s`;
-  if (s < 60) return `${Math.round(s)} s`;
-  return `${Math.floor(s / 60)} min ${Math.round(s % 60)} s`;
 }

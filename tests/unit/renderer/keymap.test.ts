@@ -5,7 +5,7 @@ import {
   type KeyState,
   keyChord,
   resolveCommandKey,
-} from '../../../renderer/notebook/keyboard-commands';
+} from '../../../renderer/notebook/keymap';
 
 const key = (k: string, mods: Partial<KeyState> = {}): KeyState => ({
   key: k,

@@ -1,0 +1,289 @@
+// The notebook's commands, in CodeMirror's style: a function of the notebook that does one thing
+// and says whether it applied. keymap.ts binds them to keys; toolbar buttons run them by name.
+import type * as Y from 'yjs';
+import { cellsOf } from '../../protocol/ydoc-nbformat';
+import {
+  type CellType,
+  LOCAL_ORIGIN,
+  changeCellType,
+  deleteCells,
+  emptyCell,
+  insertCells,
+  mergeCells,
+  moveCell,
+  splitCell,
+} from './cell-operations';
+import type { CellRange } from './cell-selection';
+import type { CellView } from './cell-view';
+import type { CopyPaste } from './copy-paste';
+import type { NotebookActions, NotebookPermissions } from './notebook-view';
+
+/** What a command sees of the notebook (NotebookView). */
+export interface CommandTarget {
+  readonly doc: Y.Doc;
+  readonly cellViews: readonly CellView[];
+  readonly selection: CellRange;
+  readonly currentMode: 'command' | 'edit';
+  readonly permissions: Readonly<NotebookPermissions>;
+  readonly actions: NotebookActions;
+  readonly undoManager: Y.UndoManager;
+  readonly clipboard: CopyPaste;
+  /** Makes cell `index` active (extending the selection when `extend`) and scrolls to it. */
+  select(index: number, extend?: boolean): void;
+  /** Selects cells `anchor`..`active` where they are, without scrolling. */
+  setSelection(anchor: number, active: number): void;
+  enterEditMode(pos?: 'start' | 'end' | number | null): void;
+  enterCommandMode(): void;
+}
+
+/** A notebook command: true when it applied. */
+export type Command = (notebook: CommandTarget) => boolean;
+
+/** A command that changes the notebook: refused, with a word to the person, while read-only. */
+function editing(command: Command): Command {
+  return (notebook) => {
+    if (notebook.permissions.edit) return command(notebook);
+    notebook.actions.readOnlyRefused?.();
+    return false;
+  };
+}
+
+/** Runs the selected code cells and renders the selected markdown cells. */
+function runSelected({ cellViews, selection, actions }: CommandTarget): void {
+  const cells = cellViews.slice(selection.from, selection.to + 1);
+  for (const cell of cells) if (cell.type === 'markdown') cell.leaveEdit();
+  const code = cells.filter((cell) => cell.type === 'code').map((cell) => cell.id);
+  if (code.length) actions.run(code);
+}
+
+function insertCodeCell(notebook: CommandTarget, at: number): boolean {
+  insertCells(notebook.doc, at, [emptyCell('code')]);
+  notebook.select(at);
+  return true;
+}
+
+function insertAndEdit(notebook: CommandTarget, at: number): boolean {
+  insertCodeCell(notebook, at);
+  notebook.enterEditMode('start');
+  return true;
+}
+
+/** Shift-Enter: runs the selection and selects the next cell, adding one after the last. */
+export const runAndAdvance: Command = (notebook) => {
+  const next = notebook.selection.to + 1;
+  runSelected(notebook);
+  if (next === notebook.cellViews.length) return insertAndEdit(notebook, next);
+  notebook.select(next);
+  if (notebook.currentMode === 'edit') notebook.enterCommandMode();
+  return true;
+};
+
+/** Ctrl-Enter: runs the selection and stays on it, in command mode. */
+export const runInPlace: Command = (notebook) => {
+  runSelected(notebook);
+  notebook.enterCommandMode();
+  return true;
+};
+
+/** Alt-Enter: runs the selection and adds a cell below it to type in. */
+export const runAndInsert = editing((notebook) => {
+  const below = notebook.selection.to + 1;
+  runSelected(notebook);
+  return insertAndEdit(notebook, below);
+});
+
+/** Enter: edits the active cell, the cursor at its end. */
+export const editCell: Command = (notebook) => {
+  notebook.enterEditMode('end');
+  return true;
+};
+
+/** Escape: back to command mode, where keys act on cells. */
+export const commandMode: Command = (notebook) => {
+  notebook.enterCommandMode();
+  return true;
+};
+
+export const insertAbove = editing((notebook) => insertCodeCell(notebook, notebook.selection.from));
+
+export const insertBelow = editing((notebook) =>
+  insertCodeCell(notebook, notebook.selection.to + 1),
+);
+
+/** Deletes the selected cells; a notebook left empty gets one empty cell. */
+export const deleteSelected = editing((notebook) => {
+  const { doc, selection } = notebook;
+  const from = selection.from;
+  deleteCells(doc, from, selection.to - from + 1);
+  if (cellsOf(doc).length === 0) insertCells(doc, 0, [emptyCell('code')]);
+  notebook.select(Math.min(from, notebook.cellViews.length - 1));
+  return true;
+});
+
+function changeTypeTo(type: CellType): Command {
+  return editing(({ doc, selection }) => {
+    doc.transact(() => {
+      for (let i = selection.from; i <= selection.to; i++) changeCellType(doc, i, type);
+    }, LOCAL_ORIGIN);
+    return true;
+  });
+}
+
+export const toCode = changeTypeTo('code');
+export const toMarkdown = changeTypeTo('markdown');
+export const toRaw = changeTypeTo('raw');
+
+/** Undoes this person's last edit (never a collaborator's). */
+export const undo = editing((notebook) => {
+  notebook.undoManager.undo();
+  notebook.select(Math.min(notebook.selection.active, notebook.cellViews.length - 1));
+  return true;
+});
+
+export const redo = editing((notebook) => {
+  notebook.undoManager.redo();
+  notebook.select(Math.min(notebook.selection.active, notebook.cellViews.length - 1));
+  return true;
+});
+
+export const selectPrevious: Command = (notebook) => {
+  notebook.select(Math.max(0, notebook.selection.active - 1));
+  return true;
+};
+
+export const selectNext: Command = (notebook) => {
+  notebook.select(Math.min(notebook.cellViews.length - 1, notebook.selection.active + 1));
+  return true;
+};
+
+export const extendPrevious: Command = (notebook) => {
+  notebook.select(Math.max(0, notebook.selection.active - 1), true);
+  return true;
+};
+
+export const extendNext: Command = (notebook) => {
+  notebook.select(Math.min(notebook.cellViews.length - 1, notebook.selection.active + 1), true);
+  return true;
+};
+
+export const selectAll: Command = (notebook) => {
+  notebook.setSelection(0, notebook.cellViews.length - 1);
+  return true;
+};
+
+/** C: copies the selected cells to the clipboard. */
+export const copySelected: Command = (notebook) => {
+  notebook.clipboard.copySelection();
+  return true;
+};
+
+/** X: copies the selected cells to the clipboard and deletes them. */
+export const cutSelected = editing((notebook) => {
+  notebook.clipboard.copySelection();
+  return deleteSelected(notebook);
+});
+
+/** V: pastes the clipboard's cells below the selection. */
+export const pasteBelow = editing(({ clipboard, cellViews, selection }) => {
+  void clipboard.pasteFromSystem(cellViews[selection.to]?.id ?? null, true);
+  return true;
+});
+
+/** Shift-V: pastes the clipboard's cells above the selection. */
+export const pasteAbove = editing(({ clipboard, cellViews, selection }) => {
+  void clipboard.pasteFromSystem(cellViews[selection.from]?.id ?? null, false);
+  return true;
+});
+
+/** Shift-M: merges the selected cells, or the active cell with the next one. */
+export const mergeSelected = editing((notebook) => {
+  const { doc, selection } = notebook;
+  const { from, to } = selection;
+  if (to > from) mergeCells(doc, from, to - from + 1);
+  else if (from + 1 < notebook.cellViews.length) mergeCells(doc, from, 2);
+  notebook.select(from);
+  return true;
+});
+
+/** Ctrl-Shift-minus: splits the active cell at the cursor and edits the second half. */
+export const splitAtCursor = editing((notebook) => {
+  const { active } = notebook.selection;
+  const offset = notebook.cellViews[active]?.view?.state.selection.main.head ?? 0;
+  if (!splitCell(notebook.doc, active, offset)) return false;
+  notebook.select(active + 1);
+  notebook.enterEditMode('start');
+  return true;
+});
+
+export const moveUp = editing((notebook) => {
+  const { from, to, active } = notebook.selection;
+  if (from === 0) return false;
+  moveCell(notebook.doc, from - 1, to, notebook.permissions.moveOutputs);
+  notebook.setSelection(from - 1, active - 1);
+  return true;
+});
+
+export const moveDown = editing((notebook) => {
+  const { from, to, anchor, active } = notebook.selection;
+  if (to === notebook.cellViews.length - 1) return false;
+  moveCell(notebook.doc, to + 1, from, notebook.permissions.moveOutputs);
+  notebook.setSelection(anchor + 1, active + 1);
+  return true;
+});
+
+export const save: Command = (notebook) => {
+  notebook.actions.save();
+  return true;
+};
+
+export const find: Command = (notebook) => {
+  notebook.actions.find();
+  return true;
+};
+
+export const interrupt: Command = (notebook) => {
+  notebook.actions.interrupt();
+  return true;
+};
+
+export const restart: Command = (notebook) => {
+  notebook.actions.restart();
+  return true;
+};
+
+/** Every command, by the name keys and buttons use. */
+export const notebookCommands = {
+  'run-and-advance': runAndAdvance,
+  'run-in-place': runInPlace,
+  'run-and-insert': runAndInsert,
+  edit: editCell,
+  'command-mode': commandMode,
+  'insert-above': insertAbove,
+  'insert-below': insertBelow,
+  'delete-cells': deleteSelected,
+  'to-code': toCode,
+  'to-markdown': toMarkdown,
+  'to-raw': toRaw,
+  undo,
+  redo,
+  'select-previous': selectPrevious,
+  'select-next': selectNext,
+  'extend-previous': extendPrevious,
+  'extend-next': extendNext,
+  'select-all': selectAll,
+  'copy-cells': copySelected,
+  'cut-cells': cutSelected,
+  'paste-below': pasteBelow,
+  'paste-above': pasteAbove,
+  'merge-cells': mergeSelected,
+  'split-cell': splitAtCursor,
+  'move-up': moveUp,
+  'move-down': moveDown,
+  save,
+  find,
+  interrupt,
+  restart,
+} satisfies Record<string, Command>;
+
+/** A command's name. */
+export type NotebookCommand = keyof typeof notebookCommands;
