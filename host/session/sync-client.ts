@@ -13,7 +13,8 @@ import {
 } from '../../protocol/hub-messages';
 import { PairbookError } from '../../protocol/errors';
 import type { Transport } from '../../protocol/transport';
-import type { Doc } from 'yjs';
+import { type Doc, decodeStateVector, encodeStateAsUpdate } from 'yjs';
+import { fullStateCacheOf } from './full-state-cache';
 import { updateFeedOf } from './update-feed';
 
 /** The outcome of a request, as its reply carries it; `code` is an ErrorCode when it failed. */
@@ -76,6 +77,25 @@ export function attachSyncClient(
     transport.send(encoding.toUint8Array(enc));
   };
 
+  const answerStep1 = (stateVector: Uint8Array) => {
+    const sync = (type: number, update: Uint8Array) => {
+      const enc = encodeHubMessage(Tag.Sync);
+      encoding.writeVarUint(enc, type);
+      encoding.writeVarUint8Array(enc, update);
+      transport.send(encoding.toUint8Array(enc));
+    };
+    if (decodeStateVector(stateVector).size > 0) {
+      return sync(syncProtocol.messageYjsSyncStep2, encodeStateAsUpdate(doc, stateVector));
+    }
+    const updates = fullStateCacheOf(doc).whole();
+    updates.forEach((u, i) =>
+      sync(
+        i === updates.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate,
+        u,
+      ),
+    );
+  };
+
   const onMessage = (bytes: Uint8Array) => {
     const msg = decodeHubMessage(bytes);
     if (!msg.ok) return transport.close(msg.error.message);
@@ -84,9 +104,7 @@ export function attachSyncClient(
         const body = msg.value.body;
         const type = decoding.readVarUint(body);
         if (type === syncProtocol.messageYjsSyncStep1) {
-          const reply = encodeHubMessage(Tag.Sync);
-          syncProtocol.readSyncStep1(body, reply, doc);
-          transport.send(encoding.toUint8Array(reply));
+          answerStep1(decoding.readVarUint8Array(body));
         } else if (
           type === syncProtocol.messageYjsSyncStep2 ||
           type === syncProtocol.messageYjsUpdate

@@ -6,7 +6,8 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { NotebookSession } from '../../../host/session/notebook-session';
-import { cellsOf } from '../../../protocol/ydoc-nbformat';
+import type { Cell } from '../../../protocol/nbformat';
+import { cellsOf, createCellMap } from '../../../protocol/ydoc-nbformat';
 import { sampleNotebook, tempDir, writeNotebook } from '../../helpers/notebooks';
 import { ClientIdRegistry } from '../../../host/hub/client-ids';
 import { GuardedTransport } from '../../../host/hub/role-guard';
@@ -95,3 +96,51 @@ function rawEditor(session: NotebookSession): RawGuest {
   guest.autoSend = false;
   return guest;
 }
+
+describe("a fresh replica's first sync", () => {
+  let session: NotebookSession;
+  beforeEach(async () => {
+    const nb = sampleNotebook();
+    // A notebook of some size: 40 cells of 4 KiB.
+    const cells = (nb.cells as unknown[]).slice(0, 1) as { source: string }[];
+    nb.cells = Array.from({ length: 40 }, (_, i) => ({
+      ...cells[0],
+      id: `c${i}`,
+      source: 'x'.repeat(4 * KiB),
+    }));
+    session = await NotebookSession.open(writeNotebook(nb), { dataDir: tempDir() });
+  });
+  afterEach(async () => {
+    await session.close();
+  });
+
+  it('encodes the document once for guests joining one after another, each whole', async () => {
+    const typist = connectGuest(session, 'editor', 'typist');
+    await typist.synced;
+    const typed = () => cellsOf(typist.client.doc).get(3).get('source') as Y.Text;
+    const joins = 5;
+    let last: unknown = null;
+    const chars = await charsEncoded(async () => {
+      for (let i = 0; i < joins; i++) {
+        // Edits between the joins: an insert, a delete, a new cell.
+        typed().insert(0, `edit ${i} `);
+        typed().delete(10, 3);
+        if (i === 2) {
+          const cell = { cell_type: 'markdown', id: 'new-cell', metadata: {}, source: 'new' };
+          cellsOf(typist.client.doc).push([createCellMap(cell as Cell, 'new-cell')]);
+        }
+        await expect
+          .poll(() => cellsOf(session.doc).toJSON())
+          .toEqual(cellsOf(typist.client.doc).toJSON());
+        const guest = connectGuest(session, 'viewer', `late${i}`);
+        await guest.synced;
+        // Whole as soon as it says it is synced.
+        expect(cellsOf(guest.client.doc).toJSON()).toEqual(cellsOf(session.doc).toJSON());
+        last = guest;
+      }
+    });
+    expect(last).not.toBeNull();
+    // One encoding of 160 KiB of text, not one per join (plus the typist's own small edits).
+    expect(chars).toBeLessThan(2 * 40 * 4 * KiB);
+  });
+});
