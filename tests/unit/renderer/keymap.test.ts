@@ -4,6 +4,7 @@ import {
   EDIT_MODE_KEYS,
   type KeyState,
   keyChord,
+  notebookKeymap,
   resolveCommandKey,
 } from '../../../renderer/notebook/keymap';
 
@@ -87,5 +88,29 @@ describe("Jupyter's command mode", () => {
     expect(EDIT_MODE_KEYS.Escape).toBe('command-mode');
     expect(EDIT_MODE_KEYS['Mod-Shift--']).toBe('split-cell');
     expect(Object.keys(COMMAND_MODE_KEYS)).not.toContain('Mod-Shift--');
+  });
+});
+
+describe('the keymap table', () => {
+  const inMode = (mode: string) =>
+    notebookKeymap.filter((b) => (b.scope ?? 'command').split(' ').includes(mode));
+
+  it.each(['command', 'edit'])('binds each key once in %s mode', (mode) => {
+    const keys = inMode(mode).map((b) => b.key);
+    expect(keys.filter((k, i) => keys.indexOf(k) !== i)).toEqual([]);
+  });
+
+  it('binds no key alone that also starts a sequence, which it would cut short', () => {
+    const keys = inMode('command').map((b) => b.key);
+    const firsts = keys.filter((k) => k.includes(' ')).map((k) => k.split(' ')[0]);
+    expect(keys.filter((k) => firsts.includes(k))).toEqual([]);
+  });
+
+  it('leaves every character to typing in edit mode', () => {
+    const types = (key: string) => {
+      const [, modifiers = '', name = ''] = /^((?:(?:Mod|Alt|Shift)-)*)(.+)$/.exec(key) ?? [];
+      return !/Mod|Alt/.test(modifiers) && name.length === 1;
+    };
+    expect(inMode('edit').filter((b) => types(b.key))).toEqual([]);
   });
 });
