@@ -9,33 +9,23 @@ import {
   readFileSync,
   renameSync,
   rmSync,
-  writeSync,
 } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { crc32 } from 'node:zlib';
 import { sha256 } from '../document/notebook-file';
+import {
+  JournalWriteError,
+  Kind,
+  RECORD_HEAD_BYTES,
+  writeRecord,
+  writeRecordOrClose,
+} from './journal-records';
+import { NextJournal } from './next-journal';
+
+export { JournalWriteError } from './journal-records';
 
 /** How often appended records are flushed to the disk itself (a process crash loses nothing either way). */
 export const JOURNAL_SYNC_INTERVAL_MS = 200;
-
-/** Kinds of journal record. */
-const Kind = {
-  /** JSON {path, fileSha256}: the file the journal belongs to, as it was when the journal began. */
-  Header: 1,
-  /** A Yjs update holding the whole document state. */
-  Base: 2,
-  /** One accepted Yjs update. */
-  Update: 3,
-  /**
-   * JSON {fileSha256, through}: the file was written with hash `fileSha256`, and it holds the
-   * first `through` states (Base and Update records) of this journal. Records after those are
-   * unsaved.
-   */
-  Saved: 4,
-  /** JSON {fileSha256, through}: a save of that hash is about to be written (it may not land). */
-  Saving: 5,
-} as const;
-type Kind = (typeof Kind)[keyof typeof Kind];
 
 /** A point where the file on disk is known (or about to be known) to hold part of the journal. */
 export interface Checkpoint {
@@ -77,19 +67,6 @@ export function lastConfirmed(contents: JournalContents): Checkpoint {
   return contents.checkpoints.filter((c) => c.confirmed).at(-1)!;
 }
 
-/** Writing the journal failed: the edit being journaled was not recorded. */
-export class JournalWriteError extends Error {
-  constructor(
-    readonly code: string,
-    readonly file: string,
-    cause: Error,
-  ) {
-    super(`cannot write the journal ${file}: ${cause.message}`);
-  }
-}
-
-const RECORD_HEAD_BYTES = 9; // u32 length, u32 crc32, u8 kind
-
 /**
  * An append-only log of the accepted Yjs updates of one notebook, in the app's data folder.
  * Each record is written (write(2)) before the update is acknowledged to anyone, so a crash of
@@ -129,6 +106,7 @@ export class Journal {
     let path = this.notebookPath;
     const checkpoints: Checkpoint[] = [];
     const states: Uint8Array[] = [];
+    let parts: Uint8Array[] = [];
     for (let at = 0; at + RECORD_HEAD_BYTES <= bytes.length;) {
       const len = bytes.readUInt32LE(at);
       const crc = bytes.readUInt32LE(at + 4);
@@ -146,8 +124,11 @@ export class Journal {
         const s = JSON.parse(payload.toString('utf8')) as { fileSha256: string; through?: number };
         const through = Math.min(s.through ?? states.length, states.length);
         checkpoints.push({ fileSha256: s.fileSha256, through, confirmed: kind === Kind.Saved });
+      } else if (kind === Kind.BasePart) {
+        parts.push(new Uint8Array(payload));
       } else if (kind === Kind.Base || kind === Kind.Update) {
-        states.push(new Uint8Array(payload));
+        states.push(...parts, new Uint8Array(payload));
+        parts = [];
       }
       at = end;
     }
@@ -220,6 +201,41 @@ export class Journal {
     }
   }
 
+  /**
+   * Starts writing a fresh journal beside this one, whose base state comes in parts (see
+   * NextJournal): this journal stays the journal, appended to as before, until the next one is
+   * committed. Throws JournalWriteError.
+   */
+  next(fileSha256: string): NextJournal {
+    const tmp = `${this.file}.next`;
+    try {
+      mkdirSync(dirname(this.file), { recursive: true, mode: 0o700 });
+      const fd = openSync(tmp, 'w', 0o600);
+      const header = { path: this.notebookPath, fileSha256 };
+      const bytes = writeRecordOrClose(fd, 0, Kind.Header, Buffer.from(JSON.stringify(header)));
+      return new NextJournal(this, fd, tmp, fileSha256, bytes, this.gen);
+    } catch (e) {
+      rmSync(tmp, { force: true });
+      throw new JournalWriteError(
+        (e as NodeJS.ErrnoException).code ?? 'EIO',
+        this.file,
+        e as Error,
+      );
+    }
+  }
+
+  /** NextJournal.commit: `fd`, written and synced as needed, becomes the journal. */
+  adopt(fd: number, tmp: string, sizes: { bytes: number; states: number }): void {
+    renameSync(tmp, this.file);
+    this.closeFd();
+    this.fd = fd;
+    this.bytes = sizes.bytes;
+    this.baseBytes = sizes.bytes;
+    this.states = sizes.states;
+    this.gen++;
+    this.torn = false;
+  }
+
   /** Appends one accepted update. Synchronous: when it returns, a process crash cannot lose it. */
   appendUpdate(update: Uint8Array): void {
     this.write(Kind.Update, update);
@@ -289,17 +305,4 @@ export class Journal {
       });
     }, JOURNAL_SYNC_INTERVAL_MS);
   }
-}
-
-/** Writes one record at offset `at` of the file; returns its length. */
-function writeRecord(fd: number, at: number, kind: Kind, payload: Uint8Array): number {
-  const record = Buffer.allocUnsafe(RECORD_HEAD_BYTES + payload.length);
-  record.writeUInt32LE(payload.length + 1, 0);
-  record[8] = kind;
-  record.set(payload, RECORD_HEAD_BYTES);
-  record.writeUInt32LE(crc32(record.subarray(8)), 4);
-  for (let off = 0; off < record.length;) {
-    off += writeSync(fd, record, off, record.length - off, at + off);
-  }
-  return record.length;
 }

@@ -44,6 +44,7 @@ import {
   lastConfirmed,
   savedThrough,
 } from './journal';
+import { JournalBaseWriter, compactInBackground } from './journal-base-writer';
 
 /** Default quiet time after the last edit before an autosave. */
 export const AUTOSAVE_DELAY_MS = 1000;
@@ -123,6 +124,8 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   /** The hash of the file on disk when a save last found it changed; null when it was not. */
   private changedOnDisk: string | null = null;
   private journal: Journal;
+  /** The journal's base being written in the background after opening; null when not. */
+  private baseWriter: JournalBaseWriter | null = null;
   /** Carries typing that reaches a moved cell's old text into the moved cell. */
   private carry: MoveCarry | null = null;
   private isDirty = false;
@@ -415,6 +418,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     } finally {
       if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
       this.closed = true;
+      this.baseWriter?.cancel();
       if (this.isDirty) this.journal.close();
       else this.journal.discard();
       this.carry?.stop();
@@ -446,6 +450,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     } else {
       this.journal.discard();
       this.ids = loadNotebookIntoDoc(notebook, this.doc);
+      this.beginJournalInBackground();
     }
     updateFeedOf(this.doc).subscribe(this.onUpdate);
     // After the replay: the journal already holds whatever was carried before the crash.
@@ -486,6 +491,52 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     return null;
   }
 
+  // After opening, the journal's base (the whole document) is written in the background, so that
+  // the first edit does not wait while a large document is encoded and written at once.
+  private beginJournalInBackground(): void {
+    try {
+      this.baseWriter = new JournalBaseWriter(this.journal, this.doc, this.file.sha256);
+    } catch (e) {
+      if (!(e instanceof JournalWriteError)) throw e;
+      return; // the first edit begins the journal itself, and reports what fails
+    }
+    const writer = this.baseWriter;
+    writer.writeParts().then(
+      (done) => {
+        if (!done || this.baseWriter !== writer) return;
+        try {
+          this.finishJournalBase({ saved: !this.isDirty });
+        } catch (e) {
+          if (!(e instanceof JournalWriteError)) throw e;
+        }
+      },
+      (e: unknown) => {
+        writer.cancel();
+        if (this.baseWriter === writer) this.baseWriter = null;
+        if (!(e instanceof JournalWriteError)) console.error('pairbook: journal base failed', e);
+      },
+    );
+  }
+
+  // Completes the base being written in the background, if any: true when the journal is open.
+  // Throws JournalWriteError (the journal stays closed).
+  private finishJournalBase(options: { saved: boolean }): boolean {
+    const writer = this.baseWriter;
+    this.baseWriter = null;
+    if (!writer) return false;
+    if (!writer.current || writer.fileSha256 !== this.file.sha256 || this.journalStale) {
+      writer.cancel();
+      return false;
+    }
+    try {
+      writer.finishNow(options);
+    } catch (e) {
+      writer.cancel();
+      throw e;
+    }
+    return true;
+  }
+
   /**
    * A client's update, journaled before it is applied: when the journal cannot be written, the
    * update is refused (never applied, never relayed) and the client is told and resynced.
@@ -496,8 +547,10 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     try {
       if (!this.journal.isOpen || this.journalStale) {
         // The base is the document without this update; the file holds it unless it is dirty.
-        const state = Y.encodeStateAsUpdate(this.doc);
-        this.journal.begin(this.file.sha256, state, { saved: !this.isDirty });
+        if (!this.finishJournalBase({ saved: !this.isDirty })) {
+          const state = Y.encodeStateAsUpdate(this.doc);
+          this.journal.begin(this.file.sha256, state, { saved: !this.isDirty });
+        }
         this.journalStale = false;
       }
       this.journal.appendUpdate(update);
@@ -532,8 +585,13 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   private journalHostUpdate(update: Uint8Array, changes: boolean): void {
     try {
       if (!this.journal.isOpen || this.journalStale) {
-        const state = Y.encodeStateAsUpdate(this.doc); // this update included
-        this.journal.begin(this.file.sha256, state, { saved: !changes && !this.isDirty });
+        // Live state only (kernel status): the base being written holds it when it is done.
+        if (!changes && this.baseWriter && !this.journalStale) return;
+        const saved = !changes && !this.isDirty;
+        if (!this.finishJournalBase({ saved })) {
+          const state = Y.encodeStateAsUpdate(this.doc); // this update included
+          this.journal.begin(this.file.sha256, state, { saved });
+        }
         this.journalStale = false;
       } else this.journal.appendUpdate(update);
     } catch (e) {
@@ -644,6 +702,8 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.toldHostsAbout = null;
     this.isDirty = false;
     this.unsavedSince = null;
+    this.baseWriter?.cancel();
+    this.baseWriter = null;
     try {
       this.journal.begin(file.sha256, Y.encodeStateAsUpdate(this.doc), { saved: true });
       this.journalStale = false;
@@ -702,17 +762,13 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.file = { text: null, sha256: hash };
     this.changedOnDisk = null;
     this.toldHostsAbout = null;
-    // Past a size, start the journal over from the saved state instead of appending forever.
-    if (this.journal.appendedBytes > JOURNAL_COMPACT_BYTES && !this.journalStale) {
-      try {
-        const saved = seq === this.editSeq;
-        this.journal.begin(hash, Y.encodeStateAsUpdate(this.doc), { saved });
-      } catch (e) {
-        if (!(e instanceof JournalWriteError)) throw e;
-        this.markJournal('saved', hash, through, generation);
-      }
-    } else this.markJournal('saved', hash, through, generation);
+    this.markJournal('saved', hash, through, generation);
     this.savedUpTo(seq, bytes);
+    // Past a size, start the journal over from the saved state instead of appending forever: in
+    // the background, the journal taking appends meanwhile (the next save waits for it).
+    if (this.journal.appendedBytes > JOURNAL_COMPACT_BYTES && !this.journalStale) {
+      await compactInBackground(this.journal, this.doc, hash, () => seq === this.editSeq);
+    }
   }
 
   // A save marker names a position of one journal; in a journal begun since, the file is only
