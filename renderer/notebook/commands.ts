@@ -68,7 +68,7 @@ function insertAndEdit(notebook: CommandTarget, at: number): boolean {
   return true;
 }
 
-/** Shift-Enter: runs the selection and selects the next cell, adding one after the last. */
+/** Runs the selection and selects the next cell, adding one after the last. */
 export const runAndAdvance: Command = (notebook) => {
   const next = notebook.selection.to + 1;
   runSelected(notebook);
@@ -78,27 +78,27 @@ export const runAndAdvance: Command = (notebook) => {
   return true;
 };
 
-/** Ctrl-Enter: runs the selection and stays on it, in command mode. */
+/** Runs the selection and stays on it, in command mode. */
 export const runInPlace: Command = (notebook) => {
   runSelected(notebook);
   notebook.enterCommandMode();
   return true;
 };
 
-/** Alt-Enter: runs the selection and adds a cell below it to type in. */
+/** Runs the selection and adds a cell below it to type in. */
 export const runAndInsert = editing((notebook) => {
   const below = notebook.selection.to + 1;
   runSelected(notebook);
   return insertAndEdit(notebook, below);
 });
 
-/** Enter: edits the active cell, the cursor at its end. */
+/** Edits the active cell, the cursor at its end. */
 export const editCell: Command = (notebook) => {
   notebook.enterEditMode('end');
   return true;
 };
 
-/** Escape: back to command mode, where keys act on cells. */
+/** Back to command mode, where keys act on cells. */
 export const commandMode: Command = (notebook) => {
   notebook.enterCommandMode();
   return true;
@@ -140,6 +140,7 @@ export const undo = editing((notebook) => {
   return true;
 });
 
+/** Redoes what this person undid last. */
 export const redo = editing((notebook) => {
   notebook.undoManager.redo();
   notebook.select(Math.min(notebook.selection.active, notebook.cellViews.length - 1));
@@ -156,46 +157,49 @@ export const selectNext: Command = (notebook) => {
   return true;
 };
 
+/** Moves the active end of the selection one cell up. */
 export const extendPrevious: Command = (notebook) => {
   notebook.select(Math.max(0, notebook.selection.active - 1), true);
   return true;
 };
 
+/** Moves the active end of the selection one cell down. */
 export const extendNext: Command = (notebook) => {
   notebook.select(Math.min(notebook.cellViews.length - 1, notebook.selection.active + 1), true);
   return true;
 };
 
+/** Selects every cell, without scrolling. */
 export const selectAll: Command = (notebook) => {
   notebook.setSelection(0, notebook.cellViews.length - 1);
   return true;
 };
 
-/** C: copies the selected cells to the clipboard. */
+/** Copies the selected cells to the clipboard. */
 export const copySelected: Command = (notebook) => {
   notebook.clipboard.copySelection();
   return true;
 };
 
-/** X: copies the selected cells to the clipboard and deletes them. */
+/** Copies the selected cells to the clipboard and deletes them. */
 export const cutSelected = editing((notebook) => {
   notebook.clipboard.copySelection();
   return deleteSelected(notebook);
 });
 
-/** V: pastes the clipboard's cells below the selection. */
+/** Pastes the clipboard's cells below the selection. */
 export const pasteBelow = editing(({ clipboard, cellViews, selection }) => {
   void clipboard.pasteFromSystem(cellViews[selection.to]?.id ?? null, true);
   return true;
 });
 
-/** Shift-V: pastes the clipboard's cells above the selection. */
+/** Pastes the clipboard's cells above the selection. */
 export const pasteAbove = editing(({ clipboard, cellViews, selection }) => {
   void clipboard.pasteFromSystem(cellViews[selection.from]?.id ?? null, false);
   return true;
 });
 
-/** Shift-M: merges the selected cells, or the active cell with the next one. */
+/** Merges the selected cells, or the active cell with the next one. */
 export const mergeSelected = editing((notebook) => {
   const { doc, selection } = notebook;
   const { from, to } = selection;
@@ -205,7 +209,7 @@ export const mergeSelected = editing((notebook) => {
   return true;
 });
 
-/** Ctrl-Shift-minus: splits the active cell at the cursor and edits the second half. */
+/** Splits the active cell at the cursor and edits the second half. */
 export const splitAtCursor = editing((notebook) => {
   const { active } = notebook.selection;
   const offset = notebook.cellViews[active]?.view?.state.selection.main.head ?? 0;
@@ -215,6 +219,7 @@ export const splitAtCursor = editing((notebook) => {
   return true;
 });
 
+/** Moves the selected cells up, past the cell above them. */
 export const moveUp = editing((notebook) => {
   const { from, to, active } = notebook.selection;
   if (from === 0) return false;
@@ -223,6 +228,7 @@ export const moveUp = editing((notebook) => {
   return true;
 });
 
+/** Moves the selected cells down, past the cell below them. */
 export const moveDown = editing((notebook) => {
   const { from, to, anchor, active } = notebook.selection;
   if (to === notebook.cellViews.length - 1) return false;
