@@ -13,6 +13,12 @@ import { MESSAGE_DEADLINE_MS, MESSAGE_STALL_MS, SEND_QUEUE_MIN_CAP_BYTES } from 
 export const SEND_HIGH_WATER_BYTES = 1024 * 1024;
 const SEND_LOW_WATER_BYTES = 256 * 1024;
 /**
+ * Most bytes handed to the channel in one turn of the event loop: the channel encrypts what it
+ * is handed on the caller's thread (about 120 µs a 16 KiB frame), so a whole notebook's first
+ * sync in one go would hold up every other guest's keystrokes for as long.
+ */
+const SEND_TURN_BYTES = 256 * 1024;
+/**
  * Longest a closing channel stays open for the guest to read its last frames (the bye) and
  * close its end: the guest's close, not ours, ends the channel, so the close cannot overtake
  * the bye (node-datachannel may deliver the two out of order).
@@ -53,6 +59,8 @@ export class DataChannelTransport extends TransportBase {
   private readonly assembler: FrameAssembler;
   private queue: Queued[] = [];
   private queuedBytes = 0;
+  /** The rest of the queue goes out in a later turn (see SEND_TURN_BYTES). */
+  private pumpLater: ReturnType<typeof setImmediate> | null = null;
   private largestSent = 0;
   private readonly minCap: number;
   private readonly stallMs: number;
@@ -148,13 +156,22 @@ export class DataChannelTransport extends TransportBase {
   }
 
   private pump(): void {
-    if (this.shut || (this.isClosed && !this.closing)) return;
+    if (this.pumpLater !== null || this.shut || (this.isClosed && !this.closing)) return;
     let i = 0;
+    let turn = 0;
     try {
       while (i < this.queue.length && this.channel.bufferedAmount() < SEND_HIGH_WATER_BYTES) {
+        if (turn >= SEND_TURN_BYTES) {
+          this.pumpLater = setImmediate(() => {
+            this.pumpLater = null;
+            this.pump();
+          });
+          break;
+        }
         const { frame } = this.queue[i] as Queued;
         this.channel.sendMessageBinary(frame);
         this.queuedBytes -= frame.length;
+        turn += frame.length;
         i++;
       }
     } catch (e) {
@@ -167,6 +184,8 @@ export class DataChannelTransport extends TransportBase {
   private shutDown(): void {
     if (this.shut) return;
     this.shut = true;
+    if (this.pumpLater !== null) clearImmediate(this.pumpLater);
+    this.pumpLater = null;
     this.queue = [];
     this.queuedBytes = 0;
     try {
