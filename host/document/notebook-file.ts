@@ -132,6 +132,89 @@ export async function encodeInSlices(chunks: readonly string[]): Promise<Encoded
   return { parts, sha256: hash.digest('hex'), bytes };
 }
 
+/** Bytes of text encoded, hashed or written at once by the functions below. */
+const GROUP_BYTES = 512 * 1024;
+
+/**
+ * A file's text as chunks that join to it, for writeFileAtomic to encode as it writes (into one
+ * reused buffer: a large notebook's bytes are never all in memory at once).
+ */
+export class TextChunks {
+  constructor(readonly chunks: readonly string[]) {}
+}
+
+/**
+ * The UTF-8 bytes of `chunks` in groups of up to `buffer.length`, each a view of `buffer`: the
+ * consumer is done with one group before it asks for the next. A character is never split.
+ */
+export function* encodedGroups(
+  chunks: readonly string[],
+  buffer: Uint8Array = new Uint8Array(GROUP_BYTES),
+): Generator<Uint8Array> {
+  const encoder = new TextEncoder();
+  let used = 0;
+  for (const chunk of chunks) {
+    for (let rest = chunk; rest.length > 0;) {
+      const { read, written } = encoder.encodeInto(rest, buffer.subarray(used));
+      if (read === 0 && used === 0) throw new Error('encodedGroups: a buffer under 4 bytes');
+      used += written;
+      rest = read === rest.length ? '' : rest.slice(read);
+      if (rest.length > 0 || used === buffer.length) {
+        yield buffer.subarray(0, used);
+        used = 0;
+      }
+    }
+  }
+  if (used > 0) yield buffer.subarray(0, used);
+}
+
+/**
+ * The sha256 and length of the UTF-8 bytes of `chunks`, encoded and hashed a group at a time
+ * into one reused buffer, yielding to the event loop every ENCODE_SLICE_MS or so.
+ */
+export async function hashTextInSlices(
+  chunks: readonly string[],
+): Promise<{ sha256: string; bytes: number }> {
+  const hash = createHash('sha256');
+  let bytes = 0;
+  let sliceStart = performance.now();
+  for (const group of encodedGroups(chunks)) {
+    hash.update(group);
+    bytes += group.length;
+    if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
+      await new Promise((r) => setImmediate(r));
+      sliceStart = performance.now();
+    }
+  }
+  return { sha256: hash.digest('hex'), bytes };
+}
+
+/**
+ * The sha256 of the file at `path`, read a group at a time into one reused buffer and hashed in
+ * slices; null when it cannot be read (it is gone, say).
+ */
+export async function hashFileInSlices(path: string): Promise<string | null> {
+  let fh: FileHandle;
+  try {
+    fh = await open(path, 'r');
+  } catch {
+    return null;
+  }
+  try {
+    const hash = createHash('sha256');
+    const buffer = new Uint8Array(GROUP_BYTES);
+    for (;;) {
+      const { bytesRead } = await fh.read(buffer, 0, buffer.length, null);
+      if (bytesRead === 0) return hash.digest('hex');
+      hash.update(buffer.subarray(0, bytesRead));
+    }
+  } catch {
+    return null;
+  } finally {
+    await fh.close();
+  }
+}
+
 /** Ending of the temp files of writeFileAtomic: `.NAME.PID.RANDOM.pairbook-tmp`. */
 const TEMP_SUFFIX = '.pairbook-tmp';
 
@@ -143,7 +226,7 @@ const TEMP_SUFFIX = '.pairbook-tmp';
  */
 export async function writeFileAtomic(
   linkOrPath: string,
-  text: string | Uint8Array | readonly Uint8Array[],
+  text: string | Uint8Array | readonly Uint8Array[] | TextChunks,
 ): Promise<void> {
   const path = await realpath(linkOrPath).catch(() => linkOrPath); // a new file: as given
   const dir = dirname(path);
@@ -159,6 +242,7 @@ export async function writeFileAtomic(
     const fh = await open(tmp, 'wx', mode ?? 0o644);
     try {
       if (typeof text === 'string' || text instanceof Uint8Array) await fh.writeFile(text);
+      else if (text instanceof TextChunks) await writeGroups(fh, encodedGroups(text.chunks));
       else await writeParts(fh, text);
       await fh.sync();
     } finally {
@@ -174,6 +258,15 @@ export async function writeFileAtomic(
     );
   }
   await syncDir(dir);
+}
+
+/** Writes each group in turn, each whole before the next is asked for. */
+async function writeGroups(fh: FileHandle, groups: Iterable<Uint8Array>): Promise<void> {
+  for (const group of groups) {
+    for (let off = 0; off < group.length;) {
+      off += (await fh.write(group, off, group.length - off)).bytesWritten;
+    }
+  }
 }
 
 /** Writes `parts` in order, gathered into writes of about WRITE_GROUP_BYTES. */

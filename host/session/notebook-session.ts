@@ -21,10 +21,11 @@ import {
 import type { Kernel } from '../../kernel-bridge';
 import type { KernelChoice } from '../../protocol/runtime-state';
 import {
+  TextChunks,
+  hashFileInSlices,
+  hashTextInSlices,
   readNotebookFile,
   removeStaleTempFiles,
-  encodeInSlices,
-  sha256InSlices,
   writeFileAtomic,
 } from '../document/notebook-file';
 import { encodeControl } from '../../protocol/hub-control';
@@ -721,8 +722,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   }
 
   private async write(force: boolean): Promise<void> {
-    const onDisk = await readFile(this.path).catch(() => null);
-    const diskHash = onDisk === null ? null : await sha256InSlices(onDisk);
+    const diskHash = await hashFileInSlices(this.path);
     if (!force && diskHash !== null && diskHash !== this.file.sha256) {
       this.changedOnDisk = diskHash;
       const error = new PairbookError(
@@ -743,7 +743,8 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     const through = this.journal.isOpen && !this.journalStale ? this.journal.position : 0;
     const chunks = this.cellCache.serializeInChunks();
     this.unsavedSince = null;
-    const { parts, sha256: hash, bytes } = await encodeInSlices(chunks);
+    // Hashed now, encoded again as it is written: its bytes are never all in memory at once.
+    const { sha256: hash, bytes } = await hashTextInSlices(chunks);
     if (hash === this.file.sha256) {
       // Only live state changed (kernel status, an edit undone): the file already says this.
       this.markJournal('saved', this.file.sha256, through, generation);
@@ -753,7 +754,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.markJournal('saving', hash, through, generation);
     this.emit('saving', [{ path: this.path }]);
     try {
-      await writeFileAtomic(this.path, parts);
+      await writeFileAtomic(this.path, new TextChunks(chunks));
     } catch (e) {
       this.unsavedSince = since ?? Date.now();
       if (e instanceof PairbookError) this.saveFailed(e);
