@@ -1,14 +1,6 @@
 import { type Kernel as JupyterKernel, KernelMessage, KernelManager } from '@jupyterlab/services';
-import { askForInput } from '../ask-for-input';
-import {
-  type ExecuteOptions,
-  INPUT_TIMEOUT_MS,
-  type Kernel,
-  type KernelEvents,
-  type KernelLogger,
-  type KernelStatus,
-  consoleLogger,
-} from '../kernel';
+import type { ExecuteOptions, KernelStatus } from '../kernel';
+import { KernelBase, type KernelBaseOptions, executeRequestContent } from '../kernel-base';
 import { kernelError } from '../kernel-error';
 import type {
   ExecuteReplyContent,
@@ -16,7 +8,6 @@ import type {
   JupyterMessage,
   KernelInfoReplyContent,
 } from '../messages';
-import { TypedEmitter } from '../typed-emitter';
 import {
   type JupyterServerAddress,
   describeJupyterServer,
@@ -28,15 +19,11 @@ import {
 export const SERVER_RESTART_TIMEOUT_MS = 60_000;
 
 /** Options of a JupyterServerKernel. */
-export interface JupyterServerKernelOptions extends JupyterServerAddress {
+export interface JupyterServerKernelOptions extends JupyterServerAddress, KernelBaseOptions {
   /** Kernelspec name of the kernel to start; the server's default if absent. */
   kernelName?: string;
   /** Attach to this running kernel instead of starting one; shutdown() then only detaches. */
   kernelId?: string;
-  /** Default for ExecuteOptions.inputTimeoutMs; default INPUT_TIMEOUT_MS. */
-  inputTimeoutMs?: number;
-  /** Where anomalies go; default console.warn. */
-  logger?: KernelLogger;
 }
 
 const STATUS: Record<JupyterKernel.Status, KernelStatus> = {
@@ -55,13 +42,9 @@ const STATUS: Record<JupyterKernel.Status, KernelStatus> = {
  * and its WebSocket. Same Kernel contract as ZmqKernel; the server owns the process, so a kernel
  * started here is shut down by shutdown(), and one attached to (kernelId) is only left.
  */
-export class JupyterServerKernel implements Kernel {
-  private readonly events = new TypedEmitter<KernelEvents>();
-  private readonly logger: KernelLogger;
+export class JupyterServerKernel extends KernelBase {
   private manager: KernelManager | null = null;
   private connection: JupyterKernel.IKernelConnection | null = null;
-  private currentStatus: KernelStatus = 'dead';
-  private kernelInfo: KernelInfoReplyContent | null = null;
   private starting: Promise<void> | null = null;
   private stopping: Promise<void> | null = null;
   private restarting = false;
@@ -70,27 +53,12 @@ export class JupyterServerKernel implements Kernel {
   private stopped = false;
 
   constructor(private readonly options: JupyterServerKernelOptions) {
-    this.logger = options.logger ?? consoleLogger;
-  }
-
-  /** @inheritdoc */
-  get status(): KernelStatus {
-    return this.currentStatus;
-  }
-
-  /** @inheritdoc */
-  get info(): KernelInfoReplyContent | null {
-    return this.kernelInfo;
+    super(options);
   }
 
   /** The server's id of the kernel, or null before start(). */
   get id(): string | null {
     return this.connection?.id ?? null;
-  }
-
-  /** @inheritdoc */
-  on<K extends keyof KernelEvents>(name: K, listener: KernelEvents[K]): () => void {
-    return this.events.on(name, listener);
   }
 
   /** @inheritdoc */
@@ -184,25 +152,17 @@ export class JupyterServerKernel implements Kernel {
   /** @inheritdoc */
   async execute(code: string, options: ExecuteOptions = {}): Promise<ExecuteReplyContent> {
     const connection = this.connection;
-    if (!connection || this.currentStatus === 'dead')
-      throw kernelError(
-        'kernel-dead',
-        'the kernel is not running — start or restart it, then run again',
-      );
+    if (!connection || this.status === 'dead') throw this.notRunning();
     if (options.signal?.aborted) throw options.signal.reason;
-    const future = connection.requestExecute({
-      code,
-      silent: options.silent ?? false,
-      store_history: options.storeHistory ?? true,
-      allow_stdin: options.onInputRequest !== undefined,
-      stop_on_error: options.stopOnError ?? true,
-    });
+    const future = connection.requestExecute(executeRequestContent(code, options));
     future.onIOPub = (msg) => options.onIopub?.(msg as unknown as JupyterMessage);
     future.onStdin = (msg) => {
-      if (KernelMessage.isInputRequestMsg(msg)) void this.answerInput(future, msg, options);
+      if (!KernelMessage.isInputRequestMsg(msg)) return;
+      void this.answerInput(msg.content as InputRequestContent, options, {
+        send: (value) => future.sendInputReply({ status: 'ok', value }, msg.header),
+      });
     };
-    const onAbort = () => void this.interrupt().catch((e: unknown) => this.logger(String(e), {}));
-    options.signal?.addEventListener('abort', onAbort, { once: true });
+    const detach = this.interruptOnAbort(options.signal);
     try {
       const reply = await future.done;
       return reply.content as unknown as ExecuteReplyContent;
@@ -212,7 +172,7 @@ export class JupyterServerKernel implements Kernel {
         `the kernel stopped before this execution finished (${serverProblem(this.options, e)}) — run it again`,
       );
     } finally {
-      options.signal?.removeEventListener('abort', onAbort);
+      detach();
     }
   }
 
@@ -254,43 +214,16 @@ export class JupyterServerKernel implements Kernel {
     if (status === 'autorestarting') this.die('the kernel died; the Jupyter server restarts it');
     else if (status === 'dead' && !this.restarting)
       this.die('the Jupyter server reports the kernel dead');
-    if (status === 'unknown' && this.currentStatus !== 'starting') return;
+    if (status === 'unknown' && this.status !== 'starting') return;
     this.setStatus(STATUS[status]);
   }
 
   private die(reason: string): void {
-    if (this.currentStatus === 'dead') return;
-    this.setStatus('dead');
-    this.events.emit('died', reason);
+    if (this.status !== 'dead') this.died(reason);
   }
 
-  private setStatus(status: KernelStatus): void {
-    if (status === this.currentStatus) return;
-    this.currentStatus = status;
-    this.events.emit('status', status);
-  }
-
-  private async answerInput(
-    future: JupyterKernel.IShellFuture<
-      KernelMessage.IExecuteRequestMsg,
-      KernelMessage.IExecuteReplyMsg
-    >,
-    msg: KernelMessage.IInputRequestMsg,
-    options: ExecuteOptions,
-  ): Promise<void> {
-    const outcome = await askForInput(msg.content as InputRequestContent, options.onInputRequest, {
-      timeoutMs: options.inputTimeoutMs ?? this.options.inputTimeoutMs ?? INPUT_TIMEOUT_MS,
-      signal: options.signal,
-    });
-    if (outcome.answered) {
-      future.sendInputReply({ status: 'ok', value: outcome.value }, msg.header);
-      return;
-    }
-    this.logger(`interrupting the kernel: input() got no answer (${outcome.reason})`, {
-      kernel: this.connection?.id,
-      prompt: msg.content.prompt,
-    });
-    await this.interrupt();
+  protected context(): Record<string, unknown> {
+    return { kernel: this.connection?.id };
   }
 
   private serverError(what: string, e: unknown) {
