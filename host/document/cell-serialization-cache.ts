@@ -16,17 +16,25 @@ export const WARM_SLICE_MS = 4;
 
 /** How the top level writes an empty cells list; the cells' text goes in its place. */
 const EMPTY_CELLS = '\n "cells": []';
+const CELLS_OPEN = Buffer.from('\n "cells": [\n  ');
+const CELLS_CLOSE = Buffer.from('\n ]');
+const BETWEEN_CELLS = Buffer.from(',\n  ');
 
 interface Piece {
-  /** The cell's text as it sits in the file's cells list (indented, without the comma). */
-  text: string;
+  /**
+   * The cell's text as it sits in the file's cells list (indented, without the comma), as UTF-8:
+   * bytes live outside the JavaScript heap, so the cache costs the garbage collector nothing to
+   * keep, and a save has nothing left to encode. A cell's text is whole JSON, so the bytes of the
+   * cells one after another are the bytes of their text joined.
+   */
+  bytes: Uint8Array;
   id: string;
   minor: number;
 }
 
 /**
  * Writes a notebook document byte for byte as serializeNotebook(doc, hint) does, but keeps each
- * cell's text until that cell changes: after typing in one cell, a save serializes that cell
+ * cell's text (as UTF-8) until that cell changes: after typing in one cell, a save serializes that cell
  * and the top level only. warm() fills the cache in short slices, off the critical path, so no
  * save holds the event loop for the whole notebook.
  */
@@ -65,26 +73,27 @@ export class CellSerializationCache {
 
   /** The file's text: exactly serializeNotebook(doc, hint), from the cached cells. */
   serialize(): string {
-    return this.serializeInChunks().join('');
+    return Buffer.concat(this.serializeInParts()).toString('utf8');
   }
 
   /**
-   * The file's text in chunks that join to serialize(): joining a large notebook into one
-   * string (and encoding it) is left to whoever can do it in slices.
+   * The file's UTF-8 bytes in parts that concatenate to serialize()'s: joining a large notebook
+   * into one buffer is left to whoever can do it in slices.
    */
-  serializeInChunks(): string[] {
+  serializeInParts(): Uint8Array[] {
     const minor = this.minor();
-    const texts: string[] = [];
+    const texts: Uint8Array[] = [];
     const ids = new Set<string>();
     const cells = this.cells.toArray() as unknown[];
+    const mended = () => [Buffer.from(serializeNotebook(this.doc, this.hint))];
     for (let i = 0; i < cells.length; i++) {
       // Entries that are not cells, or a repeated id: serializeNotebook reports and mends them.
-      if (malformedCell(cells[i], i) !== null) return [serializeNotebook(this.doc, this.hint)];
+      if (malformedCell(cells[i], i) !== null) return mended();
       const piece = this.piece(cells[i] as Y.Map<unknown>, minor);
-      if (ids.has(piece.id)) return [serializeNotebook(this.doc, this.hint)];
+      if (ids.has(piece.id)) return mended();
       ids.add(piece.id);
-      if (texts.length > 0) texts.push(',\n  ');
-      texts.push(piece.text);
+      if (texts.length > 0) texts.push(BETWEEN_CELLS);
+      texts.push(piece.bytes);
     }
     const file = this.meta();
     if (this.hint && !('nbformat_minor' in this.hint.top) && minor === 0) {
@@ -92,14 +101,14 @@ export class CellSerializationCache {
     }
     file.cells = [];
     const top = stringifyPython(file, { ...(this.hint?.top ?? {}), cells: [] }) + '\n';
-    if (texts.length === 0) return [top];
+    if (texts.length === 0) return [Buffer.from(top)];
     const at = top.indexOf(EMPTY_CELLS);
     return [
-      top.slice(0, at),
-      '\n "cells": [\n  ',
+      Buffer.from(top.slice(0, at)),
+      CELLS_OPEN,
       ...texts,
-      '\n ]',
-      top.slice(at + EMPTY_CELLS.length),
+      CELLS_CLOSE,
+      Buffer.from(top.slice(at + EMPTY_CELLS.length)),
     ];
   }
 
@@ -124,7 +133,7 @@ export class CellSerializationCache {
     const hint = this.hint?.cellsById.get(id);
     // A cell nested in the cells list is written one level deeper: two more spaces a line.
     const text = stringifyPython(cellToFile(json, hint, minor), hint).replaceAll('\n', '\n  ');
-    const piece = { text, id, minor };
+    const piece = { bytes: Buffer.from(text), id, minor };
     this.pieces.set(cell, piece);
     return piece;
   }

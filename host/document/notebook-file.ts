@@ -33,23 +33,6 @@ export const sha256 = (data: string | Uint8Array): string =>
   createHash('sha256').update(data).digest('hex');
 
 /**
- * sha256 of `data`, hex, hashed in slices of about ENCODE_SLICE_MS that yield to the event loop:
- * hashing a large notebook at once would hold up every guest's edits meanwhile.
- */
-export async function sha256InSlices(data: Uint8Array): Promise<string> {
-  const hash = createHash('sha256');
-  let sliceStart = performance.now();
-  for (let at = 0; at < data.length; at += HASH_PART_BYTES) {
-    hash.update(data.subarray(at, at + HASH_PART_BYTES));
-    if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
-      await new Promise((r) => setImmediate(r));
-      sliceStart = performance.now();
-    }
-  }
-  return hash.digest('hex');
-}
-
-/**
  * Reads and validates a notebook. Throws PairbookError with a message naming the file, what is
  * wrong and where; never returns something it could not save back faithfully.
  */
@@ -89,7 +72,7 @@ export async function readNotebookFile(path: string): Promise<NotebookFile> {
 
 /** Longest one slice of encodeInSlices runs before it lets the event loop serve others. */
 export const ENCODE_SLICE_MS = 4;
-/** Bytes hashed at once by sha256InSlices. */
+/** Bytes hashed at once by hashPartsInSlices. */
 const HASH_PART_BYTES = 512 * 1024;
 /** Longest piece of text encoded at once. */
 const ENCODE_PART_CHARS = 256 * 1024;
@@ -132,58 +115,28 @@ export async function encodeInSlices(chunks: readonly string[]): Promise<Encoded
   return { parts, sha256: hash.digest('hex'), bytes };
 }
 
-/** Bytes of text encoded, hashed or written at once by the functions below. */
-const GROUP_BYTES = 512 * 1024;
+/** Bytes read and hashed at once by hashFileInSlices. */
+const READ_GROUP_BYTES = 512 * 1024;
 
 /**
- * A file's text as chunks that join to it, for writeFileAtomic to encode as it writes (into one
- * reused buffer: a large notebook's bytes are never all in memory at once).
+ * The sha256 and length of `parts` one after another, hashed in slices of about
+ * ENCODE_SLICE_MS that yield to the event loop.
  */
-export class TextChunks {
-  constructor(readonly chunks: readonly string[]) {}
-}
-
-/**
- * The UTF-8 bytes of `chunks` in groups of up to `buffer.length`, each a view of `buffer`: the
- * consumer is done with one group before it asks for the next. A character is never split.
- */
-export function* encodedGroups(
-  chunks: readonly string[],
-  buffer: Uint8Array = new Uint8Array(GROUP_BYTES),
-): Generator<Uint8Array> {
-  const encoder = new TextEncoder();
-  let used = 0;
-  for (const chunk of chunks) {
-    for (let rest = chunk; rest.length > 0;) {
-      const { read, written } = encoder.encodeInto(rest, buffer.subarray(used));
-      if (read === 0 && used === 0) throw new Error('encodedGroups: a buffer under 4 bytes');
-      used += written;
-      rest = read === rest.length ? '' : rest.slice(read);
-      if (rest.length > 0 || used === buffer.length) {
-        yield buffer.subarray(0, used);
-        used = 0;
-      }
-    }
-  }
-  if (used > 0) yield buffer.subarray(0, used);
-}
-
-/**
- * The sha256 and length of the UTF-8 bytes of `chunks`, encoded and hashed a group at a time
- * into one reused buffer, yielding to the event loop every ENCODE_SLICE_MS or so.
- */
-export async function hashTextInSlices(
-  chunks: readonly string[],
+export async function hashPartsInSlices(
+  parts: readonly Uint8Array[],
 ): Promise<{ sha256: string; bytes: number }> {
   const hash = createHash('sha256');
   let bytes = 0;
   let sliceStart = performance.now();
-  for (const group of encodedGroups(chunks)) {
-    hash.update(group);
-    bytes += group.length;
-    if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
-      await new Promise((r) => setImmediate(r));
-      sliceStart = performance.now();
+  for (const part of parts) {
+    for (let at = 0; at < part.length; at += HASH_PART_BYTES) {
+      const piece = part.subarray(at, at + HASH_PART_BYTES);
+      hash.update(piece);
+      bytes += piece.length;
+      if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
+        await new Promise((r) => setImmediate(r));
+        sliceStart = performance.now();
+      }
     }
   }
   return { sha256: hash.digest('hex'), bytes };
@@ -202,7 +155,7 @@ export async function hashFileInSlices(path: string): Promise<string | null> {
   }
   try {
     const hash = createHash('sha256');
-    const buffer = new Uint8Array(GROUP_BYTES);
+    const buffer = new Uint8Array(READ_GROUP_BYTES);
     for (;;) {
       const { bytesRead } = await fh.read(buffer, 0, buffer.length, null);
       if (bytesRead === 0) return hash.digest('hex');
@@ -226,7 +179,7 @@ const TEMP_SUFFIX = '.pairbook-tmp';
  */
 export async function writeFileAtomic(
   linkOrPath: string,
-  text: string | Uint8Array | readonly Uint8Array[] | TextChunks,
+  text: string | Uint8Array | readonly Uint8Array[],
 ): Promise<void> {
   const path = await realpath(linkOrPath).catch(() => linkOrPath); // a new file: as given
   const dir = dirname(path);
@@ -242,7 +195,6 @@ export async function writeFileAtomic(
     const fh = await open(tmp, 'wx', mode ?? 0o644);
     try {
       if (typeof text === 'string' || text instanceof Uint8Array) await fh.writeFile(text);
-      else if (text instanceof TextChunks) await writeGroups(fh, encodedGroups(text.chunks));
       else await writeParts(fh, text);
       await fh.sync();
     } finally {
@@ -258,15 +210,6 @@ export async function writeFileAtomic(
     );
   }
   await syncDir(dir);
-}
-
-/** Writes each group in turn, each whole before the next is asked for. */
-async function writeGroups(fh: FileHandle, groups: Iterable<Uint8Array>): Promise<void> {
-  for (const group of groups) {
-    for (let off = 0; off < group.length;) {
-      off += (await fh.write(group, off, group.length - off)).bytesWritten;
-    }
-  }
 }
 
 /** Writes `parts` in order, gathered into writes of about WRITE_GROUP_BYTES. */

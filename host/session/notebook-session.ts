@@ -21,9 +21,8 @@ import {
 import type { Kernel } from '../../kernel-bridge';
 import type { KernelChoice } from '../../protocol/runtime-state';
 import {
-  TextChunks,
   hashFileInSlices,
-  hashTextInSlices,
+  hashPartsInSlices,
   readNotebookFile,
   removeStaleTempFiles,
   writeFileAtomic,
@@ -741,10 +740,9 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     const since = this.unsavedSince;
     const generation = this.journal.generation;
     const through = this.journal.isOpen && !this.journalStale ? this.journal.position : 0;
-    const chunks = this.cellCache.serializeInChunks();
+    const parts = this.cellCache.serializeInParts();
     this.unsavedSince = null;
-    // Hashed now, encoded again as it is written: its bytes are never all in memory at once.
-    const { sha256: hash, bytes } = await hashTextInSlices(chunks);
+    const { sha256: hash, bytes } = await hashPartsInSlices(parts);
     if (hash === this.file.sha256) {
       // Only live state changed (kernel status, an edit undone): the file already says this.
       this.markJournal('saved', this.file.sha256, through, generation);
@@ -754,7 +752,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.markJournal('saving', hash, through, generation);
     this.emit('saving', [{ path: this.path }]);
     try {
-      await writeFileAtomic(this.path, new TextChunks(chunks));
+      await writeFileAtomic(this.path, parts);
     } catch (e) {
       this.unsavedSince = since ?? Date.now();
       if (e instanceof PairbookError) this.saveFailed(e);
