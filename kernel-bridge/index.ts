@@ -1,6 +1,7 @@
 export * from './kernel';
 export * from './messages';
 export * from './kernelspecs';
+export * from './jupyter-paths';
 export * from './iopub-outputs';
 export * from './overwritten-chars';
 export * from './ask-for-input';

@@ -1,8 +1,9 @@
 import { readFile, readdir } from 'node:fs/promises';
-import { homedir, platform } from 'node:os';
-import { delimiter, join } from 'node:path';
+import { homedir } from 'node:os';
+import { join } from 'node:path';
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
+import { jupyterKernelDirs } from './jupyter-paths';
 import { kernelError } from './kernel-error';
 
 /** A kernelspec as found on disk (`kernels/<name>/kernel.json`). */
@@ -26,29 +27,22 @@ export interface KernelSpec {
 export interface KernelSpecSearch {
   /** Also search `<sys.prefix>/share/jupyter/kernels` of this Python executable. */
   python?: string;
-  /** Environment to read JUPYTER_PATH, JUPYTER_DATA_DIR, XDG_DATA_HOME from; default process.env. */
+  /** Environment to read JUPYTER_PATH, JUPYTER_DATA_DIR, APPDATA… from; default process.env. */
   env?: NodeJS.ProcessEnv;
 }
 
 /**
- * The folders Jupyter searches for kernelspecs, earliest first (earlier wins on a name clash):
- * JUPYTER_PATH entries, the user data dir, `<python prefix>/share/jupyter`, then the system dirs.
+ * The folders Jupyter searches for kernelspecs on this machine, earliest first (earlier wins on a
+ * name clash): JUPYTER_PATH entries, the user data dir, `<python prefix>/share/jupyter`, then the
+ * system dirs (jupyter-paths.ts has the rules, for every platform).
  */
 export async function kernelSpecDirs(options: KernelSpecSearch = {}): Promise<string[]> {
-  const env = options.env ?? process.env;
-  const dataDirs: string[] = [];
-  for (const p of (env.JUPYTER_PATH ?? '').split(delimiter)) if (p) dataDirs.push(p);
-  dataDirs.push(userDataDir(env));
-  if (options.python) dataDirs.push(join(await pythonPrefix(options.python), 'share', 'jupyter'));
-  dataDirs.push('/usr/local/share/jupyter', '/usr/share/jupyter');
-  return [...new Set(dataDirs.map((d) => join(d, 'kernels')))];
-}
-
-function userDataDir(env: NodeJS.ProcessEnv): string {
-  if (env.JUPYTER_DATA_DIR) return env.JUPYTER_DATA_DIR;
-  const home = env.HOME ?? homedir();
-  if (platform() === 'darwin') return join(home, 'Library', 'Jupyter');
-  return join(env.XDG_DATA_HOME || join(home, '.local', 'share'), 'jupyter');
+  return jupyterKernelDirs({
+    platform: process.platform,
+    env: options.env ?? process.env,
+    homedir: homedir(),
+    pythonPrefix: options.python ? await pythonPrefix(options.python) : null,
+  });
 }
 
 async function pythonPrefix(python: string): Promise<string> {
