@@ -17,10 +17,12 @@ import {
   type FileState,
 } from '../../protocol/desktop-api';
 import { PairbookError } from '../../protocol/errors';
+import { decideChangedFile } from '../../protocol/file-changed';
 import type { Invite } from '../../protocol/invite';
 import { serializeNotebook } from '../../protocol/ydoc-nbformat';
 import type { JoinLink } from './deep-link';
 import { createElectronDesktopHandlers } from './desktop-handlers';
+import { askInMessageBox } from './file-changed-prompt';
 import { HUB_PORT_CHANNEL, JOIN_LINK_CHANNEL } from './hub-port';
 import { MessagePortMainTransport } from './message-port-transport';
 import type { RecentFiles } from './recent-files';
@@ -136,42 +138,21 @@ export class NotebookWindow {
 
   /**
    * Saves now. When the file changed on disk since Pairbook read it, asks what to do, as the
-   * page's own dialog does: overwrite it with this version, load it from disk (replacing the
-   * edits since the last save for everyone in the session), or decide later. Other failures are
-   * shown. Resolves true when the file holds the document.
+   * page's own dialog does (the same decision, protocol/file-changed.ts, in a native box):
+   * overwrite it with this version, load it from disk (replacing the edits since the last save
+   * for everyone in the session), or decide later. Other failures are shown. Resolves true when
+   * the file holds the document.
    */
   async save(): Promise<boolean> {
     try {
       await this.session.save();
       return true;
     } catch (e) {
-      if (!(e instanceof PairbookError)) throw e;
-      if (e.code !== 'file-changed') {
-        await dialog.showMessageBox(this.window, { type: 'error', message: e.message });
-        return false;
-      }
-      const { response } = await dialog.showMessageBox(this.window, {
-        type: 'warning',
-        message: `${this.session.name} changed on disk since Pairbook read it`,
-        detail:
-          'Another program or person wrote the file after Pairbook opened or last saved it. ' +
-          'Your edits stay here until you choose.\n\nLoading the file from disk replaces ' +
-          'everything edited since the last save, for everyone in this session.',
-        buttons: ['Overwrite with my version', 'Load the file from disk', 'Decide later'],
-        defaultId: 0,
-        cancelId: 2,
-        noLink: true,
+      if (!(e instanceof PairbookError) || e.code !== 'file-changed') return this.failed(e);
+      return decideChangedFile(this.session.name, (q) => askInMessageBox(this.window, q), {
+        overwrite: () => this.attempt(() => this.session.save({ force: true })),
+        reload: () => this.attempt(() => this.session.reload()),
       });
-      try {
-        if (response === 0) await this.session.save({ force: true });
-        else if (response === 1) await this.session.reload();
-        else return false;
-      } catch (failure) {
-        if (!(failure instanceof PairbookError)) throw failure;
-        await dialog.showMessageBox(this.window, { type: 'error', message: failure.message });
-        return false;
-      }
-      return true;
     }
   }
 
@@ -210,6 +191,23 @@ export class NotebookWindow {
       }
     })();
     return this.closed;
+  }
+
+  /** Runs `step`; a failure is shown and resolves false. */
+  private async attempt(step: () => Promise<unknown>): Promise<boolean> {
+    try {
+      await step();
+      return true;
+    } catch (e) {
+      return this.failed(e);
+    }
+  }
+
+  /** Shows a PairbookError to the person (rethrows anything else, a bug). */
+  private async failed(e: unknown): Promise<false> {
+    if (!(e instanceof PairbookError)) throw e;
+    await dialog.showMessageBox(this.window, { type: 'error', message: e.message });
+    return false;
   }
 
   private async chooseCopyPath(): Promise<string | null> {
