@@ -1,6 +1,6 @@
 // The notebook's commands, in CodeMirror's style: a function of the notebook that does one thing
 // and says whether it applied. keymap.ts binds them to keys; toolbar buttons run them by name.
-import type * as Y from 'yjs';
+import * as Y from 'yjs';
 import { cellsOf } from '../../protocol/ydoc-nbformat';
 import {
   type CellType,
@@ -68,12 +68,17 @@ function insertAndEdit(notebook: CommandTarget, at: number): boolean {
   return true;
 }
 
-/** Runs the selection and selects the next cell, adding one after the last. */
+/**
+ * Runs the selection and selects the next cell, adding one after the last (unless this person
+ * may not change the notebook: then the last cell stays selected).
+ */
 export const runAndAdvance: Command = (notebook) => {
   const next = notebook.selection.to + 1;
   runSelected(notebook);
-  if (next === notebook.cellViews.length) return insertAndEdit(notebook, next);
-  notebook.select(next);
+  if (next === notebook.cellViews.length && notebook.permissions.edit) {
+    return insertAndEdit(notebook, next);
+  }
+  notebook.select(Math.min(next, notebook.cellViews.length - 1));
   if (notebook.currentMode === 'edit') notebook.enterCommandMode();
   return true;
 };
@@ -132,6 +137,48 @@ function changeTypeTo(type: CellType): Command {
 export const toCode = changeTypeTo('code');
 export const toMarkdown = changeTypeTo('markdown');
 export const toRaw = changeTypeTo('raw');
+
+/** What JupyterLab replaces to make a cell a heading: the leading `#`s and spaces. */
+const HEADING_HEAD = /^#+\s*|^\s*/;
+
+/**
+ * The source made a markdown heading of `level` (1–6): its leading `#`s and spaces replaced, as
+ * JupyterLab's setMarkdownHeader does.
+ */
+export function withHeading(source: string, level: number): string {
+  return headingPrefix(level) + source.replace(HEADING_HEAD, '');
+}
+
+function headingPrefix(level: number): string {
+  return `${'#'.repeat(Math.min(Math.max(level, 1), 6))} `;
+}
+
+/** Makes the selected cells markdown headings of `level`. */
+function toHeading(level: number): Command {
+  return editing(({ doc, selection }) => {
+    doc.transact(() => {
+      for (let i = selection.from; i <= selection.to; i++) {
+        changeCellType(doc, i, 'markdown');
+        const source = cellsOf(doc).get(i)?.get('source');
+        if (!(source instanceof Y.Text)) continue;
+        // Only the head changes: the rest of the text (and anyone's cursor in it) stays.
+        const oldHead = HEADING_HEAD.exec(source.toString())?.[0] ?? '';
+        const newHead = headingPrefix(level);
+        if (oldHead === newHead) continue;
+        source.delete(0, oldHead.length);
+        source.insert(0, newHead);
+      }
+    }, LOCAL_ORIGIN);
+    return true;
+  });
+}
+
+export const toHeading1 = toHeading(1);
+export const toHeading2 = toHeading(2);
+export const toHeading3 = toHeading(3);
+export const toHeading4 = toHeading(4);
+export const toHeading5 = toHeading(5);
+export const toHeading6 = toHeading(6);
 
 /** Undoes this person's last edit (never a collaborator's). */
 export const undo = editing((notebook) => {
@@ -270,6 +317,12 @@ export const notebookCommands = {
   'to-code': toCode,
   'to-markdown': toMarkdown,
   'to-raw': toRaw,
+  'to-heading-1': toHeading1,
+  'to-heading-2': toHeading2,
+  'to-heading-3': toHeading3,
+  'to-heading-4': toHeading4,
+  'to-heading-5': toHeading5,
+  'to-heading-6': toHeading6,
   undo,
   redo,
   'select-previous': selectPrevious,

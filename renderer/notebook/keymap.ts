@@ -17,6 +17,8 @@ export const notebookKeymap: readonly NotebookKeyBinding[] = [
   { key: 'Mod-Enter', command: 'run-in-place', scope: 'command edit' },
   { key: 'Alt-Enter', command: 'run-and-insert', scope: 'command edit' },
   { key: 'Escape', command: 'command-mode', scope: 'command edit' },
+  // JupyterLab's Ctrl-M in edit mode (Ctrl on macOS too; in command mode it is not bound).
+  { key: 'Ctrl-m', command: 'command-mode', scope: 'edit' },
   { key: 'Mod-s', command: 'save', scope: 'command edit' },
   // Ctrl-Shift-minus, named by its key or by the "_" it types.
   { key: 'Mod-Shift--', command: 'split-cell', scope: 'edit' },
@@ -28,6 +30,12 @@ export const notebookKeymap: readonly NotebookKeyBinding[] = [
   { key: 'y', command: 'to-code' },
   { key: 'm', command: 'to-markdown' },
   { key: 'r', command: 'to-raw' },
+  { key: '1', command: 'to-heading-1' },
+  { key: '2', command: 'to-heading-2' },
+  { key: '3', command: 'to-heading-3' },
+  { key: '4', command: 'to-heading-4' },
+  { key: '5', command: 'to-heading-5' },
+  { key: '6', command: 'to-heading-6' },
   { key: 'z', command: 'undo' },
   { key: 'Shift-z', command: 'redo' },
   { key: 'Mod-z', command: 'undo' },

@@ -7,6 +7,7 @@ import {
   notebookKeymap,
   resolveCommandKey,
 } from '../../../renderer/notebook/keymap';
+import { withHeading } from '../../../renderer/notebook/commands';
 
 const key = (k: string, mods: Partial<KeyState> = {}): KeyState => ({
   key: k,
@@ -54,6 +55,12 @@ describe("Jupyter's command mode", () => {
     ['Shift-m', 'merge-cells'],
     ['Mod-s', 'save'],
     ['Enter', 'edit'],
+    ['1', 'to-heading-1'],
+    ['2', 'to-heading-2'],
+    ['3', 'to-heading-3'],
+    ['4', 'to-heading-4'],
+    ['5', 'to-heading-5'],
+    ['6', 'to-heading-6'],
   ])('%s runs %s', (chord, command) => {
     expect(resolveCommandKey(chord, null)).toEqual({ command, pending: null });
   });
@@ -89,6 +96,16 @@ describe("Jupyter's command mode", () => {
     expect(EDIT_MODE_KEYS['Mod-Shift--']).toBe('split-cell');
     expect(Object.keys(COMMAND_MODE_KEYS)).not.toContain('Mod-Shift--');
   });
+
+  it('leaves edit mode on Ctrl-M, as JupyterLab does (Ctrl on macOS too), and not in command mode', () => {
+    expect(EDIT_MODE_KEYS['Ctrl-m']).toBe('command-mode');
+    expect(resolveCommandKey('Mod-m', null).command).toBeNull();
+  });
+
+  it('keeps 0 0 (restart) apart from the heading keys 1 to 6', () => {
+    expect(resolveCommandKey('1', '0')).toEqual({ command: 'to-heading-1', pending: null });
+    expect(resolveCommandKey('7', null).command).toBeNull();
+  });
 });
 
 describe('the keymap table', () => {
@@ -108,9 +125,22 @@ describe('the keymap table', () => {
 
   it('leaves every character to typing in edit mode', () => {
     const types = (key: string) => {
-      const [, modifiers = '', name = ''] = /^((?:(?:Mod|Alt|Shift)-)*)(.+)$/.exec(key) ?? [];
-      return !/Mod|Alt/.test(modifiers) && name.length === 1;
+      const [, modifiers = '', name = ''] = /^((?:(?:Mod|Ctrl|Alt|Shift)-)*)(.+)$/.exec(key) ?? [];
+      return !/Mod|Ctrl|Alt/.test(modifiers) && name.length === 1;
     };
     expect(inMode('edit').filter((b) => types(b.key))).toEqual([]);
+  });
+});
+
+describe('withHeading', () => {
+  it.each([
+    ['Results', 1, '# Results'],
+    ['## Results', 3, '### Results'],
+    ['#Results\nmore', 2, '## Results\nmore'],
+    ['   indented', 1, '# indented'],
+    ['', 2, '## '],
+    ['####### deep', 9, '###### deep'],
+  ])('%j at level %i is %j', (source, level, heading) => {
+    expect(withHeading(source, level)).toBe(heading);
   });
 });

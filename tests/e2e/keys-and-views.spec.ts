@@ -1,0 +1,90 @@
+// What a JupyterLab user reaches for in the first minutes: 1–6 headings, Ctrl-M, Shift-L line
+// numbers, collapsing headings, hiding a cell's input or outputs, highlighting by the kernel's
+// language; and a viewer's Shift-Enter, which must not add a cell.
+import { type Shell, startShell } from './support/shell';
+import { expect, test } from './support/test';
+import { codeCell, markdownCell, notebook } from './support/notebooks';
+import { Guest, HostSharing, closeGuests } from './support/sharing';
+
+let shell: Shell | null = null;
+const guests: Guest[] = [];
+test.afterEach(async ({ page }) => {
+  await closeGuests(guests);
+  // Close the page first: a page left open would log its reconnect attempts as errors.
+  await page.close();
+  await shell?.stop();
+  shell = null;
+});
+
+type SavedCell = { id: string; cell_type: string; source: string[]; metadata: object };
+
+test('1 to 6 make the selected cells markdown headings of that level, and Ctrl-M leaves edit mode', async ({
+  notebook: nb,
+}) => {
+  shell = await startShell(
+    notebook([
+      codeCell('a', 'Results'),
+      markdownCell('b', '## Old title\ntext'),
+      codeCell('c', 'x'),
+    ]),
+  );
+  await nb.open(shell.url);
+  const types = () =>
+    nb.cells.evaluateAll((cs) => cs.map((c) => (c as HTMLElement).dataset.cellType));
+
+  await nb.cell(0).getByTestId('cell-prompt').click();
+  await nb.page.keyboard.press('1');
+  await expect.poll(types).toEqual(['markdown', 'markdown', 'code']);
+  await expect(nb.cell(0).getByTestId('markdown-rendered').locator('h1')).toHaveText('Results');
+
+  // An existing heading changes level; the rest of the cell stays.
+  await nb.page.keyboard.press('j');
+  await nb.page.keyboard.press('4');
+  await expect(nb.cell(1).getByTestId('markdown-rendered').locator('h4')).toHaveText('Old title');
+
+  // Ctrl-M in edit mode is Escape, as in JupyterLab; one undo step restores the level.
+  await nb.editCodeCell(2);
+  await nb.page.keyboard.press('Control+m');
+  await expect(nb.page.getByTestId('notebook')).toHaveAttribute('data-mode', 'command');
+  await expect.poll(() => nb.editorText(2)).toBe('x');
+  await nb.page.keyboard.press('k');
+  await nb.page.keyboard.press('z');
+  await expect(nb.cell(1).getByTestId('markdown-rendered').locator('h2')).toHaveText('Old title');
+
+  const mark = await nb.eventCount();
+  await nb.page.keyboard.press('ControlOrMeta+s');
+  expect((await nb.reply('save', mark)).ok).toBe(true);
+  const saved = shell.readNotebook() as { cells: SavedCell[] };
+  expect(saved.cells.map((c) => [c.cell_type, c.source.join('')])).toEqual([
+    ['markdown', '# Results'],
+    ['markdown', '## Old title\ntext'],
+    ['code', 'x'],
+  ]);
+});
+
+test('a viewer’s Shift-Enter on the last cell adds no cell, not even on their own page', async ({
+  notebook: host,
+  browser,
+}) => {
+  shell = await startShell(notebook([codeCell('a', 'a = 1'), codeCell('b', 'b = 2')]));
+  await host.open(shell.url);
+  const viewerLink = await new HostSharing(host).createLink('viewer');
+  const bob = await Guest.open(browser);
+  guests.push(bob);
+  await bob.join(viewerLink, 'Bob');
+  await expect(bob.page.getByTestId('my-role')).toHaveText(/viewer/i);
+
+  await bob.nb.cell(1).getByTestId('cell-prompt').click();
+  await bob.page.keyboard.press('Shift+Enter');
+  await expect(bob.nb.toasts.last()).toContainText('viewer');
+  await bob.nb.editor(1).click();
+  await bob.page.keyboard.press('Shift+Enter');
+  await expect(bob.page.getByTestId('notebook')).toHaveAttribute('data-mode', 'command');
+  await expect(bob.nb.cell(1)).toHaveAttribute('data-active', 'true');
+  await expect(bob.nb.cells).toHaveCount(2);
+  await expect(host.cells).toHaveCount(2);
+  const ids = await bob.nb.cells.evaluateAll((cs) =>
+    cs.map((c) => (c as HTMLElement).dataset.cellId),
+  );
+  expect(ids).toEqual(['a', 'b']);
+});
