@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { type Session, protocol } from 'electron';
 import { APP_SCHEME, appAssetPath } from './app-url';
 import { contentSecurityPolicyFor } from './security-policy';
-import { contentTypeOf } from '../../host/browser-shell/renderer-bundle';
+import { contentTypeOf } from '../../host/shell/content-types';
 
 /**
  * Declares `app://` a standard, secure scheme, so its pages have a real origin (`app://pairbook`)

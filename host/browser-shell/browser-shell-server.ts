@@ -20,7 +20,7 @@ import { createBrowserDesktopHandlers } from './desktop-handlers';
 import { SharingController } from './sharing-controller';
 import { WebSocketTransport } from './websocket-transport';
 import { hostUserName } from '../session/host-user-name';
-import { contentTypeOf } from './renderer-bundle';
+import { contentTypeOf } from '../shell/content-types';
 
 /** Options of a BrowserShellServer. */
 export interface BrowserShellOptions {

@@ -1,6 +1,5 @@
 import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { extname } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { PairbookError } from '../../protocol/errors';
 
@@ -28,21 +27,4 @@ export function ensureRendererBundle(): string {
     );
   }
   return RENDERER_DIST_DIR;
-}
-
-const CONTENT_TYPES: Record<string, string> = {
-  '.html': 'text/html; charset=utf-8',
-  '.js': 'text/javascript; charset=utf-8',
-  '.css': 'text/css; charset=utf-8',
-  '.map': 'application/json',
-  '.woff2': 'font/woff2',
-  '.woff': 'font/woff',
-  '.ttf': 'font/ttf',
-  '.svg': 'image/svg+xml',
-  '.png': 'image/png',
-};
-
-/** The Content-Type of a file of the renderer bundle, by its extension. */
-export function contentTypeOf(path: string): string {
-  return CONTENT_TYPES[extname(path)] ?? 'application/octet-stream';
 }
