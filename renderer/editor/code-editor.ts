@@ -10,7 +10,14 @@ import {
 } from '@codemirror/language';
 import { highlightSelectionMatches } from '@codemirror/search';
 import { Compartment, EditorState, type Extension, Prec } from '@codemirror/state';
-import { EditorView, type KeyBinding, drawSelection, dropCursor, keymap } from '@codemirror/view';
+import {
+  EditorView,
+  type KeyBinding,
+  drawSelection,
+  dropCursor,
+  keymap,
+  lineNumbers,
+} from '@codemirror/view';
 import { classHighlighter } from '@lezer/highlight';
 import { yCollab, yUndoManagerKeymap } from 'y-codemirror.next';
 import type { Awareness } from 'y-protocols/awareness';
@@ -30,6 +37,8 @@ export interface CodeEditorOptions {
   onFocus: () => void;
   /** True for a viewer (or a guest whose session ended): the text cannot be changed. */
   readOnly?: boolean;
+  /** Show line numbers (Shift-L); reconfigure with `lineNumbering`. */
+  lineNumbers?: boolean;
 }
 
 /** The compartment holding an editor's read-only state; reconfigure it with `editability`. */
@@ -38,6 +47,14 @@ export const editabilityCompartment = new Compartment();
 /** The extension making an editor read-only (`readOnly` true) or editable. */
 export function editability(readOnly: boolean): Extension {
   return EditorState.readOnly.of(readOnly);
+}
+
+/** The compartment holding an editor's line numbers; reconfigure it with `lineNumbering`. */
+export const lineNumbersCompartment = new Compartment();
+
+/** The extension showing line numbers (`on` true) or none. */
+export function lineNumbering(on: boolean): Extension {
+  return on ? lineNumbers() : [];
 }
 
 const languages: Record<CodeEditorOptions['language'], () => Extension> = {
@@ -67,6 +84,7 @@ export function createCodeEditor(o: CodeEditorOptions): EditorView {
       languages[o.language](),
       yCollab(o.ytext, o.awareness, { undoManager: o.undoManager }),
       editabilityCompartment.of(editability(o.readOnly ?? false)),
+      lineNumbersCompartment.of(lineNumbering(o.lineNumbers ?? false)),
       EditorView.domEventHandlers({
         focus: () => {
           o.onFocus();

@@ -1,7 +1,13 @@
 import type { EditorView, KeyBinding } from '@codemirror/view';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
-import { createCodeEditor, editability, editabilityCompartment } from '../editor/code-editor';
+import {
+  createCodeEditor,
+  editability,
+  editabilityCompartment,
+  lineNumbering,
+  lineNumbersCompartment,
+} from '../editor/code-editor';
 import { renderHighlighted } from '../editor/static-highlight';
 import { type Attachments, renderMarkdown } from '../outputs/markdown';
 import { estimateCellHeight } from './cell-height';
@@ -23,6 +29,8 @@ export interface CellContext {
   onRendered(cell: CellView): void;
   /** True when this person may not change the notebook (a viewer). */
   readOnly(): boolean;
+  /** True when editors show line numbers (Shift-L, this page only). */
+  lineNumbers(): boolean;
   /** The cell's parts were built (`true`) or dropped back to a box (`false`). */
   onBuilt?(cell: CellView, built: boolean): void;
 }
@@ -188,6 +196,11 @@ export class CellView {
     this.editor?.dispatch({ effects: editabilityCompartment.reconfigure(editability(readOnly)) });
   }
 
+  /** Shows or hides the live editor's line numbers (new editors ask `ctx.lineNumbers()`). */
+  setLineNumbers(on: boolean): void {
+    this.editor?.dispatch({ effects: lineNumbersCompartment.reconfigure(lineNumbering(on)) });
+  }
+
   /** Updates the prompt and last-run line from the runtime map. */
   setRunState(state: CellRunState): void {
     if (this.runView.set(state)) this.renderPrompt();
@@ -246,6 +259,7 @@ export class CellView {
         keys: this.ctx.editKeys(this),
         onFocus: () => this.ctx.onActivate(this, 'edit'),
         readOnly: this.ctx.readOnly(),
+        lineNumbers: this.ctx.lineNumbers(),
       });
     } else if (!wantsEditor && this.editor) {
       this.editor.destroy();

@@ -28,6 +28,9 @@ export interface CommandTarget {
   readonly actions: NotebookActions;
   readonly undoManager: Y.UndoManager;
   readonly clipboard: CopyPaste;
+  /** True when cell editors show line numbers (a view setting of this page). */
+  readonly lineNumbers: boolean;
+  setLineNumbers(on: boolean): void;
   /** Makes cell `index` active (extending the selection when `extend`) and scrolls to it. */
   select(index: number, extend?: boolean): void;
   /** Selects cells `anchor`..`active` where they are, without scrolling. */
@@ -284,6 +287,12 @@ export const moveDown = editing((notebook) => {
   return true;
 });
 
+/** Shows or hides line numbers in every cell, on this page only (a view setting). */
+export const toggleLineNumbers: Command = (notebook) => {
+  notebook.setLineNumbers(!notebook.lineNumbers);
+  return true;
+};
+
 export const save: Command = (notebook) => {
   notebook.actions.save();
   return true;
@@ -338,6 +347,7 @@ export const notebookCommands = {
   'split-cell': splitAtCursor,
   'move-up': moveUp,
   'move-down': moveDown,
+  'toggle-line-numbers': toggleLineNumbers,
   save,
   find,
   interrupt,

@@ -57,6 +57,7 @@ export const notebookKeymap: readonly NotebookKeyBinding[] = [
   { key: 'v', command: 'paste-below' },
   { key: 'Shift-v', command: 'paste-above' },
   { key: 'Shift-m', command: 'merge-cells' },
+  { key: 'Shift-l', command: 'toggle-line-numbers' },
   { key: 'Mod-f', command: 'find' },
   { key: 'f', command: 'find' },
   { key: 'i i', command: 'interrupt' },

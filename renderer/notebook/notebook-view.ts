@@ -48,6 +48,16 @@ const FAR_MARGIN_PX = 2400;
 /** Main-thread time spent mounting editors before yielding to input and paint, ms. */
 const MOUNT_BUDGET_MS = 8;
 const IS_MAC = /Mac|iPhone|iPad/.test(navigator.platform);
+/** Where this browser keeps Shift-L's choice (a view setting: never in the shared document). */
+const LINE_NUMBERS_KEY = 'pairbook:line-numbers';
+
+function storedLineNumbers(): boolean {
+  try {
+    return localStorage.getItem(LINE_NUMBERS_KEY) === 'true';
+  } catch {
+    return false;
+  }
+}
 
 /**
  * The notebook: one CellView per cell of the shared Y.Array, kept in step with it and built near
@@ -73,6 +83,7 @@ export class NotebookView implements CommandTarget {
   private destroyed = false;
   private currentPermissions: NotebookPermissions = { edit: true, moveOutputs: true };
   private reportedActive: string | null = null;
+  private showLineNumbers = storedLineNumbers();
 
   constructor(
     readonly doc: Y.Doc,
@@ -89,6 +100,7 @@ export class NotebookView implements CommandTarget {
     this.element.dataset.testid = 'notebook';
     this.element.tabIndex = 0;
     this.element.setAttribute('role', 'list');
+    this.element.dataset.lineNumbers = String(this.showLineNumbers);
     this.groups = new CellGroups(this.element, scroller, NEAR_MARGIN_PX, this.onNear);
     this.farObserver = new IntersectionObserver(this.onFar, {
       root: scroller,
@@ -146,6 +158,23 @@ export class NotebookView implements CommandTarget {
     if (wasReadOnly !== !permissions.edit) {
       for (const v of this.views) v.setReadOnly(!permissions.edit);
     }
+  }
+
+  /** True when cell editors show line numbers. */
+  get lineNumbers(): boolean {
+    return this.showLineNumbers;
+  }
+
+  /** Shows or hides line numbers in every cell, on this page only; the browser remembers it. */
+  setLineNumbers(on: boolean): void {
+    this.showLineNumbers = on;
+    this.element.dataset.lineNumbers = String(on);
+    try {
+      localStorage.setItem(LINE_NUMBERS_KEY, String(on));
+    } catch {
+      // A browser that keeps nothing forgets it on reload; the page still shows it.
+    }
+    for (const v of this.views) v.setLineNumbers(on);
   }
 
   /** Runs one notebook command (from a key, a button or a menu); false when it did not apply. */
@@ -240,6 +269,7 @@ export class NotebookView implements CommandTarget {
       onActivate: (cell, mode) => this.activate(cell, mode),
       onRendered: (cell) => this.actions.rendered(cell.id),
       readOnly: () => !this.currentPermissions.edit,
+      lineNumbers: () => this.showLineNumbers,
       // Only built cells can be dropped, so only they are watched for going far (an observer
       // over all 1000 boxes cost ~0.7 ms a frame while typing; docs/renderer.md).
       onBuilt: (cell, built) => {

@@ -5,6 +5,7 @@ import { type Shell, startShell } from './support/shell';
 import { expect, test } from './support/test';
 import { codeCell, markdownCell, notebook } from './support/notebooks';
 import { Guest, HostSharing, closeGuests } from './support/sharing';
+import { NotebookPage } from './support/notebook-page';
 
 let shell: Shell | null = null;
 const guests: Guest[] = [];
@@ -87,4 +88,43 @@ test('a viewer’s Shift-Enter on the last cell adds no cell, not even on their 
     cs.map((c) => (c as HTMLElement).dataset.cellId),
   );
   expect(ids).toEqual(['a', 'b']);
+});
+
+test('Shift-L shows line numbers in every cell of this page only, and the page remembers it', async ({
+  notebook: nb,
+  browser,
+}) => {
+  shell = await startShell(
+    notebook([codeCell('a', 'a = 1\nb = 2'), markdownCell('m', '# Title'), codeCell('c', 'c = 3')]),
+  );
+  await nb.open(shell.url);
+  const other = await browser.newContext();
+  const grace = new NotebookPage(await other.newPage());
+  await grace.open(shell.url);
+  const numbers = (page: NotebookPage, i: number) =>
+    page.cell(i).locator('.cm-lineNumbers .cm-gutterElement:not([style*="visibility"])');
+
+  await expect(nb.editor(0)).toBeVisible();
+  await expect(nb.cell(0).locator('.cm-lineNumbers')).toHaveCount(0);
+  await nb.cell(0).getByTestId('cell-prompt').click();
+  await nb.page.keyboard.press('Shift+l');
+  await expect(numbers(nb, 0)).toHaveText(['1', '2']);
+  await expect(numbers(nb, 2)).toHaveText(['1']);
+  // A markdown cell being edited shows them too.
+  await nb.editMarkdownCell(1);
+  await expect(numbers(nb, 1)).toHaveText(['1']);
+  await nb.commandMode();
+  await nb.page.screenshot({ path: '/tmp/pw-keys-line-numbers.png' });
+
+  // Not shared: another page of the same notebook shows none.
+  await expect(grace.editor(0)).toBeVisible();
+  await expect(grace.cell(0).locator('.cm-lineNumbers')).toHaveCount(0);
+  await other.close();
+
+  // Kept across a reload, and Shift-L again hides them.
+  await nb.open(shell.url);
+  await expect(numbers(nb, 0)).toHaveText(['1', '2']);
+  await nb.cell(0).getByTestId('cell-prompt').click();
+  await nb.page.keyboard.press('Shift+l');
+  await expect(nb.cell(0).locator('.cm-lineNumbers')).toHaveCount(0);
 });

@@ -61,6 +61,7 @@ describe("Jupyter's command mode", () => {
     ['4', 'to-heading-4'],
     ['5', 'to-heading-5'],
     ['6', 'to-heading-6'],
+    ['Shift-l', 'toggle-line-numbers'],
   ])('%s runs %s', (chord, command) => {
     expect(resolveCommandKey(chord, null)).toEqual({ command, pending: null });
   });
