@@ -116,7 +116,8 @@ export async function buildCli({ prune = true } = {}) {
     const keep = new Set(result.outputFiles.map((f) => relative(CLI_DIR, f.path)));
     keep.add('inputs.json');
     for (const name of readdirSync(CLI_DIR)) {
-      if (!keep.has(name)) rmSync(join(CLI_DIR, name), { force: true });
+      // Not another build's half-written file (.tmp-PID): that build renames it in a moment.
+      if (!keep.has(name) && !name.includes('.tmp-')) rmSync(join(CLI_DIR, name), { force: true });
     }
   }
   return Date.now() - started;
