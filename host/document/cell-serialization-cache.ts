@@ -87,10 +87,15 @@ export class CellSerializationCache {
     const cells = this.cells.toArray() as unknown[];
     const mended = () => [Buffer.from(serializeNotebook(this.doc, this.hint))];
     for (let i = 0; i < cells.length; i++) {
-      // Entries that are not cells, or a repeated id: serializeNotebook reports and mends them.
-      if (malformedCell(cells[i], i) !== null) return mended();
-      const piece = this.piece(cells[i] as Y.Map<unknown>, minor);
-      if (ids.has(piece.id)) return mended();
+      // A cell whose text is cached was well formed then and is unchanged since. An entry that
+      // is not a cell, or a repeated id: serializeNotebook reports and mends them.
+      const entry = cells[i];
+      const cached = entry instanceof Y.Map ? this.pieces.get(entry) : undefined;
+      let piece: Piece | null = cached?.minor === minor ? cached : null;
+      if (!piece && malformedCell(entry, i) === null) {
+        piece = this.piece(entry as Y.Map<unknown>, minor);
+      }
+      if (piece === null || ids.has(piece.id)) return mended();
       ids.add(piece.id);
       if (texts.length > 0) texts.push(BETWEEN_CELLS);
       texts.push(piece.bytes);

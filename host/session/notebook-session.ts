@@ -419,6 +419,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
       this.closed = true;
       this.baseWriter?.cancel();
+      this.baseWriter = null;
       if (this.isDirty) this.journal.close();
       else this.journal.discard();
       this.carry?.stop();
