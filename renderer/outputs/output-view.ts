@@ -1,6 +1,6 @@
 import { ansiToHtml, escapeHtml } from './ansi';
 import { renderMarkdown, renderTex } from './markdown';
-import { sanitizeHtml } from './sanitize';
+import { renderOutputHtml, sanitizeHtml } from './sanitize';
 
 /** Characters of text shown before an output is cut short with a notice. */
 export const MAX_OUTPUT_CHARS = 200_000;
@@ -102,7 +102,7 @@ export function renderBundle(data: Json, metadata: Json): HTMLElement {
   switch (mime) {
     case 'text/html': {
       const div = el('div', 'output-html', 'output-html');
-      div.innerHTML = sanitizeHtml(asText(value));
+      renderOutputHtml(div, asText(value));
       box.append(div);
       break;
     }

@@ -161,9 +161,23 @@ const ESCAPES = {
   sticky: `<div style="position:sticky;top:0;height:3000px;margin-top:-1500px;${OVERLAY}">sticky</div>`,
   transform: `<div style="transform:translateY(-600px) scale(30);${OVERLAY}">moved</div>`,
   margin: `<div style="margin:-3000px -3000px 0;height:6000px;width:9000px;${OVERLAY}">margins</div>`,
+  // Style sheets as an attacker would write them: they may style their own output, nothing else.
   styleTag:
-    `<style>.toolbar, .cell { visibility: hidden !important } * { position: fixed !important; inset: 0 }</style>` +
-    `<svg><style>.toolbar { display: none }</style></svg><p>styled</p>`,
+    `<style>.toolbar, .cell { visibility: hidden !important } * { position: fixed !important; inset: 0 }` +
+    ` body { display: none !important } :root { --accent: red; --surface: red }` +
+    ` html body .notebook-scroll, .toolbar button { opacity: 0 !important }` +
+    ` @media all { body, .workspace { display: none !important } }` +
+    ` @supports (display: grid) { .cell-outputs { display: none !important } }` +
+    ` @layer x { body { display: none !important } }` +
+    ` @scope (body) { * { display: none !important } }` +
+    ` .styled { & body, body:has(&) { display: none !important } }` +
+    ` [title="a,b"], body { display: none !important } a\\,body, body { display: none !important }` +
+    ` @font-face { font-family: Inter; src: local(Courier) } @keyframes spin { from { opacity: 0 } }` +
+    ` @property --accent { syntax: "*"; inherits: true; initial-value: red }` +
+    ` .styled { color: rgb(1, 2, 3); position: sticky; top: 0 }</style>` +
+    `<style>@import url("/app.css"); </style><p class="styled">styled</p>` +
+    `<style data-style-scope="x">* { display: none !important }</style>` +
+    `<div data-style-scope="x"><svg><style>.toolbar { display: none }</style></svg></div>`,
   foreignObject:
     `<svg width="40" height="40" style="position:fixed;inset:0;width:100vw;height:100vh;${OVERLAY}">` +
     `<foreignObject width="100%" height="100%"><div xmlns="http://www.w3.org/1999/xhtml" ` +
@@ -233,8 +247,53 @@ test('an output or a markdown cell never draws outside its own cell, and tables 
   await nb.page.getByTestId('toggle-theme-button').click({ timeout: 2000 });
   await expect.poll(theme).not.toBe(before);
 
-  // No <style> from an output ever reaches the page, and pandas' table keeps its look.
-  expect(await nb.page.locator('.notebook style').count()).toBe(0);
+  // An output's <style> reaches the page only scoped to its own box: every rule's selector
+  // starts with that box, and no global at-rule is left.
+  const sheets = await nb.page.evaluate(() =>
+    [...document.querySelectorAll('.notebook style')].map((style) => {
+      const box = style.closest('[data-style-scope]');
+      const scope = `[data-style-scope="${box?.getAttribute('data-style-scope')}"]`;
+      const loose: string[] = [];
+      const walk = (rules: CSSRuleList) => {
+        for (const rule of rules) {
+          if (rule instanceof CSSStyleRule) {
+            if (rule.selectorText.split(', ').some((s) => !s.startsWith(`${scope} `)))
+              loose.push(rule.selectorText);
+            if (rule.cssRules.length) loose.push(`nested in ${rule.selectorText}`);
+          } else if (rule instanceof CSSMediaRule || rule instanceof CSSSupportsRule) {
+            walk(rule.cssRules);
+          } else loose.push(rule.cssText.slice(0, 40));
+        }
+      };
+      walk((style as HTMLStyleElement).sheet?.cssRules ?? ([] as unknown as CSSRuleList));
+      return { inOutput: box?.closest('.output') !== null, loose };
+    }),
+  );
+  expect(sheets.length).toBeGreaterThan(0);
+  expect(sheets.filter((s) => !s.inOutput || s.loose.length)).toEqual([]);
+  // The attacker's output is styled, but nothing around it.
+  const styled = nb.cell(5).locator('p.styled');
+  await expect(styled).toHaveCSS('color', 'rgb(1, 2, 3)');
+  await expect(styled).toHaveCSS('position', 'static');
+  const app = await nb.page.evaluate(() => ({
+    body: getComputedStyle(document.body).display,
+    accent: getComputedStyle(document.documentElement).getPropertyValue('--accent').trim(),
+    toolbar: getComputedStyle(document.querySelector('.toolbar') as Element).display,
+    outputs: getComputedStyle(document.querySelector('.cell-outputs') as Element).display,
+    cells: [...document.querySelectorAll('.cell')].filter(
+      (c) =>
+        getComputedStyle(c).visibility === 'hidden' || getComputedStyle(c).position === 'fixed',
+    ).length,
+  }));
+  expect(app).toEqual({
+    body: 'block',
+    accent: expect.not.stringMatching(/red/),
+    toolbar: 'flex',
+    outputs: 'flex',
+    cells: 0,
+  });
+
+  // pandas' table keeps its look: its own scoped style and the app's table style.
   const table = nb.cell(9).locator('table.dataframe');
   await expect(nb.cell(9).getByTestId('output-html')).not.toContainText('vertical-align');
   const look = await table.evaluate((t) => {
