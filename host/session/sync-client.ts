@@ -39,6 +39,38 @@ export type RequestHandler = (
  */
 export type UpdateGate = (update: Uint8Array) => boolean;
 
+type AwarenessChange = { added: number[]; updated: number[]; removed: number[] };
+
+// Each change is encoded once for all the clients it goes to (the same bytes, sent to each).
+const updateMessages = new WeakMap<Uint8Array, Uint8Array>();
+const awarenessMessages = new WeakMap<AwarenessChange, Uint8Array>();
+
+function updateMessage(update: Uint8Array): Uint8Array {
+  let message = updateMessages.get(update);
+  if (!message) {
+    const enc = encodeHubMessage(Tag.Sync);
+    syncProtocol.writeUpdate(enc, update);
+    message = encoding.toUint8Array(enc);
+    updateMessages.set(update, message);
+  }
+  return message;
+}
+
+function awarenessMessage(
+  awareness: awarenessProtocol.Awareness,
+  change: AwarenessChange,
+): Uint8Array {
+  let message = awarenessMessages.get(change);
+  if (!message) {
+    const changed = [...change.added, ...change.updated, ...change.removed];
+    const enc = encodeHubMessage(Tag.Awareness);
+    encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
+    message = encoding.toUint8Array(enc);
+    awarenessMessages.set(change, message);
+  }
+  return message;
+}
+
 /**
  * Serves one client over `transport`: y-protocols sync of `doc` and awareness, and its requests,
  * until the transport closes or the returned function is called. Updates the client sends carry
@@ -58,23 +90,14 @@ export function attachSyncClient(
   const clientIds = new Set<number>();
 
   const onDocUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin === transport) return;
-    const enc = encodeHubMessage(Tag.Sync);
-    syncProtocol.writeUpdate(enc, update);
-    transport.send(encoding.toUint8Array(enc));
+    if (origin !== transport) transport.send(updateMessage(update));
   };
-  const onAwareness = (
-    { added, updated, removed }: { added: number[]; updated: number[]; removed: number[] },
-    origin: unknown,
-  ) => {
+  const onAwareness = (change: AwarenessChange, origin: unknown) => {
     if (origin === transport) {
-      added.forEach((id) => clientIds.add(id));
-      removed.forEach((id) => clientIds.delete(id));
+      change.added.forEach((id) => clientIds.add(id));
+      change.removed.forEach((id) => clientIds.delete(id));
     }
-    const changed = [...added, ...updated, ...removed];
-    const enc = encodeHubMessage(Tag.Awareness);
-    encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(awareness, changed));
-    transport.send(encoding.toUint8Array(enc));
+    transport.send(awarenessMessage(awareness, change));
   };
 
   const answerStep1 = (stateVector: Uint8Array) => {

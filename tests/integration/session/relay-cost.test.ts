@@ -144,3 +144,51 @@ describe("a fresh replica's first sync", () => {
     expect(chars).toBeLessThan(2 * 40 * 4 * KiB);
   });
 });
+
+describe('fan-out', () => {
+  let session: NotebookSession;
+  beforeEach(async () => {
+    session = await NotebookSession.open(writeNotebook(sampleNotebook()), { dataDir: tempDir() });
+  });
+  afterEach(async () => {
+    await session.close();
+  });
+
+  it('encodes each change once, whatever the number of guests it goes to', async () => {
+    const typist = connectGuest(session, 'editor', 'typist');
+    await typist.synced;
+    const watchers = [0, 1, 2].map((i) => listen(session, `watcher${i}`));
+    // The host's sync step 1 and the presence of those already there.
+    await expect.poll(() => watchers.every((w) => w.length >= 1)).toBe(true);
+    await new Promise((r) => setTimeout(r, 50));
+    watchers.forEach((w) => (w.length = 0));
+
+    (cellsOf(typist.client.doc).get(0).get('source') as Y.Text).insert(0, 'x');
+    typist.client.awareness.setLocalStateField('cursor', { cell: 0, at: 1 });
+    await expect.poll(() => watchers.every((w) => w.length >= 2)).toBe(true);
+
+    const [first, ...others] = watchers as [Uint8Array[], ...Uint8Array[][]];
+    for (const other of others) {
+      expect(other.length).toBe(first.length);
+      // The very same bytes: one encoding, handed to each.
+      other.forEach((m, i) => expect(m).toBe(first[i]));
+    }
+  });
+});
+
+/** The messages a bare viewer receives from `session`, as they arrive. */
+function listen(session: NotebookSession, name: string): Uint8Array[] {
+  const [hostEnd, guestEnd] = createTransportPair();
+  const ctx = {
+    doc: session.doc,
+    awareness: session.awareness,
+    registry: new ClientIdRegistry(session.doc),
+    guestKey: `key-${name}`,
+    peerId: `peer-${name}`,
+    role: () => 'viewer' as const,
+  };
+  const received: Uint8Array[] = [];
+  guestEnd.onMessage((m) => received.push(m));
+  session.attach(new GuardedTransport(hostEnd, ctx), { name });
+  return received;
+}
