@@ -51,7 +51,13 @@ export type HubControl =
    */
   | { type: 'resync'; message: string }
   /** The host is closing this channel, and why: the last message on it. */
-  | { type: 'bye'; reason: string; code: ByeCode };
+  | ({ type: 'bye'; reason: string; code: ByeCode } & ByeDetail);
+
+/** More on why a bye was sent, beside its code. */
+export interface ByeDetail {
+  /** With 'removed': the host also revoked the invite this guest joined with. */
+  inviteRevoked?: true;
+}
 
 /** Encodes a control message. */
 export function encodeControl(control: HubControl): Uint8Array {
@@ -107,6 +113,7 @@ export function decodeControl(message: Uint8Array): Result<HubControl> {
           type: 'bye',
           reason: String(m.reason ?? ''),
           code: (BYE_CODES as readonly unknown[]).includes(m.code) ? (m.code as ByeCode) : 'closed',
+          ...(m.inviteRevoked === true ? { inviteRevoked: true as const } : {}),
         });
       default:
         return bad('unknown type');

@@ -38,8 +38,17 @@ export interface PublishSignal {
   to?: string;
 }
 
+/**
+ * Why the embedded signaling server is about to close a client's socket, sent just before the
+ * close (whose reason is prose): 'no-host', no host shares any topic it subscribed to (a wrong
+ * link, or the host stopped sharing it). Pairbook's addition; other relays never send it.
+ */
+export const SERVER_CLOSE_CODES = ['no-host'] as const;
+export type ServerCloseCode = (typeof SERVER_CLOSE_CODES)[number];
+
 /** What a signaling server sends to a client. */
-export type ServerSignal = PublishSignal | { type: 'pong' };
+export type ServerSignal =
+  PublishSignal | { type: 'pong' } | { type: 'closing'; code: ServerCloseCode };
 
 const PEER_ID = /^[A-Za-z0-9_-]{1,64}$/;
 const TOPIC = /^[\x21-\x7e]{1,128}$/;
@@ -110,6 +119,10 @@ export function decodeServerSignal(text: string): Result<ServerSignal> {
   if (!parsed.ok) return parsed;
   if (parsed.value.type === 'pong') return ok({ type: 'pong' });
   if (parsed.value.type === 'publish') return readPublish(parsed.value);
+  const { type, code } = parsed.value;
+  if (type === 'closing' && (SERVER_CLOSE_CODES as readonly unknown[]).includes(code)) {
+    return ok({ type: 'closing', code: code as ServerCloseCode });
+  }
   return bad('unknown type');
 }
 
@@ -130,6 +143,25 @@ export interface Offer {
   sdp: string;
 }
 
+/**
+ * Why the host turned a guest away: the invite expired or was revoked, the host removed this
+ * guest, did not let them in ('denied') or did not answer their knock ('knock-timeout'), stopped
+ * sharing while they knocked, their replica is from before the host restarted ('stale-replica'),
+ * or joins on the invite are spaced out after abuse ('throttled'); 'refused' for anything else.
+ */
+export const REFUSAL_CODES = [
+  'invite-expired',
+  'invite-revoked',
+  'removed',
+  'denied',
+  'knock-timeout',
+  'stopped',
+  'stale-replica',
+  'throttled',
+  'refused',
+] as const;
+export type RefusalCode = (typeof REFUSAL_CODES)[number];
+
 /** What the host answers, inside a SignedReply. */
 export type HostReply =
   | {
@@ -143,8 +175,8 @@ export type HostReply =
     }
   /** Admission is pending: the host was asked to admit this guest. */
   | { type: 'waiting'; to: string; nonce: string }
-  /** No entry, with the reason (expired, revoked, denied, removed, stale replica). */
-  | { type: 'refused'; to: string; nonce: string; reason: string };
+  /** No entry: why, for code (`code`) and for the guest to read (`reason`). */
+  | { type: 'refused'; to: string; nonce: string; reason: string; code: RefusalCode };
 
 /** A host reply as sent: its JSON `body`, the host's public key and its signature of `body`. */
 export interface SignedReply {
@@ -230,6 +262,9 @@ export function decodeHostReply(body: string): Result<HostReply> {
         type: 'refused',
         ...base,
         reason: typeof m.reason === 'string' ? m.reason.slice(0, 500) : 'refused',
+        code: (REFUSAL_CODES as readonly unknown[]).includes(m.code)
+          ? (m.code as RefusalCode)
+          : 'refused',
       });
     default:
       return bad('unknown reply');

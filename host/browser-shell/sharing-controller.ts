@@ -121,7 +121,7 @@ export class SharingController {
         for (const k of [...this.knocks.values()]) {
           if (k.inviteId !== invite.id) continue;
           this.knocks.delete(k.peerId);
-          k.deny('the host revoked this invite — ask for a new link');
+          k.deny('the host revoked this invite — ask for a new link', 'invite-revoked');
         }
         const label = this.labels.get(invite.id) ?? 'A link';
         const stay = byIt().map((g) => g.name);
@@ -171,7 +171,7 @@ export class SharingController {
     const hub = this.hub;
     if (!hub) return;
     this.hub = null;
-    for (const k of this.knocks.values()) k.deny('the host stopped sharing');
+    for (const k of this.knocks.values()) k.deny('the host stopped sharing', 'stopped');
     this.knocks.clear();
     this.created.clear();
     this.labels.clear();

@@ -6,7 +6,7 @@ import { ObservableV2 } from 'lib0/observable';
 import nodeDataChannel, { type DataChannel, type PeerConnection } from 'node-datachannel';
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
-import { type ByeCode, encodeControl } from '../../protocol/hub-control';
+import { type ByeCode, type ByeDetail, encodeControl } from '../../protocol/hub-control';
 import { encodeNotice } from '../../protocol/hub-messages';
 import { type GuestRole, describeRole } from '../../protocol/roles';
 import {
@@ -22,6 +22,7 @@ import {
   type HostReply,
   type Offer,
   type PublishSignal,
+  type RefusalCode,
   decodeOffer,
 } from '../../protocol/signaling-messages';
 import type { Transport } from '../../protocol/transport';
@@ -93,7 +94,7 @@ export interface Knock {
   /** The verification code the knocking guest sees too. */
   code: string;
   admit(): void;
-  deny(reason?: string): void;
+  deny(reason?: string, code?: RefusalCode): void;
 }
 
 /** Events of a Hub: each is a change the UI can show. */
@@ -139,12 +140,12 @@ class CodedChannel extends DataChannelTransport {
   byeCode: ByeCode | null = null;
   byeReason = '';
 
-  override close(reason?: string, code: ByeCode = 'malformed'): void {
+  override close(reason?: string, code: ByeCode = 'malformed', detail: ByeDetail = {}): void {
     if (!this.isClosed && this.byeCode === null) {
       this.byeCode = code;
       this.byeReason = reason ?? '';
     }
-    super.close(reason, code);
+    super.close(reason, code, detail);
   }
 }
 
@@ -271,7 +272,7 @@ export class Hub extends ObservableV2<HubEvents> {
     if (options.removeGuests) {
       for (const p of [...this.peers.values()]) {
         if (p.info.inviteId !== id || (only && !only.has(p.info.peerId))) continue;
-        this.removeGuest(p.info.peerId, REVOKED_AND_REMOVED);
+        this.removeGuest(p.info.peerId, REVOKED_AND_REMOVED, { inviteRevoked: true });
       }
     }
     return true;
@@ -313,11 +314,15 @@ export class Hub extends ObservableV2<HubEvents> {
   }
 
   /** Disconnects a guest; it cannot come back in this session, whatever invite it holds. */
-  removeGuest(peerId: string, reason = 'the host removed you from the session'): boolean {
+  removeGuest(
+    peerId: string,
+    reason = 'the host removed you from the session',
+    detail: ByeDetail = {},
+  ): boolean {
     const peer = this.peers.get(peerId);
     if (!peer) return false;
     this.removed.add(peer.guestKey);
-    this.dropPeer(peer, reason, 'removed');
+    this.dropPeer(peer, reason, 'removed', detail);
     return true;
   }
 
@@ -375,28 +380,36 @@ export class Hub extends ObservableV2<HubEvents> {
 
   private async admit(client: SignalingClient, invite: InviteRecord, o: Offer): Promise<void> {
     const reply = (r: HostReply) => this.reply(client, invite, r);
-    const refuse = async (reason: string) => {
+    const refuse = async (reason: string, code: RefusalCode) => {
       this.emit('refused', [{ peerId: o.from, name: o.name, inviteId: invite.id }, reason]);
-      await reply({ type: 'refused', to: o.from, nonce: o.nonce, reason });
+      await reply({ type: 'refused', to: o.from, nonce: o.nonce, reason, code });
     };
     // Turned away before any knock: told once per guest key and invite (and `why`), within a
     // budget of refusals per second; a flood of such offers gets nothing more.
-    const turnAway = (reason: string, why = '') => {
+    const turnAway = (reason: string, code: RefusalCode, why = '') => {
       const key = `${invite.id} ${o.guest} ${why}`;
       if (this.refusedGuests.has(key) || !this.refusals.take()) return;
       this.refusedGuests.add(key);
-      return refuse(reason);
+      return refuse(reason, code);
     };
     const status = InviteBook.status(invite);
     if (status === 'expired') {
       const at = new Date(invite.expiresAt as number).toISOString();
-      return turnAway(`this invite expired at ${at} — ask the host for a new link`);
+      return turnAway(
+        `this invite expired at ${at} — ask the host for a new link`,
+        'invite-expired',
+      );
     }
-    if (status === 'revoked') return turnAway('the host revoked this invite — ask for a new link');
-    if (this.removed.has(o.guest)) return turnAway('the host removed you from this session');
+    if (status === 'revoked') {
+      return turnAway('the host revoked this invite — ask for a new link', 'invite-revoked');
+    }
+    if (this.removed.has(o.guest)) {
+      return turnAway('the host removed you from this session', 'removed');
+    }
     if (o.epoch !== null && o.epoch !== this.epoch) {
       return turnAway(
         'stale-replica: the host restarted since you last synced; join again with a fresh copy',
+        'stale-replica',
       );
     }
     // Before any work for the offer (DTLS, a full sync, a knock for the host to answer).
@@ -406,6 +419,7 @@ export class Hub extends ObservableV2<HubEvents> {
       return turnAway(
         'guests joining with this invite keep being cut off for abuse, so the host spaces out ' +
           `new joins on it — try again in ${Math.ceil(wait / 1000)} s`,
+        'throttled',
         `throttled until ${retryAt}`,
       );
     }
@@ -415,7 +429,7 @@ export class Hub extends ObservableV2<HubEvents> {
     if (invite.knock) {
       await reply({ type: 'waiting', to: o.from, nonce: o.nonce });
       const verdict = await this.knock(o, role, invite, code);
-      if (verdict !== true) return refuse(verdict);
+      if (verdict !== true) return refuse(verdict.reason, verdict.code);
       if (this.stopped) return;
     }
     const pc = new nodeDataChannel.PeerConnection(`pairbook-${o.from}`, {
@@ -483,17 +497,18 @@ export class Hub extends ObservableV2<HubEvents> {
     role: GuestRole,
     invite: InviteRecord,
     code: string,
-  ): Promise<true | string> {
+  ): Promise<true | { reason: string; code: RefusalCode }> {
     return new Promise((resolve) => {
       let done = false;
-      const settle = (v: true | string) => {
+      const settle = (v: true | { reason: string; code: RefusalCode }) => {
         if (done) return;
         done = true;
         clearTimeout(timer);
         resolve(v);
       };
       const timer = setTimeout(
-        () => settle('the host did not answer in time — try again'),
+        () =>
+          settle({ reason: 'the host did not answer in time — try again', code: 'knock-timeout' }),
         this.options.knockTimeoutMs ?? KNOCK_TIMEOUT_MS,
       );
       this.emit('knock', [
@@ -504,7 +519,8 @@ export class Hub extends ObservableV2<HubEvents> {
           inviteId: invite.id,
           code,
           admit: () => settle(true),
-          deny: (reason = 'the host did not let you in') => settle(reason),
+          deny: (reason = 'the host did not let you in', code: RefusalCode = 'denied') =>
+            settle({ reason, code }),
         },
       ]);
     });
@@ -544,11 +560,16 @@ export class Hub extends ObservableV2<HubEvents> {
     this.emit('join', [{ ...peer.info }]);
   }
 
-  private dropPeer(peer: Peer, reason: string, code: ByeCode = 'closed'): void {
+  private dropPeer(
+    peer: Peer,
+    reason: string,
+    code: ByeCode = 'closed',
+    detail: ByeDetail = {},
+  ): void {
     if (this.peers.get(peer.info.peerId) !== peer) return;
     this.peers.delete(peer.info.peerId);
     const wasIn = peer.transport !== null;
-    peer.transport?.close(reason, code); // the guest gets a bye (unless the channel closed first)
+    peer.transport?.close(reason, code, detail); // the guest gets a bye (unless the channel closed first)
     peer.detach?.();
     // After the bye has left (the transport's channel is shut).
     const closePc = () => setTimeout(() => peer.pc.close(), 100).unref();

@@ -20,6 +20,7 @@ import {
   HUB_AUTH_HEADER,
   MAX_SIGNALING_CHARS,
   MAX_TOPICS,
+  type ServerSignal,
   decodeClientSignal,
 } from '../../protocol/signaling-messages';
 
@@ -308,6 +309,7 @@ export class SignalingServer {
     if (conn.hub || proven) return;
     if (conn.topics.size === 0) {
       this.dropped++;
+      this.send(conn, { type: 'closing', code: 'no-host' } satisfies ServerSignal);
       return this.close(
         conn,
         1008,

@@ -21,6 +21,8 @@ const ICONS = {
     '<svg viewBox="0 0 16 16"><circle cx="8" cy="8" r="5.5" fill="none" stroke="currentColor" stroke-width="1.4"/><path d="M8 2.5a5.5 5.5 0 0 1 0 11z" fill="currentColor"/></svg>',
 };
 
+const RUN_TITLE = 'Run the selected cells and advance (Shift-Enter)';
+
 /** The toolbar's buttons, by what they do. */
 export type ToolbarAction =
   'run' | 'interrupt' | 'restart' | 'insert' | 'save' | 'find' | 'toggle-theme' | 'share' | 'join';
@@ -40,6 +42,7 @@ export class Toolbar {
   private readonly connection = document.createElement('span');
   private readonly sharingGroup = document.createElement('div');
   private readonly roleBadge = document.createElement('span');
+  private readonly runButton: HTMLElement;
   private awaitingAdmission = false;
   private readonly button: (a: ToolbarAction, l: string, i: string, t?: string) => HTMLElement;
 
@@ -87,11 +90,12 @@ export class Toolbar {
     this.roleBadge.className = 'role-badge';
     this.roleBadge.dataset.testid = 'my-role';
     this.roleBadge.hidden = true;
+    this.runButton = button('run', RUN_TITLE, ICONS.run, 'Run');
     this.element.append(
       brand,
       group(
         button('insert', 'Insert a cell below (B)', ICONS.add),
-        button('run', 'Run the selected cells and advance (Shift-Enter)', ICONS.run, 'Run'),
+        this.runButton,
         button('interrupt', 'Interrupt the kernel (I, I)', ICONS.interrupt),
         button('restart', 'Restart the kernel (0, 0)', ICONS.restart),
       ),
@@ -148,6 +152,16 @@ export class Toolbar {
   setName(name: string): void {
     this.name.textContent = name;
     this.name.title = name;
+  }
+
+  /** The notebook's file name as shown; '' before it is known. */
+  get notebookName(): string {
+    return this.name.textContent ?? '';
+  }
+
+  /** Says on the Run button whether this person may run cells. */
+  setRunAllowed(allowed: boolean): void {
+    this.runButton.title = allowed ? RUN_TITLE : 'The host has not allowed you to run cells';
   }
 
   /**

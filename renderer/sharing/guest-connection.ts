@@ -20,6 +20,9 @@ import {
   HOST_PEER_ID,
   type HostReply,
   type Offer,
+  type PublishSignal,
+  type RefusalCode,
+  type ServerCloseCode,
   decodeHostReply,
   decodeServerSignal,
   decodeSignedReply,
@@ -47,6 +50,17 @@ export interface GuestOptions {
 
 /** Where a guest's connection stands. */
 export type GuestStatus = 'connecting' | 'waiting' | 'connected' | 'offline' | 'refused';
+
+/**
+ * Why a guest's attempt failed or its channel closed, as the host or its relay coded it: the
+ * host's refusal, the host's bye, the signaling server's closing code; 'unreachable' when nobody
+ * said why (a network error, a relay gone, a channel lost).
+ */
+export type GuestFailure =
+  | { kind: 'refused'; code: RefusalCode }
+  | { kind: 'bye'; code: ByeCode; inviteRevoked: boolean }
+  | { kind: 'signaling'; code: ServerCloseCode }
+  | { kind: 'unreachable' };
 
 /** Events of a GuestConnection. */
 export interface GuestEvents {
@@ -92,6 +106,8 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
   status: GuestStatus = 'offline';
   /** Why the host last closed this guest's channel; null if it never did. */
   bye: { code: ByeCode; reason: string } | null = null;
+  /** Why the current attempt failed or its channel closed; null while neither happened. */
+  failure: GuestFailure | null = null;
   /** The verification code of the current connection attempt; null before the first offer. */
   code: string | null = null;
   private keys: Promise<InviteKeys>;
@@ -119,6 +135,10 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
     }
     this.current = pending;
     this.connect(pending).catch((e: unknown) => {
+      this.failure ??=
+        e instanceof SignalingClosed
+          ? { kind: 'signaling', code: e.code }
+          : { kind: 'unreachable' };
       pending.fail((e as Error).message);
     });
     return pending;
@@ -146,6 +166,7 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
   }
 
   private async connect(pending: PendingTransport): Promise<void> {
+    this.failure = null;
     this.setStatus('connecting', null);
     const keys = await this.keys;
     const RTC = this.options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
@@ -178,7 +199,8 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
     const reply = await this.signal(keys, offer, pending);
     if (reply.type === 'refused') {
       pc.close();
-      if (reply.reason.startsWith('stale-replica')) {
+      this.failure = { kind: 'refused', code: reply.code };
+      if (reply.code === 'stale-replica') {
         this.epoch = null;
         this.emit('host-restarted', []);
         throw new Error('the host restarted; start again with a fresh copy');
@@ -205,6 +227,7 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
       (received, total) => this.emit('progress', [received, total]),
     );
     transport.onClose((reason) => {
+      this.failure ??= { kind: 'unreachable' };
       if (!this.destroyed && this.status !== 'refused') this.setStatus('offline', reason);
     });
     pending.connect(transport);
@@ -228,6 +251,7 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
     else if (m.type === 'bye') {
       transport.byeReason = m.reason;
       this.bye = { code: m.code, reason: m.reason };
+      this.failure = { kind: 'bye', code: m.code, inviteRevoked: m.inviteRevoked === true };
       this.emit('bye', [m.code, m.reason]);
       if (m.code === 'too-large') {
         this.emit('resync', [`The host refused a change of yours as too large (${m.reason})`]);
@@ -245,15 +269,18 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
     pending: PendingTransport,
   ): Promise<HostReply> {
     const problems: string[] = [];
+    let closing: ServerCloseCode | null = null;
     for (const url of this.invite.signaling) {
       try {
         return await this.signalVia(url, keys, offer, pending);
       } catch (e) {
         if (pending.aborted) throw e;
         problems.push((e as Error).message);
+        if (e instanceof SignalingClosed) closing = e.code;
       }
     }
-    throw new Error(problems.join('; '));
+    const message = problems.join('; ');
+    throw closing ? new SignalingClosed(message, closing) : new Error(message);
   }
 
   private signalVia(
@@ -268,6 +295,7 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
       let settled = false;
       let timer: ReturnType<typeof setTimeout>;
       let resend: ReturnType<typeof setInterval> | undefined;
+      let closing: ServerCloseCode | null = null;
       const finish = (f: () => void) => {
         if (settled) return;
         settled = true;
@@ -287,11 +315,10 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
       pending.onAbort(() => finish(() => reject(new Error('cancelled'))));
       ws.onerror = () => finish(() => reject(new Error(`cannot reach ${url}`)));
       ws.onclose = (event: CloseEvent) =>
-        finish(() =>
-          reject(
-            new Error(`${url} closed the connection${event.reason ? `: ${event.reason}` : ''}`),
-          ),
-        );
+        finish(() => {
+          const message = `${url} closed the connection${event.reason ? `: ${event.reason}` : ''}`;
+          reject(closing ? new SignalingClosed(message, closing) : new Error(message));
+        });
       ws.onopen = async () => {
         ws.send(JSON.stringify({ type: 'subscribe', topics: [keys.topic], from: offer.from }));
         const data = await encryptText(keys.key, JSON.stringify(offer));
@@ -315,7 +342,10 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
           typeof event.data === 'string'
             ? event.data
             : new TextDecoder().decode(event.data as ArrayBuffer);
-        const reply = await this.openReply(text, keys, offer);
+        const m = decodeServerSignal(text);
+        if (m.ok && m.value.type === 'closing') closing = m.value.code;
+        if (!m.ok || m.value.type !== 'publish') return;
+        const reply = await this.openReply(m.value, keys, offer);
         if (!reply) return;
         clearInterval(resend);
         if (reply.type === 'waiting') {
@@ -329,11 +359,14 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
   }
 
   /** A reply meant for this offer and signed by the pinned host key; null for anything else. */
-  private async openReply(text: string, keys: InviteKeys, offer: Offer): Promise<HostReply | null> {
-    const m = decodeServerSignal(text);
-    if (!m.ok || m.value.type !== 'publish' || m.value.topic !== keys.topic) return null;
-    if (m.value.to !== undefined && m.value.to !== offer.from) return null;
-    const opened = await decryptText(keys.key, m.value.data);
+  private async openReply(
+    m: PublishSignal,
+    keys: InviteKeys,
+    offer: Offer,
+  ): Promise<HostReply | null> {
+    if (m.topic !== keys.topic) return null;
+    if (m.to !== undefined && m.to !== offer.from) return null;
+    const opened = await decryptText(keys.key, m.data);
     if (!opened.ok) return null;
     const signed = decodeSignedReply(opened.value);
     if (!signed.ok) return null;
@@ -343,6 +376,16 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
     if (!reply.ok || reply.value.to !== offer.from || reply.value.nonce !== offer.nonce)
       return null;
     return reply.value;
+  }
+}
+
+/** A signaling server closed the socket and said why with a code (see SERVER_CLOSE_CODES). */
+class SignalingClosed extends Error {
+  constructor(
+    message: string,
+    readonly code: ServerCloseCode,
+  ) {
+    super(message);
   }
 }
 

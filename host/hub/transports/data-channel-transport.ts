@@ -5,7 +5,7 @@ import {
   FrameAssembler,
   splitFrames,
 } from '../../../protocol/framing';
-import { type ByeCode, encodeControl } from '../../../protocol/hub-control';
+import { type ByeCode, type ByeDetail, encodeControl } from '../../../protocol/hub-control';
 import { TransportBase } from '../../../protocol/transport';
 import { MESSAGE_DEADLINE_MS, MESSAGE_STALL_MS, SEND_QUEUE_MIN_CAP_BYTES } from '../guest-limits';
 
@@ -123,16 +123,16 @@ export class DataChannelTransport extends TransportBase {
 
   /**
    * Closes the channel from the host's side: whatever is queued after the message now leaving is
-   * dropped, a `bye` with `reason` and `code` goes last; the guest closes its end on reading it,
-   * or the host does after the grace. Nothing the guest sends meanwhile is read.
+   * dropped, a `bye` with `reason`, `code` and `detail` goes last; the guest closes its end on
+   * reading it, or the host does after the grace. Nothing the guest sends meanwhile is read.
    */
-  close(reason = 'closed', code: ByeCode = 'malformed'): void {
+  close(reason = 'closed', code: ByeCode = 'malformed', detail: ByeDetail = {}): void {
     if (this.isClosed) return;
     const cut = this.queue.findIndex((q, i) => q.first && i > 0);
     if (this.queue[0]?.first) this.queue = [];
     else if (cut > 0) this.queue = this.queue.slice(0, cut);
     this.queuedBytes = this.queue.reduce((n, q) => n + q.frame.length, 0);
-    this.enqueue(encodeControl({ type: 'bye', reason, code }));
+    this.enqueue(encodeControl({ type: 'bye', reason, code, ...detail }));
     this.closing = true;
     this.stopStallTimer();
     this.assembler.discard();
