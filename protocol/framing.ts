@@ -22,31 +22,43 @@ const HEADER_BYTES = 6;
 
 /** Splits `message` into frames of at most `frameBytes` (default FRAME_BYTES). */
 export function splitFrames(message: Uint8Array, frameBytes = FRAME_BYTES): Uint8Array[] {
+  const frames: Uint8Array[] = [];
+  let offset = 0;
+  do {
+    const { frame, next } = nextFrame(message, offset, frameBytes);
+    frames.push(frame);
+    offset = next;
+  } while (offset < message.length);
+  return frames;
+}
+
+/**
+ * The frame of `message` whose bytes begin at `offset` (0: the first frame), and the offset of
+ * the next (`message.length` after the last): a sender can frame a message as it goes.
+ */
+export function nextFrame(
+  message: Uint8Array,
+  offset: number,
+  frameBytes = FRAME_BYTES,
+): { frame: Uint8Array; next: number } {
   if (message.length + 1 <= frameBytes) {
     const frame = new Uint8Array(message.length + 1);
     frame[0] = FrameKind.Whole;
     frame.set(message, 1);
-    return [frame];
+    return { frame, next: message.length };
   }
-  const frames: Uint8Array[] = [];
-  const first = encoding.createEncoder();
-  encoding.writeUint8(first, FrameKind.First);
-  encoding.writeVarUint(first, message.length);
-  const head = encoding.toUint8Array(first);
-  let offset = Math.min(message.length, frameBytes - head.length);
-  const f0 = new Uint8Array(head.length + offset);
-  f0.set(head, 0);
-  f0.set(message.subarray(0, offset), head.length);
-  frames.push(f0);
-  while (offset < message.length) {
-    const n = Math.min(message.length - offset, frameBytes - 1);
-    const f = new Uint8Array(n + 1);
-    f[0] = FrameKind.More;
-    f.set(message.subarray(offset, offset + n), 1);
-    frames.push(f);
-    offset += n;
-  }
-  return frames;
+  let head: Uint8Array;
+  if (offset === 0) {
+    const first = encoding.createEncoder();
+    encoding.writeUint8(first, FrameKind.First);
+    encoding.writeVarUint(first, message.length);
+    head = encoding.toUint8Array(first);
+  } else head = Uint8Array.of(FrameKind.More);
+  const next = Math.min(message.length, offset + frameBytes - head.length);
+  const frame = new Uint8Array(head.length + next - offset);
+  frame.set(head, 0);
+  frame.set(message.subarray(offset, next), head.length);
+  return { frame, next };
 }
 
 /** Room shared by several assemblers: a chunked message's announced size is reserved from it. */

@@ -3,7 +3,7 @@ import {
   type AssemblerLimits,
   FRAME_BYTES,
   FrameAssembler,
-  splitFrames,
+  nextFrame,
 } from '../../../protocol/framing';
 import { type ByeCode, type ByeDetail, encodeControl } from '../../../protocol/hub-control';
 import { TransportBase } from '../../../protocol/transport';
@@ -42,9 +42,10 @@ export interface DataChannelTransportOptions extends AssemblerLimits {
 }
 
 interface Queued {
-  frame: Uint8Array;
-  /** The first frame of a message: where the queue may be cut without breaking a message. */
-  first: boolean;
+  /** Framed as it goes: a message sent to many guests is held once, not a copy for each. */
+  message: Uint8Array;
+  /** Bytes of it sent so far: above 0, the queue may not be cut before its end. */
+  sent: number;
 }
 
 /**
@@ -128,10 +129,9 @@ export class DataChannelTransport extends TransportBase {
    */
   close(reason = 'closed', code: ByeCode = 'malformed', detail: ByeDetail = {}): void {
     if (this.isClosed) return;
-    const cut = this.queue.findIndex((q, i) => q.first && i > 0);
-    if (this.queue[0]?.first) this.queue = [];
-    else if (cut > 0) this.queue = this.queue.slice(0, cut);
-    this.queuedBytes = this.queue.reduce((n, q) => n + q.frame.length, 0);
+    const leaving = this.queue[0];
+    this.queue = leaving && leaving.sent > 0 ? [leaving] : [];
+    this.queuedBytes = leaving && leaving.sent > 0 ? leaving.message.length - leaving.sent : 0;
     this.enqueue(encodeControl({ type: 'bye', reason, code, ...detail }));
     this.closing = true;
     this.stopStallTimer();
@@ -149,10 +149,8 @@ export class DataChannelTransport extends TransportBase {
   }
 
   private enqueue(message: Uint8Array): void {
-    splitFrames(message, FRAME_BYTES).forEach((frame, i) => {
-      this.queue.push({ frame, first: i === 0 });
-      this.queuedBytes += frame.length;
-    });
+    this.queue.push({ message, sent: 0 });
+    this.queuedBytes += message.length;
   }
 
   private pump(): void {
@@ -168,11 +166,13 @@ export class DataChannelTransport extends TransportBase {
           });
           break;
         }
-        const { frame } = this.queue[i] as Queued;
+        const q = this.queue[i] as Queued;
+        const { frame, next } = nextFrame(q.message, q.sent, FRAME_BYTES);
         this.channel.sendMessageBinary(frame);
-        this.queuedBytes -= frame.length;
+        this.queuedBytes -= next - q.sent;
         turn += frame.length;
-        i++;
+        q.sent = next;
+        if (next >= q.message.length) i++;
       }
     } catch (e) {
       this.finish(`sending failed: ${(e as Error).message}`);

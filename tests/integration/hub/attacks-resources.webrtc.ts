@@ -225,6 +225,24 @@ describe("the host's end of a guest's channel", () => {
     }
   });
 
+  it('holds a large message sent to many guests once, not a framed copy per guest', async () => {
+    const pairs = await Promise.all(Array.from({ length: 6 }, () => channelPair()));
+    try {
+      const transports = pairs.map((p) => new DataChannelTransport(p.host));
+      const received = pairs.map((p) => listen(p.guest));
+      // The whole notebook to six fresh guests: one encoding, handed to each (host/session).
+      const message = new Uint8Array(8 * 1024 * 1024).fill(7);
+      const before = process.memoryUsage().arrayBuffers;
+      transports.forEach((t) => t.send(message));
+      const held = process.memoryUsage().arrayBuffers - before;
+      // Framed copies for each would be 6 × 8 MiB; what is framed as it goes is a turn's worth.
+      expect(held).toBeLessThan(8 * 1024 * 1024);
+      await until(() => received.every((r) => r.messages === 1), 60_000, 'every guest has it');
+    } finally {
+      pairs.forEach((p) => p.close());
+    }
+  });
+
   it("abandons a chunked message that stops arriving, with 'timeout'", async () => {
     const pair = await channelPair();
     try {
