@@ -1,5 +1,6 @@
 // Lint rules, and the import direction of docs/architecture.md enforced as errors:
-// electron -> host -> kernel-bridge, protocol; renderer -> protocol.
+// electron -> host -> kernel-bridge, protocol; renderer -> protocol. Inside host/, the browser
+// shell (host/browser-shell) is started by the CLI only; what both shells use is in host/shell.
 import js from '@eslint/js';
 import { builtinModules } from 'node:module';
 import tseslint from 'typescript-eslint';
@@ -19,6 +20,10 @@ const noHost = ban(folder('host'), 'Imports flow electron -> host -> kernel-brid
 const noRenderer = ban(folder('renderer'), 'Nothing imports the renderer.');
 const noBridge = ban(folder('kernel-bridge'), 'Only host/ talks to kernel-bridge/.');
 const noElectronDir = ban(`\\.\\./${'electron'}(/|$)`, 'Nothing imports the Electron shell.');
+const noBrowserShell = ban(
+  folder('browser-shell'),
+  'host/browser-shell is the browser shell alone (host/cli starts it); what both shells use is in host/shell.',
+);
 
 export default tseslint.config(
   {
@@ -35,9 +40,11 @@ export default tseslint.config(
   },
   restrict(['protocol/**'], [noNode, noElectron, noHost, noRenderer, noBridge, noElectronDir]),
   restrict(['kernel-bridge/**'], [noElectron, noHost, noRenderer, noElectronDir]),
-  restrict(['host/**'], [noElectron, noRenderer, noElectronDir]),
+  restrict(['host/**'], [noElectron, noRenderer, noElectronDir, noBrowserShell]),
+  // The CLI starts the browser shell; the browser shell's files use each other.
+  restrict(['host/cli/**', 'host/browser-shell/**'], [noElectron, noRenderer, noElectronDir]),
   restrict(['renderer/**'], [noNode, noElectron, noHost, noBridge, noElectronDir]),
-  restrict(['electron/main/**'], [noRenderer]),
+  restrict(['electron/main/**'], [noRenderer, noBrowserShell]),
   restrict(
     ['electron/preload/**'],
     [

@@ -1,7 +1,7 @@
 import type { AppInfo, DesktopApi } from '../../protocol/desktop-api';
 import { err, ok } from '../../protocol/errors';
 import { type Invite, parseInvite } from '../../protocol/invite';
-import type { SharingApi } from '../../host/browser-shell/sharing-controller';
+import type { SharingApi } from '../../host/shell/sharing-controller';
 import type { RecentFiles } from './recent-files';
 
 /** What a window's DesktopApi needs from the app around it. */
@@ -17,7 +17,7 @@ export interface DesktopHost {
   chooseCopyPath(): Promise<string | null>;
   /** Writes the current document to `path`. */
   writeCopy(path: string): Promise<void>;
-  /** Sharing of this window's notebook (host/browser-shell/sharing-controller.ts). */
+  /** Sharing of this window's notebook (host/shell/sharing-controller.ts). */
   sharing: SharingApi;
   /** Opens a guest window joining `invite` (electron/main/guest-windows.ts). */
   openGuestWindow(invite: Invite): void;

@@ -6,7 +6,7 @@ import {
   type WebPreferences,
   dialog,
 } from 'electron';
-import { SharingController } from '../../host/browser-shell/sharing-controller';
+import { SharingController } from '../../host/shell/sharing-controller';
 import { writeFileAtomic } from '../../host/document/notebook-file';
 import { offerLocalKernels, startLocalKernel } from '../../host/session/kernel-choice';
 import { NotebookSession } from '../../host/session/notebook-session';

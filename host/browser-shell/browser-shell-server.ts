@@ -17,7 +17,7 @@ import type { PairbookError } from '../../protocol/errors';
 import type { NotebookSession } from '../session/notebook-session';
 import { contentSecurityPolicy } from './content-security-policy';
 import { createBrowserDesktopHandlers } from './desktop-handlers';
-import { SharingController } from './sharing-controller';
+import { SharingController } from '../shell/sharing-controller';
 import { WebSocketTransport } from './websocket-transport';
 import { hostUserName } from '../session/host-user-name';
 import { contentTypeOf } from '../shell/content-types';

@@ -1,6 +1,6 @@
 import type { AppInfo, DesktopApi } from '../../protocol/desktop-api';
 import { err, ok } from '../../protocol/errors';
-import type { SharingApi } from './sharing-controller';
+import type { SharingApi } from '../shell/sharing-controller';
 
 /**
  * The DesktopApi as the browser shell answers it over HTTP. A browser tab shows one notebook and

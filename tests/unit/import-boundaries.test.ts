@@ -22,6 +22,18 @@ describe('import direction', () => {
     ['host/x.ts', "import { mount } from '../renderer/notebook/notebook-view';"],
     ['kernel-bridge/x.ts', "import { NotebookSession } from '../host/session/notebook-session';"],
     ['electron/main/x.ts', "import { mount } from '../../renderer/notebook/notebook-view';"],
+    [
+      'electron/main/x.ts',
+      "import { SharingController } from '../../host/browser-shell/sharing-controller';",
+    ],
+    [
+      'host/session/x.ts',
+      "import { BrowserShellServer } from '../browser-shell/browser-shell-server';",
+    ],
+    [
+      'host/shell/x.ts',
+      "import { contentSecurityPolicy } from '../browser-shell/content-security-policy';",
+    ],
   ])('refuses in %s: %s', async (file, code) => {
     expect(await problems(file, code)).not.toEqual([]);
   });
@@ -36,6 +48,15 @@ describe('import direction', () => {
       'electron/main/x.ts',
       "import { app } from 'electron';\nimport { NotebookSession } from '../../host/session/notebook-session';",
     ],
+    [
+      'electron/main/x.ts',
+      "import { SharingController } from '../../host/shell/sharing-controller';",
+    ],
+    [
+      'host/cli/x.ts',
+      "import { BrowserShellServer } from '../browser-shell/browser-shell-server';",
+    ],
+    ['host/browser-shell/x.ts', "import { SharingController } from '../shell/sharing-controller';"],
   ])('allows in %s: %s', async (file, code) => {
     expect(await problems(file, code)).toEqual([]);
   });

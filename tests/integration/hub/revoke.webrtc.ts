@@ -3,7 +3,7 @@
 // each guest came in by, and tells the host in one message what the revoke did.
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
-import { SharingController } from '../../../host/browser-shell/sharing-controller';
+import { SharingController } from '../../../host/shell/sharing-controller';
 import { type GuestInfo, REVOKED_AND_REMOVED } from '../../../host/hub/hub';
 import { NotebookSession } from '../../../host/session/notebook-session';
 import type { SharingState } from '../../../protocol/desktop-api';

@@ -2,8 +2,13 @@
 // participants list, over one Hub per sharing session (started on the first link, stopped by
 // Stop sharing). Both shells use it: the browser shell over HTTP, Electron over IPC. Every change
 // is pushed to the window as one SharingState, with the change in words for a toast.
-import type { DesktopApi, InviteSummary, SharingState } from '../../protocol/desktop-api';
-import { err, ok } from '../../protocol/errors';
+import type {
+  DesktopApi,
+  InviteSummary,
+  ShareOptions,
+  SharingState,
+} from '../../protocol/desktop-api';
+import { type Result, err, ok } from '../../protocol/errors';
 import { type GuestRole, isGuestRole } from '../../protocol/roles';
 import { Hub, type HubSession, type Knock } from '../hub/hub';
 import { InviteBook, type InviteRecord } from '../hub/invites';
@@ -75,65 +80,8 @@ export class SharingController {
   /** The DesktopApi methods, checking their (untrusted) arguments. */
   api(): SharingApi {
     return {
-      createInvite: async (o) => {
-        if (!o || !isGuestRole(o.role)) return err('choose a role: viewer, editor or runner');
-        const minutes = o.expiresInMinutes;
-        if (
-          minutes !== null &&
-          (typeof minutes !== 'number' || !(minutes > 0) || minutes > MAX_EXPIRY_MINUTES)
-        ) {
-          return err('choose an expiry between a minute and a week, or none');
-        }
-        const hub = await this.startHub();
-        const record = await hub.createInvite(
-          o.role,
-          minutes === null ? null : minutes * 60_000,
-          this.askBeforeJoining,
-        );
-        this.created.set(record.id, Date.now());
-        const n = [...this.labels.values()].filter((l) => l.startsWith(capital(o.role))).length;
-        this.labels.set(record.id, `${capital(o.role)} link ${n + 1}`);
-        this.changed(null);
-        return ok(this.summary(record));
-      },
-      revokeInvite: async (id, removeGuests) => {
-        const hub = this.hub;
-        const invite = hub?.listInvites().find((r) => r.id === String(id));
-        if (!hub || !invite) return err('there is no such link');
-        if (
-          removeGuests !== undefined &&
-          (!Array.isArray(removeGuests) ||
-            removeGuests.length > MAX_NAMED_GUESTS ||
-            !removeGuests.every((p) => typeof p === 'string'))
-        ) {
-          return err('say whom to remove by their peer ids');
-        }
-        const named = new Set(removeGuests ?? []);
-        const byIt = () => hub.guests().filter((g) => g.inviteId === invite.id);
-        const removed = byIt().filter((g) => named.has(g.peerId));
-        this.revoking = true;
-        try {
-          hub.revokeInvite(invite.id, { removeGuests: removed.map((g) => g.peerId) });
-        } finally {
-          this.revoking = false;
-        }
-        // Whoever is still knocking with it is turned away as a new guest would be.
-        for (const k of [...this.knocks.values()]) {
-          if (k.inviteId !== invite.id) continue;
-          this.knocks.delete(k.peerId);
-          k.deny('the host revoked this invite — ask for a new link', 'invite-revoked');
-        }
-        const label = this.labels.get(invite.id) ?? 'A link';
-        const stay = byIt().map((g) => g.name);
-        const gone = removed.map((g) => g.name);
-        let text = `${label} was revoked`;
-        if (gone.length > 0)
-          text += ` and ${names(gone)} ${gone.length === 1 ? 'was' : 'were'} removed`;
-        else text += ': nobody new can join with it';
-        if (stay.length > 0) text += `; ${names(stay)} ${stay.length === 1 ? 'stays' : 'stay'}`;
-        this.changed(text);
-        return ok(null);
-      },
+      createInvite: (o) => this.createInvite(o),
+      revokeInvite: (id, removeGuests) => this.revokeInvite(id, removeGuests),
       listInvites: async () => ok(this.invites()),
       getSharingState: async () => ok(this.state()),
       setAskBeforeJoining: async (ask) => {
@@ -177,6 +125,66 @@ export class SharingController {
     this.labels.clear();
     await hub.stop();
     this.changed('Sharing stopped: every guest was disconnected');
+  }
+
+  private async createInvite(o: ShareOptions): Promise<Result<InviteSummary, string>> {
+    if (!o || !isGuestRole(o.role)) return err('choose a role: viewer, editor or runner');
+    const minutes = o.expiresInMinutes;
+    if (
+      minutes !== null &&
+      (typeof minutes !== 'number' || !(minutes > 0) || minutes > MAX_EXPIRY_MINUTES)
+    ) {
+      return err('choose an expiry between a minute and a week, or none');
+    }
+    const hub = await this.startHub();
+    const record = await hub.createInvite(
+      o.role,
+      minutes === null ? null : minutes * 60_000,
+      this.askBeforeJoining,
+    );
+    this.created.set(record.id, Date.now());
+    const n = [...this.labels.values()].filter((l) => l.startsWith(capital(o.role))).length;
+    this.labels.set(record.id, `${capital(o.role)} link ${n + 1}`);
+    this.changed(null);
+    return ok(this.summary(record));
+  }
+
+  private async revokeInvite(id: string, removeGuests?: string[]): Promise<Result<null, string>> {
+    const hub = this.hub;
+    const invite = hub?.listInvites().find((r) => r.id === String(id));
+    if (!hub || !invite) return err('there is no such link');
+    if (
+      removeGuests !== undefined &&
+      (!Array.isArray(removeGuests) ||
+        removeGuests.length > MAX_NAMED_GUESTS ||
+        !removeGuests.every((p) => typeof p === 'string'))
+    ) {
+      return err('say whom to remove by their peer ids');
+    }
+    const named = new Set(removeGuests ?? []);
+    const byIt = () => hub.guests().filter((g) => g.inviteId === invite.id);
+    const removed = byIt().filter((g) => named.has(g.peerId));
+    this.revoking = true;
+    try {
+      hub.revokeInvite(invite.id, { removeGuests: removed.map((g) => g.peerId) });
+    } finally {
+      this.revoking = false;
+    }
+    // Whoever is still knocking with it is turned away as a new guest would be.
+    for (const k of [...this.knocks.values()]) {
+      if (k.inviteId !== invite.id) continue;
+      this.knocks.delete(k.peerId);
+      k.deny('the host revoked this invite — ask for a new link', 'invite-revoked');
+    }
+    const label = this.labels.get(invite.id) ?? 'A link';
+    this.changed(
+      revokedText(
+        label,
+        removed.map((g) => g.name),
+        byIt().map((g) => g.name),
+      ),
+    );
+    return ok(null);
   }
 
   private invites(): InviteSummary[] {
@@ -242,6 +250,15 @@ function article(role: GuestRole): string {
 
 function capital(s: string): string {
   return s[0]?.toUpperCase() + s.slice(1);
+}
+
+/** What a revoke did, in words: the link, who was removed, who stays. */
+function revokedText(label: string, gone: string[], stay: string[]): string {
+  let text = `${label} was revoked`;
+  if (gone.length > 0) text += ` and ${names(gone)} ${gone.length === 1 ? 'was' : 'were'} removed`;
+  else text += ': nobody new can join with it';
+  if (stay.length > 0) text += `; ${names(stay)} ${stay.length === 1 ? 'stays' : 'stay'}`;
+  return text;
 }
 
 /** "Ada", "Ada and Grace", "Ada, Grace and Linus". */
