@@ -20,9 +20,63 @@ export interface CellParts {
   rendered: HTMLElement;
   outputs: HTMLElement;
   footer: HTMLElement;
+  /** Shown instead of the input while it is hidden: "…" and the first line. */
+  inputHidden: HTMLElement;
+  /** Shown instead of the outputs while they are hidden. */
+  outputsHidden: HTMLElement;
+  /** A markdown heading's collapse toggle, in the gutter. */
+  headingToggle: HTMLElement;
+  /** Below a collapsed heading: how many cells it hides; a click shows them. */
+  hiddenCells: HTMLElement;
 }
 
 const RUN_ICON = '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 2.5v11l9-5.5z"/></svg>';
+
+const CARET_ICON = '<svg viewBox="0 0 16 16" aria-hidden="true"><path d="M4 6l4 4 4-4z"/></svg>';
+
+function collapser(part: 'input' | 'outputs'): HTMLElement {
+  const bar = el('div', 'cell-collapser', `${part === 'input' ? 'input' : 'output'}-collapser`);
+  bar.dataset.part = part;
+  bar.title = part === 'input' ? 'Hide or show the input' : 'Hide or show the outputs';
+  return bar;
+}
+
+/**
+ * Shows which parts of a built cell are hidden: the input or outputs (a "…" placeholder with a
+ * preview of what is hidden), a heading's collapsed state and how many cells it hides.
+ */
+export function paintViewState(
+  parts: CellParts,
+  state: {
+    inputHidden: boolean;
+    outputsHidden: boolean;
+    /** The heading's level (1–6), or 0 for a cell that is not a markdown heading. */
+    headingLevel: number;
+    headingCollapsed: boolean;
+    hiddenCells: number;
+    firstLine: string;
+    outputCount: number;
+  },
+): void {
+  parts.input.hidden = state.inputHidden;
+  parts.inputHidden.hidden = !state.inputHidden;
+  if (state.inputHidden) parts.inputHidden.textContent = `…  ${state.firstLine}`;
+  const outputsHidden = state.outputsHidden && state.outputCount > 0;
+  parts.outputs.classList.toggle('outputs-collapsed', outputsHidden);
+  parts.outputsHidden.hidden = !outputsHidden;
+  if (outputsHidden) {
+    parts.outputsHidden.textContent = `…  ${state.outputCount} output${state.outputCount === 1 ? '' : 's'} hidden`;
+  }
+  parts.headingToggle.hidden = state.headingLevel === 0;
+  parts.headingToggle.classList.toggle('collapsed', state.headingCollapsed);
+  parts.headingToggle.setAttribute('aria-expanded', String(!state.headingCollapsed));
+  parts.headingToggle.dataset.level = String(state.headingLevel);
+  const hiding = state.headingLevel > 0 && state.headingCollapsed && state.hiddenCells > 0;
+  parts.hiddenCells.hidden = !hiding;
+  if (hiding) {
+    parts.hiddenCells.textContent = `${state.hiddenCells} cell${state.hiddenCells === 1 ? '' : 's'} hidden`;
+  }
+}
 
 /** Builds a cell's parts into its element `cell`. */
 export function buildCellParts(cell: HTMLElement): CellParts {
@@ -35,19 +89,37 @@ export function buildCellParts(cell: HTMLElement): CellParts {
     rendered: el('div', 'markdown-body cell-rendered', 'markdown-rendered'),
     outputs: el('div', 'cell-outputs', 'cell-outputs'),
     footer: el('div', 'cell-footer', 'cell-last-run'),
+    inputHidden: el('button', 'cell-hidden-part', 'input-hidden'),
+    outputsHidden: el('button', 'cell-hidden-part', 'outputs-hidden'),
+    headingToggle: el('button', 'heading-toggle icon-button', 'heading-toggle'),
+    hiddenCells: el('button', 'hidden-cells', 'hidden-cells'),
   };
   const { prompt, runButton, input, editorHost, placeholder, rendered, outputs, footer } = parts;
+  const { inputHidden, outputsHidden, headingToggle, hiddenCells } = parts;
   runButton.title = 'Run this cell (Shift-Enter)';
   runButton.setAttribute('aria-label', 'Run cell');
   runButton.innerHTML = RUN_ICON;
   const dragHandle = el('div', 'cell-drag-handle', 'cell-drag-handle');
   dragHandle.title = 'Drag to move this cell';
   dragHandle.draggable = true;
+  headingToggle.title = 'Collapse or expand this section (← / →)';
+  headingToggle.setAttribute('aria-label', 'Collapse section');
+  headingToggle.innerHTML = CARET_ICON;
+  headingToggle.hidden = true;
+  hiddenCells.hidden = true;
+  inputHidden.title = 'Show the input';
+  outputsHidden.title = 'Show the outputs';
+  for (const hidden of [inputHidden, outputsHidden]) hidden.hidden = true;
   const gutter = el('div', 'cell-gutter');
-  gutter.append(prompt, runButton);
+  gutter.append(prompt, runButton, headingToggle);
   const body = el('div', 'cell-body');
   input.append(editorHost, placeholder, rendered);
-  body.append(input, outputs, footer);
+  // JupyterLab's collapsers: the bar left of the input and of the outputs hides them.
+  const inputArea = el('div', 'cell-area');
+  inputArea.append(collapser('input'), input, inputHidden);
+  const outputArea = el('div', 'cell-area cell-output-area');
+  outputArea.append(collapser('outputs'), outputs, outputsHidden);
+  body.append(inputArea, outputArea, footer, hiddenCells);
   cell.append(dragHandle, gutter, body);
   return parts;
 }

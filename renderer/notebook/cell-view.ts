@@ -12,7 +12,16 @@ import { renderHighlighted } from '../editor/static-highlight';
 import { type Attachments, renderMarkdown } from '../outputs/markdown';
 import { estimateCellHeight } from './cell-height';
 import type { CellType } from './cell-operations';
-import { type CellParts, buildCellParts, el, inputLine, showOutputs } from './cell-parts';
+import {
+  type CellParts,
+  buildCellParts,
+  el,
+  inputLine,
+  paintViewState,
+  showOutputs,
+} from './cell-parts';
+import { headingLevel } from './headings';
+import type { ViewPart } from './view-state';
 import { type CellRunState, CellRunView } from './run-states';
 
 /** What every cell view shares, given by the notebook view. */
@@ -31,6 +40,10 @@ export interface CellContext {
   readOnly(): boolean;
   /** True when editors show line numbers (Shift-L, this page only). */
   lineNumbers(): boolean;
+  /** Whether `part` of `cell` is hidden now (its metadata, or this page's own choice). */
+  isHidden(cell: CellView, part: ViewPart): boolean;
+  /** The cell's metadata (`metadata` true) or heading level changed: what it hides may have. */
+  onViewStateChange?(cell: CellView, metadata: boolean): void;
   /** The cell's parts were built (`true`) or dropped back to a box (`false`). */
   onBuilt?(cell: CellView, built: boolean): void;
 }
@@ -54,6 +67,11 @@ export class CellView {
   private editingMarkdown = false;
   private inputPending = false;
   private observedOutputs: Y.Array<unknown> | null = null;
+  private observedMetadata: Y.Map<unknown> | null = null;
+  private level: number | null = null;
+  private sectionHidden = false;
+  private hiddenBelow = 0;
+  private viewStateQueued = false;
   private renderQueued = { input: false, outputs: false };
   private destroyed = false;
   private readonly runView: CellRunView;
@@ -71,6 +89,52 @@ export class CellView {
     map.observe(this.onMapChange);
     this.source.observe(this.onSourceChange);
     this.observeOutputs();
+    this.observeMetadata();
+  }
+
+  /** The level (1–6) of the markdown heading this cell is, or 0 (not markdown, or no heading). */
+  get headingLevel(): number {
+    if (this.type !== 'markdown') return 0;
+    this.level ??= headingLevel(this.source.toString());
+    return this.level;
+  }
+
+  /** True while a collapsed heading above hides this cell. */
+  get isSectionHidden(): boolean {
+    return this.sectionHidden;
+  }
+
+  /**
+   * Hides the cell under a collapsed heading above it (`hidden`), or shows it; `hiddenBelow` is
+   * how many cells this cell's own collapsed heading hides.
+   */
+  setSection(hidden: boolean, hiddenBelow: number): void {
+    if (hidden !== this.sectionHidden) {
+      this.sectionHidden = hidden;
+      this.element.classList.toggle('section-hidden', hidden);
+    }
+    if (hiddenBelow !== this.hiddenBelow) {
+      this.hiddenBelow = hiddenBelow;
+      this.paintViewState();
+    }
+  }
+
+  /** Shows what is hidden of the cell as the notebook says now. */
+  paintViewState(): void {
+    const input = this.ctx.isHidden(this, 'input');
+    this.element.classList.toggle('input-hidden', input);
+    if (!this.parts) return;
+    const outputs = this.map.get('outputs');
+    const level = this.headingLevel;
+    paintViewState(this.parts, {
+      inputHidden: input,
+      outputsHidden: this.ctx.isHidden(this, 'outputs'),
+      headingLevel: level,
+      headingCollapsed: level > 0 && this.ctx.isHidden(this, 'heading'),
+      hiddenCells: this.hiddenBelow,
+      firstLine: input ? (this.source.toString().split('\n', 1)[0] ?? '').slice(0, 200) : '',
+      outputCount: this.type === 'code' && outputs instanceof Y.Array ? outputs.length : 0,
+    });
   }
 
   /** The cell's type as the document says now. */
@@ -140,6 +204,7 @@ export class CellView {
     this.renderInput();
     this.renderOutputs();
     this.renderPrompt();
+    this.paintViewState();
     // Built cells are usually on screen (built because near, or selected and scrolled to): never
     // drop one before the notebook's far observer has said where it is.
     this.far = false;
@@ -237,6 +302,7 @@ export class CellView {
     this.map.unobserve(this.onMapChange);
     this.source.unobserve(this.onSourceChange);
     this.observedOutputs?.unobserveDeep(this.onOutputsChange);
+    this.observedMetadata?.unobserve(this.onMetadataChange);
     this.editor?.destroy();
     this.editor = null;
     this.element.remove();
@@ -288,7 +354,9 @@ export class CellView {
     this.element.removeEventListener('mousedown', this.onMouseDown);
     this.element.classList.remove('materialized', 'has-editor');
     this.element.textContent = '';
-    this.element.style.height = `${Math.max(1, Math.round(height))}px`;
+    // A cell hidden under a collapsed heading measures 0: keep an estimate for when it shows.
+    const box = height > 0 ? height : estimateCellHeight(this.map);
+    this.element.style.height = `${Math.max(1, Math.round(box))}px`;
     this.ctx.onBuilt?.(this, false);
   }
 
@@ -303,6 +371,7 @@ export class CellView {
     this.renderInput();
     this.renderOutputs();
     this.renderPrompt();
+    this.paintViewState();
   }
 
   private renderInput(): void {
@@ -331,6 +400,7 @@ export class CellView {
         ? outputs.toArray().map((o) => (o instanceof Y.Map ? o.toJSON() : {}))
         : [];
     showOutputs(this.parts.outputs, list);
+    this.paintViewState();
     if (list.length) this.ctx.onRendered(this);
   }
 
@@ -343,6 +413,33 @@ export class CellView {
     const outputs = this.map.get('outputs');
     this.observedOutputs = outputs instanceof Y.Array ? outputs : null;
     this.observedOutputs?.observeDeep(this.onOutputsChange);
+  }
+
+  private observeMetadata(): void {
+    this.observedMetadata?.unobserve(this.onMetadataChange);
+    const metadata = this.map.get('metadata');
+    this.observedMetadata = metadata instanceof Y.Map ? metadata : null;
+    this.observedMetadata?.observe(this.onMetadataChange);
+  }
+
+  private onMetadataChange = (): void => {
+    this.paintViewState();
+    this.ctx.onViewStateChange?.(this, true);
+  };
+
+  // A markdown cell's heading level follows its text, once a frame at most while typing.
+  private queueHeadingCheck(): void {
+    if (this.type !== 'markdown' || this.viewStateQueued) return;
+    this.viewStateQueued = true;
+    requestAnimationFrame(() => {
+      this.viewStateQueued = false;
+      if (this.destroyed) return;
+      const before = this.level;
+      this.level = null;
+      if (this.headingLevel === before) return;
+      this.paintViewState();
+      this.ctx.onViewStateChange?.(this, false);
+    });
   }
 
   private schedule(part: 'input' | 'outputs'): void {
@@ -358,7 +455,13 @@ export class CellView {
   }
 
   private onMapChange = (event: Y.YMapEvent<unknown>): void => {
+    if (event.keysChanged.has('metadata')) {
+      this.observeMetadata();
+      this.onMetadataChange();
+    }
     if (event.keysChanged.has('cell_type')) {
+      this.level = null;
+      this.ctx.onViewStateChange?.(this, false);
       if (this.type !== 'markdown') this.editingMarkdown = false;
       this.editor?.destroy();
       this.editor = null;
@@ -382,6 +485,7 @@ export class CellView {
 
   private onSourceChange = (): void => {
     if (!this.editor) this.schedule('input');
+    this.queueHeadingCheck();
     if (this.runView.followsSource) this.renderPrompt();
   };
 

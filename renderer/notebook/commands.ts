@@ -17,6 +17,7 @@ import type { CellRange } from './cell-selection';
 import type { CellView } from './cell-view';
 import type { CopyPaste } from './copy-paste';
 import type { NotebookActions, NotebookPermissions } from './notebook-view';
+import type { ViewPart } from './view-state';
 
 /** What a command sees of the notebook (NotebookView). */
 export interface CommandTarget {
@@ -37,6 +38,16 @@ export interface CommandTarget {
   setSelection(anchor: number, active: number): void;
   enterEditMode(pos?: 'start' | 'end' | number | null): void;
   enterCommandMode(): void;
+  /** Whether `part` of `cell` is hidden on this page (view-state.ts). */
+  isHidden(cell: CellView, part: ViewPart): boolean;
+  /** Hides or shows `part` of `cells`: for everyone, or on this page only for a viewer. */
+  setHidden(cells: readonly CellView[], part: ViewPart, hidden: boolean): void;
+  /** True when cell `index` is hidden under a collapsed heading. */
+  isCellHidden(index: number): boolean;
+  /** The heading ← moves to from cell `index`, or -1. */
+  headingAbove(index: number): number;
+  /** The heading → moves to from cell `index`, or -1. */
+  headingBelow(index: number): number;
 }
 
 /** A notebook command: true when it applied. */
@@ -197,25 +208,33 @@ export const redo = editing((notebook) => {
   return true;
 });
 
+/** The nearest cell from `index` in direction `step` not hidden under a collapsed heading. */
+function visibleFrom(notebook: CommandTarget, index: number, step: 1 | -1): number {
+  const last = notebook.cellViews.length - 1;
+  let i = index + step;
+  while (i >= 0 && i <= last && notebook.isCellHidden(i)) i += step;
+  return i < 0 || i > last ? index : i;
+}
+
 export const selectPrevious: Command = (notebook) => {
-  notebook.select(Math.max(0, notebook.selection.active - 1));
+  notebook.select(visibleFrom(notebook, notebook.selection.active, -1));
   return true;
 };
 
 export const selectNext: Command = (notebook) => {
-  notebook.select(Math.min(notebook.cellViews.length - 1, notebook.selection.active + 1));
+  notebook.select(visibleFrom(notebook, notebook.selection.active, 1));
   return true;
 };
 
 /** Moves the active end of the selection one cell up. */
 export const extendPrevious: Command = (notebook) => {
-  notebook.select(Math.max(0, notebook.selection.active - 1), true);
+  notebook.select(visibleFrom(notebook, notebook.selection.active, -1), true);
   return true;
 };
 
 /** Moves the active end of the selection one cell down. */
 export const extendNext: Command = (notebook) => {
-  notebook.select(Math.min(notebook.cellViews.length - 1, notebook.selection.active + 1), true);
+  notebook.select(visibleFrom(notebook, notebook.selection.active, 1), true);
   return true;
 };
 
@@ -287,6 +306,84 @@ export const moveDown = editing((notebook) => {
   return true;
 });
 
+function selectedCells({ cellViews, selection }: CommandTarget): CellView[] {
+  return cellViews.slice(selection.from, selection.to + 1);
+}
+
+/** Hides (`hidden`) or shows `part` of the selected code cells, as JupyterLab's commands do. */
+function hideCodeCells(part: 'input' | 'outputs', hidden: boolean): Command {
+  return (notebook) => {
+    const cells = selectedCells(notebook).filter((c) => c.type === 'code');
+    notebook.setHidden(cells, part, hidden);
+    return cells.length > 0;
+  };
+}
+
+/** Hides or shows `part` of the selected cells, as the active cell's is now. */
+function togglePart(part: 'input' | 'outputs'): Command {
+  return (notebook) => {
+    const active = notebook.cellViews[notebook.selection.active];
+    if (!active) return false;
+    notebook.setHidden(selectedCells(notebook), part, !notebook.isHidden(active, part));
+    return true;
+  };
+}
+
+export const hideInput = hideCodeCells('input', true);
+export const showInput = hideCodeCells('input', false);
+export const hideOutputs = hideCodeCells('outputs', true);
+export const showOutputs = hideCodeCells('outputs', false);
+export const toggleInput = togglePart('input');
+export const toggleOutputs = togglePart('outputs');
+
+/**
+ * ←: collapses the active heading's section; on a collapsed heading or a cell that is not one,
+ * selects the heading above (JupyterLab's move-cursor-heading-above-or-collapse).
+ */
+export const collapseOrHeadingAbove: Command = (notebook) => {
+  const index = notebook.selection.active;
+  const cell = notebook.cellViews[index];
+  if (!cell) return false;
+  if (cell.headingLevel > 0 && !notebook.isHidden(cell, 'heading')) {
+    notebook.setHidden([cell], 'heading', true);
+    notebook.setSelection(index, index);
+    return true;
+  }
+  const above = notebook.headingAbove(index);
+  if (above >= 0) notebook.select(above);
+  return true;
+};
+
+/**
+ * →: expands the active collapsed heading; elsewhere selects the next heading below
+ * (JupyterLab's move-cursor-heading-below-or-expand).
+ */
+export const expandOrHeadingBelow: Command = (notebook) => {
+  const index = notebook.selection.active;
+  const cell = notebook.cellViews[index];
+  if (!cell) return false;
+  if (cell.headingLevel > 0 && notebook.isHidden(cell, 'heading')) {
+    notebook.setHidden([cell], 'heading', false);
+    notebook.setSelection(index, index);
+    return true;
+  }
+  const below = notebook.headingBelow(index);
+  if (below >= 0) notebook.select(below);
+  return true;
+};
+
+function allHeadings(collapsed: boolean): Command {
+  return (notebook) => {
+    const headings = notebook.cellViews.filter((c) => c.headingLevel > 0);
+    // A selected cell that gets hidden hands the selection to the heading above it.
+    notebook.setHidden(headings, 'heading', collapsed);
+    return true;
+  };
+}
+
+export const collapseAllHeadings = allHeadings(true);
+export const expandAllHeadings = allHeadings(false);
+
 /** Shows or hides line numbers in every cell, on this page only (a view setting). */
 export const toggleLineNumbers: Command = (notebook) => {
   notebook.setLineNumbers(!notebook.lineNumbers);
@@ -348,6 +445,16 @@ export const notebookCommands = {
   'move-up': moveUp,
   'move-down': moveDown,
   'toggle-line-numbers': toggleLineNumbers,
+  'hide-input': hideInput,
+  'show-input': showInput,
+  'toggle-input': toggleInput,
+  'hide-outputs': hideOutputs,
+  'show-outputs': showOutputs,
+  'toggle-outputs': toggleOutputs,
+  'collapse-or-heading-above': collapseOrHeadingAbove,
+  'expand-or-heading-below': expandOrHeadingBelow,
+  'collapse-all-headings': collapseAllHeadings,
+  'expand-all-headings': expandAllHeadings,
   save,
   find,
   interrupt,

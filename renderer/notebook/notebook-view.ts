@@ -11,7 +11,9 @@ import { CellView } from './cell-view';
 import { type CommandTarget, type NotebookCommand, notebookCommands } from './commands';
 import { CopyPaste } from './copy-paste';
 import { EDIT_MODE_KEYS, type PendingKey, keyChord, resolveCommandKey } from './keymap';
+import { headingAbove, headingBelow, sectionVisibility } from './headings';
 import { RunStates } from './run-states';
+import { VIEW_ORIGIN, type ViewPart, isHidden, writeHidden } from './view-state';
 
 /** What the notebook asks of the app around it (requests to the host, the find bar). */
 export interface NotebookActions {
@@ -84,6 +86,9 @@ export class NotebookView implements CommandTarget {
   private currentPermissions: NotebookPermissions = { edit: true, moveOutputs: true };
   private reportedActive: string | null = null;
   private showLineNumbers = storedLineNumbers();
+  /** What this page shows hidden or not against the metadata (a viewer's own choices). */
+  private readonly localView = new Map<string, Partial<Record<ViewPart, boolean>>>();
+  private sectionsQueued = false;
 
   constructor(
     readonly doc: Y.Doc,
@@ -177,6 +182,51 @@ export class NotebookView implements CommandTarget {
     for (const v of this.views) v.setLineNumbers(on);
   }
 
+  /** Whether `part` of `cell` is hidden on this page: the metadata, or this page's own choice. */
+  isHidden(cell: CellView, part: ViewPart): boolean {
+    return this.localView.get(cell.id)?.[part] ?? isHidden(cell.map, part);
+  }
+
+  /**
+   * Hides or shows `part` of `cells` for everyone (written to the cell metadata, in JupyterLab's
+   * keys), or, for a person who may not change the notebook, on this page only.
+   */
+  setHidden(cells: readonly CellView[], part: ViewPart, hidden: boolean): void {
+    const changing = cells.filter((c) => this.isHidden(c, part) !== hidden);
+    if (!changing.length) return;
+    if (this.currentPermissions.edit) {
+      this.doc.transact(() => {
+        for (const cell of changing) writeHidden(cell.map, part, hidden);
+      }, VIEW_ORIGIN);
+      return;
+    }
+    for (const cell of changing) {
+      this.localView.set(cell.id, { ...this.localView.get(cell.id), [part]: hidden });
+      cell.paintViewState();
+    }
+    if (part === 'heading') this.updateSections();
+  }
+
+  /** True when cell `index` is hidden under a collapsed heading. */
+  isCellHidden(index: number): boolean {
+    return this.views[index]?.isSectionHidden ?? false;
+  }
+
+  /** The heading levels of the cells (0: not a markdown heading). */
+  headingLevels(): number[] {
+    return this.views.map((v) => v.headingLevel);
+  }
+
+  /** The nearest heading above `index` to move to with ←, or -1 (headings.ts). */
+  headingAbove(index: number): number {
+    return headingAbove(this.headingLevels(), index);
+  }
+
+  /** The next heading below `index` to move to with →, or -1. */
+  headingBelow(index: number): number {
+    return headingBelow(this.headingLevels(), index);
+  }
+
   /** Runs one notebook command (from a key, a button or a menu); false when it did not apply. */
   execute(command: NotebookCommand): boolean {
     // Each command is its own undo step, never merged with typing or another edit.
@@ -198,6 +248,8 @@ export class NotebookView implements CommandTarget {
   select(index: number, extend = false): void {
     if (this.views.length === 0) return;
     const i = Math.max(0, Math.min(index, this.views.length - 1));
+    // A cell under a collapsed heading is shown by expanding the headings that hide it.
+    if (this.views[i]?.isSectionHidden) this.expandAround(i);
     if (this.mode === 'edit' && i !== this.selection.active) {
       this.views[this.selection.active]?.leaveEdit();
     }
@@ -218,10 +270,11 @@ export class NotebookView implements CommandTarget {
     this.paintSelection();
   }
 
-  /** Enters edit mode in the active cell. */
+  /** Enters edit mode in the active cell (showing its input, if hidden, as JupyterLab does). */
   enterEditMode(pos: 'start' | 'end' | number | null = null): void {
     const cell = this.views[this.selection.active];
     if (!cell) return;
+    if (this.isHidden(cell, 'input')) this.setHidden([cell], 'input', false);
     this.mode = 'edit';
     this.selection.set(this.selection.active, this.selection.active);
     this.paintSelection();
@@ -234,6 +287,8 @@ export class NotebookView implements CommandTarget {
     this.views[this.selection.active]?.leaveEdit();
     this.paintSelection();
     this.element.focus({ preventScroll: true });
+    // A cell kept on screen while it was edited under a heading someone collapsed now hides.
+    this.queueSections();
   }
 
   /** Stops following the document. Idempotent. */
@@ -270,6 +325,12 @@ export class NotebookView implements CommandTarget {
       onRendered: (cell) => this.actions.rendered(cell.id),
       readOnly: () => !this.currentPermissions.edit,
       lineNumbers: () => this.showLineNumbers,
+      isHidden: (cell, part) => this.isHidden(cell, part),
+      onViewStateChange: (cell, metadata) => {
+        // Metadata written anew (by anyone) replaces this page's own choice for that cell.
+        if (metadata && this.localView.delete(cell.id)) cell.paintViewState();
+        this.queueSections();
+      },
       // Only built cells can be dropped, so only they are watched for going far (an observer
       // over all 1000 boxes cost ~0.7 ms a frame while typing; docs/renderer.md).
       onBuilt: (cell, built) => {
@@ -279,6 +340,63 @@ export class NotebookView implements CommandTarget {
     });
     this.viewOf.set(view.element, view);
     return view;
+  }
+
+  private queueSections(): void {
+    if (this.sectionsQueued || this.destroyed) return;
+    this.sectionsQueued = true;
+    queueMicrotask(() => {
+      this.sectionsQueued = false;
+      if (!this.destroyed) this.updateSections();
+    });
+  }
+
+  /**
+   * Hides the cells under collapsed headings, and shows the others. The cell this person is
+   * editing stays on screen until they leave it; a selected cell that gets hidden hands the
+   * selection to the heading above it.
+   */
+  private updateSections(): void {
+    const anyCollapsed = this.views.some(
+      (v) => v.type === 'markdown' && this.isHidden(v, 'heading') && v.headingLevel > 0,
+    );
+    if (!anyCollapsed) {
+      for (const v of this.views) v.setSection(false, 0);
+      return;
+    }
+    const levels = this.headingLevels();
+    const collapsed = this.views.map((v, i) => (levels[i] ?? 0) > 0 && this.isHidden(v, 'heading'));
+    const { hidden, hiddenBelow } = sectionVisibility(levels, collapsed);
+    const editing = this.mode === 'edit' ? this.selection.active : -1;
+    this.views.forEach((v, i) =>
+      v.setSection(i !== editing && (hidden[i] ?? false), hiddenBelow[i] ?? 0),
+    );
+    const active = this.selection.active;
+    if (active !== editing && hidden[active]) {
+      let visible = active;
+      while (visible > 0 && hidden[visible]) visible--;
+      this.selection.set(visible, visible);
+      this.paintSelection();
+    }
+  }
+
+  /** Expands the collapsed headings that hide cell `index`. */
+  private expandAround(index: number): void {
+    const levels = this.headingLevels();
+    const collapsed = this.views.map((v, i) => (levels[i] ?? 0) > 0 && this.isHidden(v, 'heading'));
+    const opening: CellView[] = [];
+    // Each collapsed heading above whose section reaches the cell hides it.
+    let reach = levels[index] && levels[index] > 0 ? levels[index] : 7;
+    for (let i = index - 1; i >= 0; i--) {
+      const level = levels[i] ?? 0;
+      if (level > 0 && level < reach) {
+        reach = level;
+        const view = this.views[i];
+        if (collapsed[i] && view) opening.push(view);
+      }
+    }
+    this.setHidden(opening, 'heading', false);
+    this.updateSections();
   }
 
   private forget(view: CellView): void {
@@ -329,6 +447,7 @@ export class NotebookView implements CommandTarget {
     );
     this.runStates.update();
     this.paintSelection();
+    this.updateSections();
   }
 
   private onCellsChange = (event: Y.YArrayEvent<Y.Map<unknown>>): void => {
@@ -350,6 +469,7 @@ export class NotebookView implements CommandTarget {
       }
     }
     if (event.changes.deleted.size) this.groups.prune();
+    this.queueSections();
     // Keep the same cell active when others insert or delete cells above it.
     const kept = this.views.findIndex((v) => v.id === activeId);
     if (kept >= 0 && event.transaction.origin !== LOCAL_ORIGIN) this.selection.shiftTo(kept);
@@ -387,11 +507,22 @@ export class NotebookView implements CommandTarget {
   }
 
   private onClick = (e: MouseEvent): void => {
-    const run = (e.target as HTMLElement).closest('[data-testid="cell-run-button"]');
-    const view = this.viewFor(run?.closest('.cell') ?? null);
-    if (!view) return;
+    const target = e.target as HTMLElement;
+    const control = target.closest(
+      '[data-testid="cell-run-button"], .cell-collapser, .cell-hidden-part, .heading-toggle, .hidden-cells',
+    ) as HTMLElement | null;
+    const view = this.viewFor(control?.closest('.cell') ?? null);
+    if (!control || !view) return;
     this.activate(view, 'command');
-    this.execute('run-in-place');
+    const testId = control.dataset.testid;
+    if (testId === 'cell-run-button') this.execute('run-in-place');
+    else if (testId === 'input-collapser' || testId === 'input-hidden') {
+      this.setHidden([view], 'input', !this.isHidden(view, 'input'));
+    } else if (testId === 'output-collapser' || testId === 'outputs-hidden') {
+      this.setHidden([view], 'outputs', !this.isHidden(view, 'outputs'));
+    } else if (testId === 'heading-toggle') {
+      this.setHidden([view], 'heading', !this.isHidden(view, 'heading'));
+    } else if (testId === 'hidden-cells') this.setHidden([view], 'heading', false);
   };
 
   private onKeyDown = (e: KeyboardEvent): void => {

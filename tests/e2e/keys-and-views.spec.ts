@@ -3,7 +3,8 @@
 // language; and a viewer's Shift-Enter, which must not add a cell.
 import { type Shell, startShell } from './support/shell';
 import { expect, test } from './support/test';
-import { codeCell, markdownCell, notebook } from './support/notebooks';
+import { codeCell, markdownCell, notebook, stream } from './support/notebooks';
+import type { JsonObject } from '../../protocol/python-json';
 import { Guest, HostSharing, closeGuests } from './support/sharing';
 import { NotebookPage } from './support/notebook-page';
 
@@ -127,4 +128,161 @@ test('Shift-L shows line numbers in every cell of this page only, and the page r
   await nb.cell(0).getByTestId('cell-prompt').click();
   await nb.page.keyboard.press('Shift+l');
   await expect(nb.cell(0).locator('.cm-lineNumbers')).toHaveCount(0);
+});
+
+test('hides a cell’s input or outputs with the bar beside them, in JupyterLab’s metadata keys, for everyone', async ({
+  notebook: nb,
+  browser,
+}) => {
+  const meta = (cell: JsonObject, metadata: JsonObject) => ({ ...cell, metadata });
+  shell = await startShell(
+    notebook([
+      meta(codeCell('a', 'secret = 42\nprint(secret)', [stream('42\n')], 1), {
+        jupyter: { source_hidden: true },
+      }),
+      meta(codeCell('b', 'print("b")', [stream('b\n'), stream('more\n')], 2), { collapsed: true }),
+      meta(codeCell('c', 'print("c")', [stream('c\n')], 3), { jupyter: { outputs_hidden: true } }),
+      codeCell('d', 'print("d")', [stream('d\n')], 4),
+    ]),
+  );
+  await nb.open(shell.url);
+  const other = await browser.newContext();
+  const grace = new NotebookPage(await other.newPage());
+  await grace.open(shell.url);
+
+  // Loaded as the file says: JupyterLab's keys, `collapsed` and `jupyter.outputs_hidden` alike.
+  for (const page of [nb, grace]) {
+    await expect(page.cell(0).getByTestId('input-hidden')).toHaveText(/…\s+secret = 42$/);
+    await expect(page.cell(0).locator('.cell-input')).toBeHidden();
+    await expect(page.cell(0).getByTestId('output-stream')).toHaveText('42');
+    await expect(page.cell(1).getByTestId('outputs-hidden')).toHaveText(/2 outputs hidden/);
+    await expect(page.cell(1).getByTestId('output-stream').first()).toBeHidden();
+    await expect(page.cell(2).getByTestId('outputs-hidden')).toBeVisible();
+    await expect(page.cell(3).getByTestId('output-stream')).toBeVisible();
+  }
+  await nb.cell(0).getByTestId('cell-prompt').click();
+  await nb.page.screenshot({ path: '/tmp/pw-keys-hidden-parts.png' });
+
+  // "…" shows the input; the bar beside the outputs hides them; another page follows.
+  await nb.cell(0).getByTestId('input-hidden').click();
+  await expect(nb.cell(0).locator('.cell-input')).toBeVisible();
+  await nb.cell(1).getByTestId('outputs-hidden').click();
+  await expect(nb.cell(1).getByTestId('output-stream')).toHaveText(['b', 'more']);
+  await nb.cell(3).getByTestId('output-collapser').click();
+  await expect(nb.cell(3).getByTestId('outputs-hidden')).toHaveText(/1 output hidden/);
+  await nb.cell(3).getByTestId('input-collapser').click();
+  await expect(nb.cell(3).getByTestId('input-hidden')).toBeVisible();
+  await expect(grace.cell(0).locator('.cell-input')).toBeVisible();
+  await expect(grace.cell(1).getByTestId('output-stream')).toHaveText(['b', 'more']);
+  await expect(grace.cell(3).getByTestId('outputs-hidden')).toBeVisible();
+  await expect(grace.cell(3).getByTestId('input-hidden')).toHaveText(/print\("d"\)/);
+  await other.close();
+
+  // Enter edits a hidden input, showing it, as in JupyterLab.
+  await nb.page.keyboard.press('Enter');
+  await expect(nb.editor(3)).toBeFocused();
+  await expect(nb.cell(3).getByTestId('input-hidden')).toBeHidden();
+  await nb.commandMode();
+  await nb.cell(3).getByTestId('input-collapser').click();
+
+  const mark = await nb.eventCount();
+  await nb.page.keyboard.press('ControlOrMeta+s');
+  expect((await nb.reply('save', mark)).ok).toBe(true);
+  const saved = shell.readNotebook() as { cells: SavedCell[] };
+  expect(saved.cells.map((c) => c.metadata)).toEqual([
+    {},
+    {},
+    { jupyter: { outputs_hidden: true } },
+    { collapsed: true, jupyter: { outputs_hidden: true, source_hidden: true } },
+  ]);
+
+  // Loaded back as saved.
+  await nb.open(shell.url);
+  await expect(nb.cell(3).getByTestId('input-hidden')).toBeVisible();
+  await expect(nb.cell(3).getByTestId('outputs-hidden')).toBeVisible();
+  await expect(nb.cell(0).locator('.cell-input')).toBeVisible();
+});
+
+test('collapses the section under a heading with ← and the caret, for everyone; → expands it', async ({
+  notebook: host,
+  browser,
+}) => {
+  shell = await startShell(
+    notebook([
+      markdownCell('intro', '# Intro'),
+      codeCell('i1', 'i = 1'),
+      markdownCell('part', '## Part'),
+      codeCell('p1', 'p = 1'),
+      markdownCell('next', 'Next\n===='),
+      codeCell('n1', 'n = 1'),
+    ]),
+  );
+  await host.open(shell.url);
+  const ids = ['intro', 'i1', 'part', 'p1', 'next', 'n1'];
+  const shown = (page: NotebookPage) =>
+    page.cells.evaluateAll((cs) =>
+      cs
+        .filter((c) => (c as HTMLElement).offsetParent)
+        .map((c) => (c as HTMLElement).dataset.cellId),
+    );
+  const viewerLink = await new HostSharing(host).createLink('viewer');
+  const bob = await Guest.open(browser);
+  guests.push(bob);
+  await bob.join(viewerLink, 'Bob');
+
+  await host.cell(0).click({ position: { x: 400, y: 10 } });
+  await host.page.keyboard.press('ArrowLeft');
+  await expect.poll(() => shown(host)).toEqual(['intro', 'next', 'n1']);
+  await expect(host.cell(0).getByTestId('hidden-cells')).toHaveText('3 cells hidden');
+  await expect(host.cell(0).getByTestId('heading-toggle')).toHaveAttribute(
+    'aria-expanded',
+    'false',
+  );
+  await host.page.screenshot({ path: '/tmp/pw-keys-collapsed-heading.png' });
+  // A guest sees the section collapsed too.
+  await expect.poll(() => shown(bob.nb)).toEqual(['intro', 'next', 'n1']);
+
+  // ↓ skips the hidden cells; → on a heading that is not collapsed goes to the next heading.
+  await host.page.keyboard.press('ArrowDown');
+  await expect(host.cell(4)).toHaveAttribute('data-active', 'true');
+  await host.page.keyboard.press('ArrowLeft');
+  await expect.poll(() => shown(host)).toEqual(['intro', 'next']);
+  await host.page.keyboard.press('ArrowRight');
+  await expect.poll(() => shown(host)).toEqual(['intro', 'next', 'n1']);
+
+  // A viewer's caret changes their own page only.
+  await bob.nb.cell(0).getByTestId('heading-toggle').click();
+  await expect.poll(() => shown(bob.nb)).toEqual(ids);
+  await expect.poll(() => shown(host)).toEqual(['intro', 'next', 'n1']);
+
+  // The caret expands; "N cells hidden" too; the nested heading keeps its own state.
+  await host.cell(0).click({ position: { x: 400, y: 10 } });
+  await host.page.keyboard.press('j');
+  await expect(host.cell(4)).toHaveAttribute('data-active', 'true');
+  await host.cell(0).getByTestId('hidden-cells').click();
+  await expect.poll(() => shown(host)).toEqual(ids);
+  await host.cell(2).click({ position: { x: 400, y: 10 } });
+  await host.page.keyboard.press('ArrowLeft');
+  await expect.poll(() => shown(host)).toEqual(['intro', 'i1', 'part', 'next', 'n1']);
+  await host.cell(0).getByTestId('heading-toggle').click();
+  await expect.poll(() => shown(host)).toEqual(['intro', 'next', 'n1']);
+
+  // Saved in JupyterLab 4's key, and loaded back collapsed.
+  const mark = await host.eventCount();
+  await host.page.keyboard.press('ControlOrMeta+s');
+  expect((await host.reply('save', mark)).ok).toBe(true);
+  const saved = shell.readNotebook() as { cells: SavedCell[] };
+  expect(saved.cells.map((c) => c.metadata)).toEqual([
+    { 'jp-MarkdownHeadingCollapsed': true },
+    {},
+    { 'jp-MarkdownHeadingCollapsed': true },
+    {},
+    {},
+    {},
+  ]);
+  await host.open(shell.url);
+  await expect.poll(() => shown(host)).toEqual(['intro', 'next', 'n1']);
+  // Expanding the outer heading shows the inner one still collapsed.
+  await host.cell(0).getByTestId('heading-toggle').click();
+  await expect.poll(() => shown(host)).toEqual(['intro', 'i1', 'part', 'next', 'n1']);
 });

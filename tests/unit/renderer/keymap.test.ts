@@ -62,6 +62,10 @@ describe("Jupyter's command mode", () => {
     ['5', 'to-heading-5'],
     ['6', 'to-heading-6'],
     ['Shift-l', 'toggle-line-numbers'],
+    ['ArrowLeft', 'collapse-or-heading-above'],
+    ['ArrowRight', 'expand-or-heading-below'],
+    ['Mod-Shift-ArrowLeft', 'collapse-all-headings'],
+    ['Mod-Shift-ArrowRight', 'expand-all-headings'],
   ])('%s runs %s', (chord, command) => {
     expect(resolveCommandKey(chord, null)).toEqual({ command, pending: null });
   });
