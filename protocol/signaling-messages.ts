@@ -162,6 +162,9 @@ export const REFUSAL_CODES = [
 ] as const;
 export type RefusalCode = (typeof REFUSAL_CODES)[number];
 
+/** Longest a refusal may ask a guest to wait before trying again (a longer one is ignored). */
+const MAX_RETRY_MS = 10 * 60_000;
+
 /** What the host answers, inside a SignedReply. */
 export type HostReply =
   | {
@@ -175,8 +178,18 @@ export type HostReply =
     }
   /** Admission is pending: the host was asked to admit this guest. */
   | { type: 'waiting'; to: string; nonce: string }
-  /** No entry: why, for code (`code`) and for the guest to read (`reason`). */
-  | { type: 'refused'; to: string; nonce: string; reason: string; code: RefusalCode };
+  /**
+   * No entry: why, for code (`code`) and for the guest to read (`reason`); `retryMs` when the
+   * guest may try again after that long ('throttled').
+   */
+  | {
+      type: 'refused';
+      to: string;
+      nonce: string;
+      reason: string;
+      code: RefusalCode;
+      retryMs?: number;
+    };
 
 /** A host reply as sent: its JSON `body`, the host's public key and its signature of `body`. */
 export interface SignedReply {
@@ -265,6 +278,9 @@ export function decodeHostReply(body: string): Result<HostReply> {
         code: (REFUSAL_CODES as readonly unknown[]).includes(m.code)
           ? (m.code as RefusalCode)
           : 'refused',
+        ...(typeof m.retryMs === 'number' && m.retryMs >= 0 && m.retryMs <= MAX_RETRY_MS
+          ? { retryMs: m.retryMs }
+          : {}),
       });
     default:
       return bad('unknown reply');

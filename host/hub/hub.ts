@@ -380,17 +380,18 @@ export class Hub extends ObservableV2<HubEvents> {
 
   private async admit(client: SignalingClient, invite: InviteRecord, o: Offer): Promise<void> {
     const reply = (r: HostReply) => this.reply(client, invite, r);
-    const refuse = async (reason: string, code: RefusalCode) => {
+    const refuse = async (reason: string, code: RefusalCode, retryMs?: number) => {
       this.emit('refused', [{ peerId: o.from, name: o.name, inviteId: invite.id }, reason]);
-      await reply({ type: 'refused', to: o.from, nonce: o.nonce, reason, code });
+      const r: HostReply = { type: 'refused', to: o.from, nonce: o.nonce, reason, code };
+      await reply(retryMs === undefined ? r : { ...r, retryMs });
     };
     // Turned away before any knock: told once per guest key and invite (and `why`), within a
     // budget of refusals per second; a flood of such offers gets nothing more.
-    const turnAway = (reason: string, code: RefusalCode, why = '') => {
+    const turnAway = (reason: string, code: RefusalCode, why = '', retryMs?: number) => {
       const key = `${invite.id} ${o.guest} ${why}`;
       if (this.refusedGuests.has(key) || !this.refusals.take()) return;
       this.refusedGuests.add(key);
-      return refuse(reason, code);
+      return refuse(reason, code, retryMs);
     };
     const status = InviteBook.status(invite);
     if (status === 'expired') {
@@ -421,6 +422,7 @@ export class Hub extends ObservableV2<HubEvents> {
           `new joins on it — try again in ${Math.ceil(wait / 1000)} s`,
         'throttled',
         `throttled until ${retryAt}`,
+        wait,
       );
     }
     this.admissions.admitted(invite.id);

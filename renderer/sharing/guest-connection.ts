@@ -114,6 +114,8 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
   // One DTLS certificate for every attempt, so the code read aloud stays the same on reconnect.
   private certificate: Promise<RTCCertificate | null> | null = null;
   private refusedReason: string | null = null;
+  /** The host spaces out joins on this link: no new attempt before this time (ms). */
+  private notBefore = 0;
   private current: { close(reason: string): void } | null = null;
   private destroyed = false;
 
@@ -166,6 +168,16 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
   }
 
   private async connect(pending: PendingTransport): Promise<void> {
+    const wait = this.notBefore - Date.now();
+    if (wait > 0) {
+      await new Promise<void>((resolve, reject) => {
+        const t = setTimeout(resolve, wait);
+        pending.onAbort(() => {
+          clearTimeout(t);
+          reject(new Error('cancelled'));
+        });
+      });
+    }
     this.failure = null;
     this.setStatus('connecting', null);
     const keys = await this.keys;
@@ -204,6 +216,12 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
         this.epoch = null;
         this.emit('host-restarted', []);
         throw new Error('the host restarted; start again with a fresh copy');
+      }
+      if (reply.code === 'throttled' && reply.retryMs !== undefined) {
+        // Not for good: the next attempt waits as long as the host said.
+        this.notBefore = Date.now() + reply.retryMs;
+        this.setStatus('offline', reply.reason);
+        throw new Error(reply.reason);
       }
       this.refusedReason = reply.reason;
       this.setStatus('refused', reply.reason);

@@ -6,7 +6,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { cellsOf } from '../../../protocol/ydoc-nbformat';
 import { codeCell, notebook } from '../../helpers/notebooks';
-import { joinGuest, startHost, until } from './harness';
+import { HubClient } from '../../../renderer/connection/hub-client';
+import { guestConnection, joinGuest, startHost, until } from './harness';
 import { attacker } from './raw-channel';
 
 const text = (doc: Y.Doc) => cellsOf(doc).get(0).get('source') as Y.Text;
@@ -46,7 +47,7 @@ describe('an attacker reconnecting after each cut-off', () => {
     try {
       m = await attacker(links.shared);
     } catch (e) {
-      const refused = /could not join: (.*) \(refused\)$/.exec((e as Error).message);
+      const refused = /could not join: (.*) \((?:refused|offline)\)$/.exec((e as Error).message);
       if (!refused) throw e;
       return { bye: null, refused: refused[1] as string };
     }
@@ -84,6 +85,25 @@ describe('an attacker reconnecting after each cut-off', () => {
     const late = await joinGuest(links.shared, { name: 'Late' });
     expect(text(late.doc).toString()).toBe(text(insider.doc).toString());
     late.client.destroy();
+  });
+
+  it('lets an honest guest on that invite in by itself once the wait is over', async () => {
+    await attack();
+    const honest = guestConnection(links.shared, { name: 'Honest' });
+    const statuses: string[] = [];
+    honest.on('status', (s, reason) => statuses.push(`${s}${reason ? `: ${reason}` : ''}`));
+    const client = new HubClient(() => honest.openTransport());
+    client.connect();
+    try {
+      await until(() => client.status === 'synced', 40_000, 'the honest guest gets in');
+      // Told to wait, and why; never turned away for good.
+      expect(statuses.some((s) => /^offline: .*try again in \d+ s/.test(s))).toBe(true);
+      expect(statuses.filter((s) => s.startsWith('refused'))).toEqual([]);
+      expect(host.hub.guests().map((g) => g.name)).toContain('Honest');
+    } finally {
+      client.destroy();
+      honest.destroy();
+    }
   });
 
   it('doubles the wait with each cut-off after a wait', async () => {

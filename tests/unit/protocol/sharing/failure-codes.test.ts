@@ -26,6 +26,16 @@ describe('a refusal', () => {
       expect(r.ok && r.value.type === 'refused' && r.value.code).toBe('refused');
     }
   });
+
+  it('keeps when to try again, within ten minutes, and nothing else', () => {
+    const retry = (retryMs: unknown) => {
+      const r = decodeHostReply(refused({ code: 'throttled', retryMs }));
+      return r.ok && r.value.type === 'refused' ? r.value.retryMs : 'unreadable';
+    };
+    expect(retry(8000)).toBe(8000);
+    expect(retry(0)).toBe(0);
+    for (const bad of [-1, 600_001, '8000', null, Number.NaN]) expect(retry(bad)).toBeUndefined();
+  });
 });
 
 describe('a bye', () => {
