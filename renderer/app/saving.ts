@@ -2,7 +2,7 @@
 // the file changed on disk asks the host what to do (overwrite it, load it for everyone, or
 // later); a guest is told that the host decides.
 import type { FileState } from '../../protocol/desktop-api';
-import { openFileChangedDialog } from '../chrome/file-changed-dialog';
+import { decideChangedFileInPage } from '../chrome/file-changed-dialog';
 import type { Toolbar } from '../chrome/toolbar';
 import type { HubClient } from '../connection/hub-client';
 import { testEvent } from '../test-hook';
@@ -27,8 +27,8 @@ export class Saving {
     testEvent({ type: 'file-state', ...state });
   }
 
-  /** Saves; `force` overwrites a file changed on disk (the host's choice). */
-  save = async (force = false): Promise<void> => {
+  /** Saves; `force` overwrites a file changed on disk (the host's choice). True when saved. */
+  save = async (force = false): Promise<boolean> => {
     this.toolbar.setFileState('saving');
     const reply = await this.client.request({ type: 'save', ...(force ? { force } : {}) });
     const { ok, message = null, code = null } = reply;
@@ -38,6 +38,7 @@ export class Saving {
     else this.feedback.toasts.show(`Cannot save: ${message ?? 'refused by the host'}`, 'warning');
     const state = this.state;
     this.toolbar.setFileState(code === 'file-changed' ? { ...state, error: message } : state);
+    return ok;
   };
 
   /** The file changed on disk (autosave found it so): the host chooses, a guest is told. */
@@ -46,15 +47,22 @@ export class Saving {
     else this.feedback.toasts.show(message, level);
   }
 
+  // The decision is protocol/file-changed.ts's, as in Electron's native box; this page asks in
+  // its dialog and carries out the choice over the hub.
   private async decideChangedFile(): Promise<void> {
     const name = this.toolbar.notebookName;
-    const choice = await openFileChangedDialog(name || 'The notebook');
-    if (choice === 'overwrite') return this.save(true);
-    if (choice !== 'reload') return;
-    if (!(await this.feedback.request('Cannot load the file', { type: 'reload' }))) return;
+    await decideChangedFileInPage(name || 'The notebook', {
+      overwrite: () => this.save(true),
+      reload: () => this.reload(name),
+    });
+  }
+
+  private async reload(name: string): Promise<boolean> {
+    if (!(await this.feedback.request('Cannot load the file', { type: 'reload' }))) return false;
     this.saved();
     this.toolbar.setFileState(this.state);
     this.feedback.say(`Loaded ${name || 'the notebook'} from disk`);
+    return true;
   }
 
   private saved(): void {

@@ -3,25 +3,18 @@ import {
   type FileChangedChoice,
   type FileChangedQuestion,
   decideChangedFile,
-  fileChangedQuestion,
 } from '../../protocol/file-changed';
 import { Modal, h } from './modal';
-
-export type { FileChangedChoice } from '../../protocol/file-changed';
 
 let showing: Promise<FileChangedChoice> | null = null;
 
 /**
- * Asks the host what to do about `name`, which changed on disk since Pairbook read it: overwrite
- * it with this version, load it from disk (replacing the edits since the last save for everyone)
- * or decide later (closing the dialog, Escape or ×). While the dialog is open, another call gets
- * the same answer instead of a second dialog. The words are protocol/file-changed.ts's.
+ * The page's side of decideChangedFile (protocol/file-changed.ts): asks the host in a dialog what
+ * to do about `name`, which changed on disk since Pairbook read it (overwrite it with this
+ * version, load it from disk, replacing the edits since the last save for everyone, or decide
+ * later: closing the dialog, Escape or ×), then does what was chosen with `actions`. While the
+ * dialog is open, another call gets the same answer instead of a second dialog.
  */
-export function openFileChangedDialog(name: string): Promise<FileChangedChoice> {
-  return askInDialog(fileChangedQuestion(name));
-}
-
-/** The page's side of decideChangedFile: asks in this dialog, then does what was chosen. */
 export function decideChangedFileInPage(
   name: string,
   actions: FileChangedActions,
