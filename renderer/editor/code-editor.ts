@@ -1,8 +1,8 @@
 import { closeBrackets, closeBracketsKeymap } from '@codemirror/autocomplete';
 import { defaultKeymap, indentWithTab } from '@codemirror/commands';
 import { markdown } from '@codemirror/lang-markdown';
-import { python } from '@codemirror/lang-python';
 import {
+  type LanguageSupport,
   bracketMatching,
   indentOnInput,
   indentUnit,
@@ -31,7 +31,8 @@ export interface CodeEditorOptions {
   awareness: Awareness;
   /** This person's UndoManager, shared by every cell. */
   undoManager: Y.UndoManager;
-  language: 'python' | 'markdown' | 'none';
+  /** Markdown (a markdown cell), plain wrapped text (raw), or a code language (null: plain text). */
+  language: 'markdown' | 'none' | { code: LanguageSupport | null };
   /** Notebook keys (Shift-Enter, Escape, ...) that take precedence over editing keys. */
   keys: readonly KeyBinding[];
   onFocus: () => void;
@@ -57,11 +58,15 @@ export function lineNumbering(on: boolean): Extension {
   return on ? lineNumbers() : [];
 }
 
-const languages: Record<CodeEditorOptions['language'], () => Extension> = {
-  python: () => python(),
-  markdown: () => [markdown(), EditorView.lineWrapping],
-  none: () => EditorView.lineWrapping,
-};
+/** The compartment holding an editor's language; reconfigure it with `languageExtension`. */
+export const languageCompartment = new Compartment();
+
+/** The extension of a cell's language. */
+export function languageExtension(language: CodeEditorOptions['language']): Extension {
+  if (language === 'markdown') return [markdown(), EditorView.lineWrapping];
+  if (language === 'none') return EditorView.lineWrapping;
+  return language.code ?? [];
+}
 
 /** A CodeMirror 6 view bound to a cell's Y.Text with y-codemirror.next. Destroy when done. */
 export function createCodeEditor(o: CodeEditorOptions): EditorView {
@@ -81,7 +86,7 @@ export function createCodeEditor(o: CodeEditorOptions): EditorView {
       syntaxHighlighting(classHighlighter),
       EditorView.contentAttributes.of({ 'data-testid': 'cell-editor', spellcheck: 'false' }),
       keymap.of([...closeBracketsKeymap, ...yUndoManagerKeymap, indentWithTab, ...defaultKeymap]),
-      languages[o.language](),
+      languageCompartment.of(languageExtension(o.language)),
       yCollab(o.ytext, o.awareness, { undoManager: o.undoManager }),
       editabilityCompartment.of(editability(o.readOnly ?? false)),
       lineNumbersCompartment.of(lineNumbering(o.lineNumbers ?? false)),

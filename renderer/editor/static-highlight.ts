@@ -1,20 +1,24 @@
-import { pythonLanguage } from '@codemirror/lang-python';
+import type { Language } from '@codemirror/language';
 import { classHighlighter, highlightCode } from '@lezer/highlight';
 
 /** Longest source highlighted in a placeholder; longer ones are shown as plain text. */
 const MAX_HIGHLIGHT_CHARS = 20_000;
 
 /**
- * Fills `target` with `source` as highlighted Python (tok-* classes, as the live editors use),
- * without a CodeMirror view: what a cell far from the viewport shows.
+ * Fills `target` with `source` highlighted in `language` (tok-* classes, as the live editors use;
+ * null: plain text), without a CodeMirror view: what a cell far from the viewport shows.
  */
-export function renderHighlighted(target: HTMLElement, source: string, language: string): void {
+export function renderHighlighted(
+  target: HTMLElement,
+  source: string,
+  language: Language | null,
+): void {
   target.textContent = '';
-  if (language !== 'python' || source.length > MAX_HIGHLIGHT_CHARS) {
+  if (!language || source.length > MAX_HIGHLIGHT_CHARS) {
     target.textContent = source;
     return;
   }
-  const tree = pythonLanguage.parser.parse(source);
+  const tree = language.parser.parse(source);
   highlightCode(
     source,
     tree,

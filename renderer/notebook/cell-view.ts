@@ -1,3 +1,4 @@
+import type { LanguageSupport } from '@codemirror/language';
 import type { EditorView, KeyBinding } from '@codemirror/view';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
@@ -5,6 +6,8 @@ import {
   createCodeEditor,
   editability,
   editabilityCompartment,
+  languageCompartment,
+  languageExtension,
   lineNumbering,
   lineNumbersCompartment,
 } from '../editor/code-editor';
@@ -28,8 +31,8 @@ import { type CellRunState, CellRunView } from './run-states';
 export interface CellContext {
   awareness: Awareness;
   undoManager: Y.UndoManager;
-  /** Language of code cells. */
-  language: 'python' | 'none';
+  /** The language of code cells now (the kernel's; null: plain text). */
+  codeLanguage(): LanguageSupport | null;
   /** The notebook's keys while editing `cell`. */
   editKeys(cell: CellView): readonly KeyBinding[];
   /** The person clicked or focused into the cell. */
@@ -261,6 +264,16 @@ export class CellView {
     this.editor?.dispatch({ effects: editabilityCompartment.reconfigure(editability(readOnly)) });
   }
 
+  /** Highlights a code cell in the notebook's language as it is now (the kernel changed). */
+  updateCodeLanguage(): void {
+    if (this.type !== 'code') return;
+    const code = this.ctx.codeLanguage();
+    this.editor?.dispatch({
+      effects: languageCompartment.reconfigure(languageExtension({ code })),
+    });
+    this.renderInput();
+  }
+
   /** Shows or hides the live editor's line numbers (new editors ask `ctx.lineNumbers()`). */
   setLineNumbers(on: boolean): void {
     this.editor?.dispatch({ effects: lineNumbersCompartment.reconfigure(lineNumbering(on)) });
@@ -315,7 +328,11 @@ export class CellView {
         : force || this.nearViewport || this.editor?.hasFocus === true;
     if (wantsEditor && !this.editor && this.parts) {
       const language =
-        this.type === 'code' ? this.ctx.language : this.type === 'markdown' ? 'markdown' : 'none';
+        this.type === 'code'
+          ? { code: this.ctx.codeLanguage() }
+          : this.type === 'markdown'
+            ? 'markdown'
+            : 'none';
       this.editor = createCodeEditor({
         parent: this.parts.editorHost,
         ytext: this.source,
@@ -387,7 +404,7 @@ export class CellView {
       renderHighlighted(
         this.parts.placeholder,
         text,
-        this.type === 'code' ? this.ctx.language : 'none',
+        this.type === 'code' ? (this.ctx.codeLanguage()?.language ?? null) : null,
       );
     }
   }

@@ -1,8 +1,10 @@
+import type { LanguageSupport } from '@codemirror/language';
 import type { KeyBinding } from '@codemirror/view';
 import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { runtimeOf } from '../../protocol/runtime-state';
-import { cellsOf } from '../../protocol/ydoc-nbformat';
+import { cellsOf, metaOf } from '../../protocol/ydoc-nbformat';
+import { findCodeLanguage, kernelLanguage } from '../editor/languages';
 import { CellDrag } from './cell-drag';
 import { CellGroups } from './cell-groups';
 import { LOCAL_ORIGIN } from './cell-operations';
@@ -89,6 +91,12 @@ export class NotebookView implements CommandTarget {
   /** What this page shows hidden or not against the metadata (a viewer's own choices). */
   private readonly localView = new Map<string, Partial<Record<ViewPart, boolean>>>();
   private sectionsQueued = false;
+  /** The language code cells are highlighted in, and the kernel language it was chosen for. */
+  private language: { name: string | null; support: LanguageSupport | null } = {
+    name: null,
+    support: findCodeLanguage(null)?.support ?? null,
+  };
+  private observedMetadata: Y.Map<unknown> | null = null;
 
   constructor(
     readonly doc: Y.Doc,
@@ -117,6 +125,8 @@ export class NotebookView implements CommandTarget {
     this.drag = new CellDrag(this);
     this.cells.observe(this.onCellsChange);
     this.runStates = new RunStates(runtimeOf(doc), () => this.views);
+    metaOf(doc).observe(this.onMetaChange);
+    this.onMetaChange();
     this.rebuild();
   }
 
@@ -296,6 +306,8 @@ export class NotebookView implements CommandTarget {
     if (this.destroyed) return;
     this.destroyed = true;
     this.cells.unobserve(this.onCellsChange);
+    metaOf(this.doc).unobserve(this.onMetaChange);
+    this.observedMetadata?.unobserve(this.onMetadataChange);
     this.runStates.destroy();
     this.clipboard.destroy();
     this.drag.destroy();
@@ -319,7 +331,7 @@ export class NotebookView implements CommandTarget {
     const view = new CellView(map, {
       awareness: this.awareness,
       undoManager: this.undoManager,
-      language: 'python',
+      codeLanguage: () => this.language.support,
       editKeys: (cell) => this.editKeys(cell),
       onActivate: (cell, mode) => this.activate(cell, mode),
       onRendered: (cell) => this.actions.rendered(cell.id),
@@ -341,6 +353,41 @@ export class NotebookView implements CommandTarget {
     this.viewOf.set(view.element, view);
     return view;
   }
+
+  // The notebook's metadata map, replaced (a reload) or written (the kernel changed).
+  private onMetaChange = (): void => {
+    const metadata = metaOf(this.doc).get('metadata');
+    const next = metadata instanceof Y.Map ? metadata : null;
+    if (next !== this.observedMetadata) {
+      this.observedMetadata?.unobserve(this.onMetadataChange);
+      this.observedMetadata = next;
+      next?.observe(this.onMetadataChange);
+    }
+    this.onMetadataChange();
+  };
+
+  /**
+   * Highlights code cells in the kernel's language (metadata.language_info, or the kernelspec's),
+   * loading its mode on demand; switches when the kernel changes.
+   */
+  private onMetadataChange = (): void => {
+    const metadata = this.observedMetadata;
+    const name = kernelLanguage((key) => metadata?.get(key));
+    if (name === this.language.name && this.element.dataset.language) return;
+    const description = findCodeLanguage(name);
+    const apply = (support: LanguageSupport | null) => {
+      if (this.destroyed || this.language.name !== name) return;
+      this.language = { name, support };
+      this.element.dataset.language = description?.name.toLowerCase() ?? 'text';
+      for (const v of this.views) v.updateCodeLanguage();
+    };
+    this.language = { ...this.language, name };
+    if (!description) apply(null);
+    else if (description.support) apply(description.support);
+    else {
+      description.load().then(apply, () => apply(null));
+    }
+  };
 
   private queueSections(): void {
     if (this.sectionsQueued || this.destroyed) return;

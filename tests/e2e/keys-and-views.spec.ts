@@ -286,3 +286,68 @@ test('collapses the section under a heading with ← and the caret, for everyone
   await host.cell(0).getByTestId('heading-toggle').click();
   await expect.poll(() => shown(host)).toEqual(['intro', 'i1', 'part', 'next', 'n1']);
 });
+
+test('highlights code cells in the kernel’s language, and switches when the kernel changes', async ({
+  notebook: nb,
+  browser,
+}) => {
+  const r = notebook([
+    codeCell('a', 'add <- function(x) x + 1L  # add one\nadd(TRUE)'),
+    codeCell('b', 'x = "text"'),
+  ]);
+  r.metadata = {
+    kernelspec: { display_name: 'R', language: 'R', name: 'ir' },
+    language_info: { name: 'R' },
+  };
+  shell = await startShell(r);
+  await nb.open(shell.url);
+  const other = await browser.newContext();
+  const grace = new NotebookPage(await other.newPage());
+  await grace.open(shell.url);
+  const language = (page: NotebookPage) => page.page.getByTestId('notebook');
+
+  for (const page of [nb, grace]) {
+    await expect(language(page)).toHaveAttribute('data-language', 'r');
+    await expect(page.editor(0).locator('.tok-comment')).toHaveText('# add one');
+    await expect(page.editor(0).locator('.tok-keyword')).toHaveText('function');
+    await expect(page.editor(0).locator('.tok-atom')).toHaveText('TRUE');
+  }
+
+  // A kernel change writes kernelspec and language_info (host/session/notebook-kernel.ts): written
+  // here as the host writes them, every page follows.
+  const setKernel = (language: string) =>
+    nb.page.evaluate((language) => {
+      type YMap = { set(k: string, v: unknown): void; get(k: string): YMap };
+      const doc = (
+        window as unknown as {
+          __pairbookTest: { doc: { getMap(n: string): YMap; transact(f: () => void): void } };
+        }
+      ).__pairbookTest.doc;
+      const metadata = doc.getMap('meta').get('metadata');
+      doc.transact(() => {
+        metadata.set('kernelspec', { display_name: language, language, name: language });
+        metadata.set('language_info', { name: language });
+      });
+    }, language);
+  await setKernel('julia');
+  for (const page of [nb, grace]) {
+    await expect(language(page)).toHaveAttribute('data-language', 'julia');
+    await expect(page.editor(0).locator('.tok-keyword')).toHaveText('function');
+    await expect(page.editor(0).locator('.tok-atom')).toHaveCount(0);
+    await expect(page.editor(1).locator('.tok-string')).toHaveText('"text"');
+  }
+  await setKernel('javascript');
+  await expect(language(grace)).toHaveAttribute('data-language', 'javascript');
+  await expect(grace.editor(0).locator('.tok-comment')).toHaveCount(0);
+  // A language without a mode is plain text; Python is Python.
+  await setKernel('bash');
+  for (const page of [nb, grace]) {
+    await expect(language(page)).toHaveAttribute('data-language', 'text');
+    await expect(page.editor(1).locator('[class*="tok-"]')).toHaveCount(0);
+  }
+  await setKernel('python');
+  await expect(language(grace)).toHaveAttribute('data-language', 'python');
+  await expect(grace.editor(1).locator('.tok-string')).toHaveText('"text"');
+  await expect(grace.editor(0).locator('.tok-comment')).toHaveText('# add one');
+  await other.close();
+});
