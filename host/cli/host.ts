@@ -164,11 +164,18 @@ export async function host(args: string[]): Promise<number> {
       `${g.name} is now ${g.role}`,
     ),
   );
-  hub.on('refused', (w, reason) =>
+  hub.on('refused', (w, reason, code) =>
     say(
       'refused',
-      { peer: w.peerId, name: w.name, reason },
+      { peer: w.peerId, name: w.name, reason, code },
       `${w.name} was turned away: ${reason}`,
+    ),
+  );
+  hub.on('abuse', (g, { code, reason, waitMs }) =>
+    say(
+      'abuse',
+      { peer: g.peerId, name: g.name, invite: g.inviteId, code, reason, waitMs },
+      `${g.name} was cut off (${code}: ${reason}); new joins with that link wait ${Math.ceil(waitMs / 1000)} s`,
     ),
   );
   session.on('saved', (s) => say('save', { path: s.path, bytes: s.bytes }, `saved ${s.path}`));

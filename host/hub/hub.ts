@@ -104,7 +104,11 @@ export interface HubEvents {
   leave: (guest: GuestInfo, reason: string) => void;
   role: (guest: GuestInfo, previous: GuestRole) => void;
   /** Someone holding a (still decryptable) invite was turned away. */
-  refused: (who: { peerId: string; name: string; inviteId: string }, reason: string) => void;
+  refused: (
+    who: { peerId: string; name: string; inviteId: string },
+    reason: string,
+    code: RefusalCode,
+  ) => void;
   /** A guest's message was dropped by the role guard. */
   dropped: (guest: GuestInfo, reason: string) => void;
   /**
@@ -381,7 +385,7 @@ export class Hub extends ObservableV2<HubEvents> {
   private async admit(client: SignalingClient, invite: InviteRecord, o: Offer): Promise<void> {
     const reply = (r: HostReply) => this.reply(client, invite, r);
     const refuse = async (reason: string, code: RefusalCode, retryMs?: number) => {
-      this.emit('refused', [{ peerId: o.from, name: o.name, inviteId: invite.id }, reason]);
+      this.emit('refused', [{ peerId: o.from, name: o.name, inviteId: invite.id }, reason, code]);
       const r: HostReply = { type: 'refused', to: o.from, nonce: o.nonce, reason, code };
       await reply(retryMs === undefined ? r : { ...r, retryMs });
     };

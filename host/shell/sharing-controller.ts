@@ -9,6 +9,7 @@ import type {
   SharingState,
 } from '../../protocol/desktop-api';
 import { type Result, err, ok } from '../../protocol/errors';
+import type { ByeCode } from '../../protocol/hub-control';
 import { type GuestRole, isGuestRole } from '../../protocol/roles';
 import { Hub, type HubSession, type Knock } from '../hub/hub';
 import { InviteBook, type InviteRecord } from '../hub/invites';
@@ -50,6 +51,8 @@ export class SharingController {
   private readonly created = new Map<string, number>();
   /** Each link's name ("Editor link 2"), by invite id. */
   private readonly labels = new Map<string, string>();
+  /** Guests just cut off for abuse, whose leaving is not said again. */
+  private readonly abused = new Set<string>();
   /** True while a revoke removes guests: their leaves are told in the revoke's one message. */
   private revoking = false;
   private change: SharingState['change'] = null;
@@ -223,11 +226,28 @@ export class SharingController {
       this.knocks.delete(g.peerId);
       this.changed(`${g.name} joined as ${g.role}`);
     });
-    hub.on('leave', (g, reason) => this.revoking || this.changed(`${g.name} left (${reason})`));
+    // A guest cut off for abuse leaves first: that is said once, as what happened (below).
+    hub.on('leave', (g, reason) =>
+      queueMicrotask(() => {
+        if (this.abused.delete(g.peerId) || this.revoking) return;
+        this.changed(`${g.name} left (${reason})`);
+      }),
+    );
+    hub.on('abuse', (g, { code, waitMs }) => {
+      this.abused.add(g.peerId);
+      const label = this.labels.get(g.inviteId) ?? 'their link';
+      const wait = waitMs > 0 ? `new joins with ${label} wait ${Math.ceil(waitMs / 1000)} s; ` : '';
+      this.changed(
+        `${g.name} (${label}) was cut off for ${ABUSE_WORDS[code] ?? code}; ${wait}` +
+          `if you do not know who this is, revoke ${label} in Share`,
+      );
+    });
     hub.on('role', (g) => this.changed(`${g.name} is now ${article(g.role)} ${g.role}`));
-    hub.on('refused', (w, reason) => {
+    hub.on('refused', (w, reason, code) => {
       this.knocks.delete(w.peerId);
-      this.changed(`${w.name} could not join: ${reason}`);
+      // While joins on a link are spaced out the host was told once (abuse, above).
+      if (code === 'throttled') this.changed(null);
+      else this.changed(`${w.name} could not join: ${reason}`);
     });
     try {
       await hub.start();
@@ -243,6 +263,14 @@ export class SharingController {
     this.options.push(this.state());
   }
 }
+
+/** What a guest cut off for abuse did, by the bye's code. */
+const ABUSE_WORDS: Partial<Record<ByeCode, string>> = {
+  'too-large': 'sending a message over its size limit',
+  'rate-limited': 'sending too much too fast',
+  malformed: 'sending something that is not Pairbook',
+  timeout: 'leaving a message unfinished',
+};
 
 function article(role: GuestRole): string {
   return role === 'editor' ? 'an' : 'a';
