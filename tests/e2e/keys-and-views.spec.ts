@@ -89,6 +89,12 @@ test('a viewer’s Shift-Enter on the last cell adds no cell, not even on their 
     cs.map((c) => (c as HTMLElement).dataset.cellId),
   );
   expect(ids).toEqual(['a', 'b']);
+
+  // Hiding an input is a view of the notebook: a viewer may, on their own page only.
+  await bob.nb.cell(0).getByTestId('input-collapser').click();
+  await expect(bob.nb.cell(0).getByTestId('input-hidden')).toHaveText(/a = 1/);
+  await expect(host.cell(0).locator('.cell-input')).toBeVisible();
+  await expect(host.cell(0).getByTestId('input-hidden')).toBeHidden();
 });
 
 test('Shift-L shows line numbers in every cell of this page only, and the page remembers it', async ({
