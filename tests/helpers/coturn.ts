@@ -55,7 +55,7 @@ export async function startCoturn(sim: SimInternet): Promise<Coturn> {
       `userdb=${join(dir, 'turndb')}`,
       `log-file=${logFile}`,
       'simple-log',
-      'verbose',
+      process.env.PAIRBOOK_SIM_DEBUG ? 'Verbose' : 'verbose',
       '',
     ].join('\n'),
   );

@@ -180,6 +180,34 @@ export async function startSimInternet(variant: SimVariant): Promise<SimInternet
     link('host-nat', 'lan', 'host', 'eth0');
     link('guest-nat', 'lan', 'guest', 'eth0');
     run('public', 'ip', ['addr', 'add', `${SIM_ADDRESSES.public}/32`, 'dev', 'lo']);
+    // What the internet does not route (a LAN's private address) goes nowhere, quietly, as on the
+    // real one; with no route at all, a send to it would fail at once, and coturn closes the
+    // allocation of a client whose relay send fails.
+    // (A veth whose other end, in the same namespace, drops frames for a MAC address not its own.)
+    run('public', 'ip', ['link', 'add', 'nowhere', 'type', 'veth', 'peer', 'name', 'void']);
+    run('public', 'ip', ['link', 'set', 'nowhere', 'up']);
+    run('public', 'ip', ['link', 'set', 'void', 'up']);
+    run('public', 'ip', [
+      'neigh',
+      'add',
+      '192.0.2.254',
+      'lladdr',
+      '02:00:00:00:00:01',
+      'dev',
+      'nowhere',
+      'nud',
+      'permanent',
+    ]);
+    run('public', 'ip', [
+      'route',
+      'add',
+      'default',
+      'via',
+      '192.0.2.254',
+      'dev',
+      'nowhere',
+      'onlink',
+    ]);
     addr('public', 'to-host', '198.51.100.1/24');
     addr('public', 'to-guest', '203.0.113.1/24');
     addr('host-nat', 'wan', `${SIM_ADDRESSES.hostNatWan}/24`);
@@ -203,7 +231,10 @@ export async function startSimInternet(variant: SimVariant): Promise<SimInternet
 
 /**
  * A NAT's nftables rules: masquerade what leaves by `wan`, let in only what answers a mapping,
- * and (`udpBlocked`) drop UDP from the LAN to the internet.
+ * and (`udpBlocked`) drop UDP from the LAN to the internet. Unsolicited packets from the internet
+ * are dropped in `input`, before conntrack confirms an entry for them, as a home router's firewall
+ * does: otherwise a peer's first hole-punching packet, arriving before ours left, would hold the
+ * reply tuple of the mapping our packet needs, and the NAT would give ours another port.
  */
 function natRules(kind: NatKind, udpBlocked = false): string {
   return `
@@ -214,6 +245,10 @@ table ip nat {
   }
 }
 table inet filter {
+  chain input {
+    type filter hook input priority filter; policy accept;
+    iifname "wan" ct state new drop
+  }
   chain forward {
     type filter hook forward priority filter; policy drop;
     ct state established,related accept
