@@ -258,7 +258,9 @@ export class NotebookView implements CommandTarget {
   select(index: number, extend = false): void {
     if (this.views.length === 0) return;
     const i = Math.max(0, Math.min(index, this.views.length - 1));
-    // A cell under a collapsed heading is shown by expanding the headings that hide it.
+    // A cell under a collapsed heading (a cell just added below one too) is shown by expanding
+    // the headings that hide it.
+    if (this.sectionsQueued) this.updateSections();
     if (this.views[i]?.isSectionHidden) this.expandAround(i);
     if (this.mode === 'edit' && i !== this.selection.active) {
       this.views[this.selection.active]?.leaveEdit();

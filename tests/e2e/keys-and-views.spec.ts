@@ -291,6 +291,13 @@ test('collapses the section under a heading with ← and the caret, for everyone
   // Expanding the outer heading shows the inner one still collapsed.
   await host.cell(0).getByTestId('heading-toggle').click();
   await expect.poll(() => shown(host)).toEqual(['intro', 'i1', 'part', 'next', 'n1']);
+
+  // B on a collapsed heading adds a cell in its section, which opens to show it.
+  await host.cell(2).click({ position: { x: 400, y: 10 } });
+  await host.page.keyboard.press('b');
+  await expect(host.cells).toHaveCount(7);
+  await expect(host.cell(3)).toHaveAttribute('data-active', 'true');
+  await expect.poll(async () => (await shown(host)).length).toBe(7);
 });
 
 test('highlights code cells in the kernel’s language, and switches when the kernel changes', async ({
