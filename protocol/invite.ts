@@ -3,6 +3,11 @@
 //   https://pairbook.example/join#v=1&id=SESSION&k=SECRET&fp=FINGERPRINT&s=...
 // The http form keeps everything in the fragment, which browsers never send to the server.
 // The role and expiry of an invite are known to the host only: a link cannot grant itself more.
+// A link may also carry the host's STUN/TURN servers (docs/networks.md), read by any v=1 reader
+// that knows them and ignored by one that does not:
+//   &ice=stun:192.0.2.1:3478&ice=turn:192.0.2.1:3478?transport=tcp&iu=USERNAME&ic=CREDENTIAL
+// `iu`/`ic` are the TURN credentials of the link's turn:/turns: URLs: short-lived ones the host
+// minted for this invite (coturn's REST API scheme), never the host's own.
 import { PairbookError, type Result, err, ok } from './errors';
 
 /** What a guest needs to reach and authenticate the host. */
@@ -15,12 +20,23 @@ export interface Invite {
   secret: string;
   /** base64url SHA-256 of the host's ECDSA P-256 public key: pins who may answer. */
   fingerprint: string;
+  /** STUN/TURN servers for the guest (RTCIceServer's shape); none: host candidates only. */
+  iceServers?: InviteIceServer[];
+}
+
+/** An ICE server as a link carries it and RTCPeerConnection takes it. */
+export interface InviteIceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
 }
 
 /** Link format version written and understood. */
 export const INVITE_VERSION = 1;
 /** Most signaling URLs a link may carry. */
 export const MAX_SIGNALING_URLS = 4;
+/** Most STUN/TURN URLs a link may carry. */
+export const MAX_ICE_URLS = 4;
 
 const ID = /^[A-Za-z0-9_-]{8,64}$/;
 const SECRET = /^[A-Za-z0-9_-]{43}$/; // 32 bytes of base64url, unpadded
@@ -44,6 +60,10 @@ function query(invite: Invite): string {
     ['fp', invite.fingerprint],
     ...invite.signaling.map((s): [string, string] => ['s', s]),
   ];
+  const ice = invite.iceServers ?? [];
+  for (const server of ice) for (const url of server.urls) pairs.push(['ice', url]);
+  const turn = ice.find((s) => s.username !== undefined && s.credential !== undefined);
+  if (turn) pairs.push(['iu', turn.username as string], ['ic', turn.credential as string]);
   return pairs.map(([k, v]) => `${k}=${encodeURIComponent(v)}`).join('&');
 }
 
@@ -106,7 +126,62 @@ export function parseInvite(link: string): Result<Invite> {
         `names a signaling server that is not a ws:// or wss:// address (${s.slice(0, 80)})`,
       );
   }
-  return ok({ signaling, sessionId, secret, fingerprint });
+  const ice = readIce(params.getAll('ice'), params.get('iu'), params.get('ic'));
+  if (typeof ice === 'string') return bad(ice);
+  return ok({
+    signaling,
+    sessionId,
+    secret,
+    fingerprint,
+    ...(ice.length ? { iceServers: ice } : {}),
+  });
+}
+
+/** The ICE servers of a link's `ice`, `iu` and `ic`; a string says what is wrong with them. */
+function readIce(
+  urls: string[],
+  username: string | null,
+  credential: string | null,
+): InviteIceServer[] | string {
+  if (urls.length > MAX_ICE_URLS) return 'names too many STUN/TURN servers';
+  for (const url of urls) {
+    if (!parseIceUrl(url)) return `names a STUN/TURN server it cannot read (${url.slice(0, 80)})`;
+  }
+  const stun = urls.filter((u) => /^stuns?:/.test(u));
+  const turn = urls.filter((u) => /^turns?:/.test(u));
+  const servers: InviteIceServer[] = stun.length ? [{ urls: stun }] : [];
+  if (turn.length > 0) {
+    if (!username || !credential || username.length > 256 || credential.length > 256) {
+      return 'names a TURN server without valid credentials';
+    }
+    servers.push({ urls: turn, username, credential });
+  }
+  return servers;
+}
+
+/** A STUN or TURN URL's parts (RFC 7064, RFC 7065). */
+export interface IceUrl {
+  scheme: 'stun' | 'stuns' | 'turn' | 'turns';
+  host: string;
+  port: number;
+  /** TURN's transport to the server: udp unless the URL says tcp (turns: is always tcp). */
+  transport: 'udp' | 'tcp';
+}
+
+/** Reads `stun:HOST[:PORT]` or `turn(s):HOST[:PORT][?transport=udp|tcp]`; null if it is not one. */
+export function parseIceUrl(url: string): IceUrl | null {
+  const m =
+    /^(stuns?|turns?):(\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+)(?::(\d{1,5}))?(?:\?transport=(udp|tcp))?$/.exec(
+      url,
+    );
+  if (!m || url.length > 256) return null;
+  const scheme = m[1] as IceUrl['scheme'];
+  if (scheme.startsWith('stun') && m[4]) return null;
+  const tls = scheme.endsWith('s');
+  const port = m[3] ? Number(m[3]) : tls ? 5349 : 3478;
+  if (port < 1 || port > 65535) return null;
+  const transport = tls || m[4] === 'tcp' ? 'tcp' : 'udp';
+  return { scheme, host: m[2] as string, port, transport };
 }
 
 /** True when `url` is a ws: or wss: URL with a host. */

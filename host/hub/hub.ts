@@ -38,6 +38,7 @@ import {
   RateLimit,
   SAVE_LIMIT,
 } from './guest-limits';
+import { type IceConfig, hostIceServers, inviteIceServers } from './ice-servers';
 import { type InviteRecord, InviteBook } from './invites';
 import { AdmissionThrottle, type Backoff, RecentKeys, ReplyBudget } from './offer-limits';
 import { GuardedTransport } from './role-guard';
@@ -64,6 +65,8 @@ export interface HubOptions {
   knock?: boolean;
   /** STUN/TURN servers from settings. Default none: LAN and same-machine only. */
   iceServers?: string[];
+  /** STUN/TURN servers the hub uses and its links carry to guests (ice-servers.ts). */
+  ice?: IceConfig;
   /** http(s) base address for the browser form of invite links. */
   webBase?: string;
   /** Time to wait for the host to admit a guest; then it is denied. Default 2 minutes. */
@@ -225,6 +228,7 @@ export class Hub extends ObservableV2<HubEvents> {
       this.invites = new InviteBook(
         { signaling: urls, sessionId: this.sessionId, fingerprint: this.identity.fingerprint },
         this.options.webBase ?? null,
+        (id, expiresAt) => inviteIceServers(this.options.ice, id, expiresAt),
       );
       this.clients = urls.map(
         (url) =>
@@ -295,6 +299,30 @@ export class Hub extends ObservableV2<HubEvents> {
   /** The guests connected now. */
   guests(): GuestInfo[] {
     return [...this.peers.values()].filter((p) => p.transport).map((p) => ({ ...p.info }));
+  }
+
+  /**
+   * The candidate pair guest `peerId`'s connection uses (ICE candidate types: host, srflx,
+   * prflx, relay), and whether it goes through a TURN relay; null before it is connected.
+   */
+  connectionPath(peerId: string): {
+    local: { type: string; transport: string; address: string; port: number };
+    remote: { type: string; transport: string; address: string; port: number };
+    relayed: boolean;
+  } | null {
+    const pair = this.peers.get(peerId)?.pc.getSelectedCandidatePair();
+    if (!pair) return null;
+    const side = (c: { type: string; transportType: string; address: string; port: number }) => ({
+      type: c.type,
+      transport: c.transportType,
+      address: c.address,
+      port: c.port,
+    });
+    return {
+      local: side(pair.local),
+      remote: side(pair.remote),
+      relayed: pair.local.type === 'relay' || pair.remote.type === 'relay',
+    };
   }
 
   /** Changes a guest's role, live; it applies to the next message and to later reconnects. */
@@ -439,7 +467,10 @@ export class Hub extends ObservableV2<HubEvents> {
       if (this.stopped) return;
     }
     const pc = new nodeDataChannel.PeerConnection(`pairbook-${o.from}`, {
-      iceServers: this.options.iceServers ?? [],
+      iceServers: [
+        ...(this.options.iceServers ?? []),
+        ...hostIceServers(this.options.ice, `host-${this.sessionId}`),
+      ],
     });
     const peer: Peer = {
       info: {

@@ -1,7 +1,12 @@
 // The live invites of a sharing session. Each has its own secret (so its own signaling key and
 // relay topic), a role and an expiry, and can be revoked alone. Secrets live in memory only:
 // persisting them is the Electron shell's job (safeStorage), never a plain file.
-import { type Invite, formatInvite, formatWebInvite } from '../../protocol/invite';
+import {
+  type Invite,
+  type InviteIceServer,
+  formatInvite,
+  formatWebInvite,
+} from '../../protocol/invite';
 import type { GuestRole } from '../../protocol/roles';
 import { type InviteKeys, deriveInviteKeys, randomToken } from '../../protocol/signaling-crypto';
 
@@ -30,9 +35,14 @@ export type InviteStatus = 'live' | 'expired' | 'revoked';
 export class InviteBook {
   private readonly byId = new Map<string, InviteRecord>();
 
+  /**
+   * `ice`: the STUN/TURN servers a link carries, given its id and expiry (TURN credentials are
+   * minted per invite: see ice-servers.ts).
+   */
   constructor(
-    private readonly base: Omit<Invite, 'secret'>,
+    private readonly base: Omit<Invite, 'secret' | 'iceServers'>,
     private readonly webBase: string | null = null,
+    private readonly ice: (id: string, expiresAt: number | null) => InviteIceServer[] = () => [],
   ) {}
 
   /** Creates an invite of `role`, expiring after `expiresInMs` (null: never). */
@@ -43,11 +53,14 @@ export class InviteBook {
     now = Date.now(),
   ): Promise<InviteRecord> {
     const secret = randomToken();
-    const invite: Invite = { ...this.base, secret };
+    const id = randomToken(6);
+    const expiresAt = expiresInMs === null ? null : now + expiresInMs;
+    const iceServers = this.ice(id, expiresAt);
+    const invite: Invite = { ...this.base, secret, ...(iceServers.length ? { iceServers } : {}) };
     const record: InviteRecord = {
-      id: randomToken(6),
+      id,
       role,
-      expiresAt: expiresInMs === null ? null : now + expiresInMs,
+      expiresAt,
       revokedAt: null,
       link: formatInvite(invite),
       webLink: this.webBase ? formatWebInvite(invite, this.webBase) : null,

@@ -184,8 +184,10 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
     const RTC = this.options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
     this.certificate ??= makeCertificate(RTC);
     const certificate = await this.certificate;
+    // The link's STUN/TURN servers (the host's, with TURN credentials minted for this invite),
+    // then any of this guest's own settings.
     const pc = new RTC({
-      iceServers: this.options.iceServers ?? [],
+      iceServers: [...(this.invite.iceServers ?? []), ...(this.options.iceServers ?? [])],
       ...(certificate ? { certificates: [certificate] } : {}),
     });
     pending.onAbort(() => pc.close());
@@ -237,7 +239,7 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
     this.epoch = reply.epoch;
     this.role = reply.role;
     await pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
-    await opened(channel, pending);
+    await opened(channel, pc, pending, unreachable(this.invite));
     const transport: RtcTransport = new RtcTransport(
       channel,
       (m): boolean => this.control(m, transport),
@@ -434,13 +436,37 @@ function gathered(pc: RTCPeerConnection): Promise<void> {
   });
 }
 
-function opened(channel: RTCDataChannel, pending: PendingTransport): Promise<void> {
+/**
+ * How long a data channel may take to open after the host's answer: a pair that connects at all,
+ * even through a relay, does so within a few seconds, and a join must fail within 15 s.
+ */
+const OPEN_TIMEOUT_MS = 11_000;
+
+/** What to tell a guest whose connection to the host could not be made (docs/networks.md). */
+function unreachable(invite: Invite): string {
+  const turn = (invite.iceServers ?? []).some((s) => s.urls.some((u) => /^turns?:/.test(u)));
+  return turn
+    ? "the host and you could not connect, not even through the host's TURN server (is it " +
+        'running, and reachable from both networks?): see docs/networks.md'
+    : 'the host and you cannot reach each other directly; the host needs a TURN server: ' +
+        'see docs/networks.md';
+}
+
+function opened(
+  channel: RTCDataChannel,
+  pc: RTCPeerConnection,
+  pending: PendingTransport,
+  failure: string,
+): Promise<void> {
   if (channel.readyState === 'open') return Promise.resolve();
   return new Promise((resolve, reject) => {
-    const t = setTimeout(
-      () => reject(new Error('the connection to the host did not open')),
-      15_000,
-    );
+    const t = setTimeout(() => reject(new Error(failure)), OPEN_TIMEOUT_MS);
+    // ICE gave up (every candidate pair failed): no need to wait for the timeout.
+    pc.addEventListener('connectionstatechange', () => {
+      if (pc.connectionState !== 'failed') return;
+      clearTimeout(t);
+      reject(new Error(failure));
+    });
     pending.onAbort(() => {
       clearTimeout(t);
       reject(new Error('cancelled'));

@@ -35,6 +35,28 @@ export async function startHost(nb: JsonObject | string, options: HubOptions = {
   return { session, hub, close };
 }
 
+/**
+ * node-datachannel's RTCPeerConnection, with TURN credentials percent-encoded: the polyfill
+ * writes them into a `turn:USER:PASS@HOST` URL as they are, which a coturn REST API username
+ * (`expiry:id`, with a colon) or a base64 credential would break; libdatachannel decodes them.
+ */
+export class NodePeerConnection extends NodeRTCPeerConnection {
+  constructor(config: RTCConfiguration = {}) {
+    super({
+      ...config,
+      iceServers: (config.iceServers ?? []).map((s) =>
+        s.username === undefined
+          ? s
+          : {
+              ...s,
+              username: encodeURIComponent(s.username),
+              credential: encodeURIComponent(String(s.credential ?? '')),
+            },
+      ),
+    });
+  }
+}
+
 /** A guest's connection from `link` in Node. */
 export function guestConnection(
   link: string,
@@ -44,7 +66,7 @@ export function guestConnection(
   if (!invite.ok) throw invite.error;
   return new GuestConnection(invite.value, {
     name: 'Ada',
-    RTCPeerConnection: NodeRTCPeerConnection as unknown as typeof RTCPeerConnection,
+    RTCPeerConnection: NodePeerConnection as unknown as typeof RTCPeerConnection,
     WebSocket: NodeWebSocket as unknown as typeof WebSocket,
     ...options,
   });

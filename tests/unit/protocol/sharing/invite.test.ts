@@ -3,6 +3,7 @@ import {
   type Invite,
   formatInvite,
   formatWebInvite,
+  parseIceUrl,
   parseInvite,
 } from '../../../../protocol/invite';
 import { randomToken } from '../../../../protocol/signaling-crypto';
@@ -41,5 +42,61 @@ describe('invite links', () => {
     const r = parseInvite(link);
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.error.message).toMatch(reason);
+  });
+});
+
+describe("invite links with the host's STUN/TURN servers", () => {
+  const withIce: Invite = {
+    ...invite,
+    iceServers: [
+      { urls: ['stun:192.0.2.1:3478'] },
+      {
+        urls: ['turn:192.0.2.1:3478?transport=udp', 'turns:turn.example:443?transport=tcp'],
+        username: '1767225600:AbCdEf',
+        credential: 'q+/Zx0b1c2d3e4f5g6h7i8j9k0A=',
+      },
+    ],
+  };
+
+  it('reads them back, in both forms', () => {
+    expect(parseInvite(formatInvite(withIce))).toEqual({ ok: true, value: withIce });
+    const web = formatWebInvite(withIce, 'https://pairbook.example');
+    expect(parseInvite(web)).toEqual({ ok: true, value: withIce });
+  });
+
+  it('are ignored by a link without them, and a STUN-only link carries no credentials', () => {
+    expect(formatInvite(invite)).not.toContain('ice=');
+    const stunOnly = { ...invite, iceServers: [{ urls: ['stun:[2001:db8::1]:3478'] }] };
+    expect(formatInvite(stunOnly)).not.toMatch(/&i[uc]=/);
+    expect(parseInvite(formatInvite(stunOnly))).toEqual({ ok: true, value: stunOnly });
+  });
+
+  const good = formatInvite(withIce);
+  it.each([
+    ['TURN without credentials', good.replace(/&iu=[^&]+/, ''), /TURN server without valid/],
+    ['an http URL as a STUN server', good + '&ice=http%3A%2F%2Fx', /cannot read/],
+    ['STUN with a transport', good + '&ice=stun%3Ax%3Ftransport%3Dtcp', /cannot read/],
+    ['too many servers', good + '&ice=stun%3Aa&ice=stun%3Ab&ice=stun%3Ac', /too many/],
+  ])('refuses %s', (_name, link, reason) => {
+    const r = parseInvite(link);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error.message).toMatch(reason);
+  });
+
+  it('parses STUN and TURN URLs (RFC 7064, RFC 7065)', () => {
+    expect(parseIceUrl('stun:192.0.2.1')).toEqual({
+      scheme: 'stun',
+      host: '192.0.2.1',
+      port: 3478,
+      transport: 'udp',
+    });
+    expect(parseIceUrl('turns:turn.example')).toMatchObject({ port: 5349, transport: 'tcp' });
+    expect(parseIceUrl('turn:turn.example:80?transport=tcp')).toMatchObject({
+      port: 80,
+      transport: 'tcp',
+    });
+    for (const bad of ['turn:', 'turn:x:99999', 'stun:x?transport=udp', 'turn:x y', 'ws://x']) {
+      expect(parseIceUrl(bad)).toBeNull();
+    }
   });
 });
