@@ -3,6 +3,7 @@
 // HubClient over the browser's RTCPeerConnection, or a y-webrtc WebrtcProvider peer (the
 // baseline). Exposed as `window.pb` (see PageApi); times are this page's performance.now().
 import { peerConnections } from './track-peers';
+import { python } from '@codemirror/lang-python';
 import * as Y from 'yjs';
 import { WebrtcProvider } from 'y-webrtc';
 import { parseInvite } from '../../protocol/invite';
@@ -37,6 +38,17 @@ export interface PageApi {
   times(): number[];
   /** Sum of data-channel payload bytes over this page's peer connections. */
   wireBytes(): Promise<{ sent: number; received: number }>;
+  /**
+   * The candidate pair the page's last peer connection uses, as its stats report it: each side's
+   * candidate type (host, srflx, prflx, relay), and for a local relay candidate the transport to
+   * the TURN server (relayProtocol); null before one is selected.
+   */
+  candidatePair(): Promise<{
+    local: { type: string; relayProtocol?: string };
+    remote: { type: string };
+  } | null>;
+  /** The last peer connection's states and candidates, to say why a join did not connect. */
+  connectionInfo(): Promise<string>;
   /** Closes every RTCPeerConnection of the page, as a pagehide handler would. */
   closePeers(): void;
   /** Status of the Pairbook connection (HubClient), for test diagnostics. */
@@ -151,6 +163,52 @@ const api: PageApi = {
     }
     return { sent, received };
   },
+  async candidatePair() {
+    const pc = peerConnections.at(-1);
+    if (!pc) return null;
+    const stats = new Map<string, Record<string, unknown>>();
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => stats.set(s.id as string, s));
+    const transport = [...stats.values()].find((s) => s.type === 'transport');
+    const pair = stats.get(transport?.selectedCandidatePairId as string);
+    if (!pair) return null;
+    const local = stats.get(pair.localCandidateId as string);
+    const remote = stats.get(pair.remoteCandidateId as string);
+    return {
+      local: {
+        type: String(local?.candidateType),
+        ...(local?.relayProtocol ? { relayProtocol: String(local.relayProtocol) } : {}),
+      },
+      remote: { type: String(remote?.candidateType) },
+    };
+  },
+  async connectionInfo() {
+    const pc = peerConnections.at(-1);
+    if (!pc) return 'no peer connection';
+    const stats = new Map<string, Record<string, unknown>>();
+    (await pc.getStats()).forEach((s: Record<string, unknown>) => stats.set(s.id as string, s));
+    const kind = (id: unknown) => {
+      const c = stats.get(id as string);
+      return `${c?.candidateType}${c?.relayProtocol ? `/${c.relayProtocol}` : ''} ${c?.address}:${c?.port}`;
+    };
+    const pairs = [...stats.values()]
+      .filter((s) => s.type === 'candidate-pair')
+      .map(
+        (p) =>
+          `pair ${kind(p.localCandidateId)} -> ${kind(p.remoteCandidateId)}: ${p.state}, ` +
+          `${p.requestsSent} requests, ${p.responsesReceived} responses, ` +
+          `${p.requestsReceived} requests received`,
+      );
+    const candidates = (sdp: string | undefined) =>
+      (sdp ?? '').split(/\r?\n/).filter((l) => l.startsWith('a=candidate'));
+    return [
+      `${peerConnections.length} peer connection(s); the last: ${pc.connectionState}, ICE ${pc.iceConnectionState}`,
+      'local:',
+      ...candidates(pc.localDescription?.sdp),
+      'remote:',
+      ...candidates(pc.remoteDescription?.sdp),
+      ...pairs,
+    ].join('\n');
+  },
   closePeers: () => peerConnections.forEach((pc) => pc.close()),
   hubStatus: () => client?.status ?? 'none',
   doc: () => doc as Y.Doc,
@@ -167,7 +225,7 @@ const api: PageApi = {
       ytext,
       awareness: provider.awareness,
       undoManager: new Y.UndoManager(ytext),
-      language: 'python',
+      language: { code: python() },
       keys: [],
       onFocus: () => {},
     });
