@@ -8,7 +8,11 @@
 //   keeps its rooms and signaling sockets in module globals, one room of a name per instance;
 // - no BroadcastChannel: lib0's broadcastchannel hands a message to every subscriber in the
 //   process at once, so peers in one process would sync without WebRTC. Each peer leaves it as
-//   soon as its room exists, before the next peer is created.
+//   soon as its room exists, before the next peer is created;
+// - a connection attempt still not open after STALE_MS is closed, as a browser's ICE timeout would
+//   close it sooner: node-datachannel's polyfill loses about one attempt in ten when both ends
+//   answer at once ("Got a remote candidate without ICE transport" on the offerer, which closes;
+//   the answerer would wait for libjuice's ICE timeout before y-webrtc tries that pair again).
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -44,12 +48,14 @@ const source = pathToFileURL(
   join(main.slice(0, main.lastIndexOf('/node_modules/y-webrtc/') + 23), 'src/y-webrtc.js'),
 ).href;
 let instances = 0;
+/** A WebRTC connection not open after this long is closed (y-webrtc then tries again). */
+const STALE_MS = 8000;
 
 interface RoomInternals {
   name: string;
   bcconnected: boolean;
   _bcSubscriber: (data: ArrayBuffer) => void;
-  webrtcConns: Map<string, { connected: boolean }>;
+  webrtcConns: Map<string, { connected: boolean; closed: boolean; peer: { destroy(): void } }>;
 }
 
 /** A y-webrtc peer on `doc` in `room`, with a signaling server of its own URL list. */
@@ -80,6 +86,18 @@ export async function yWebrtcPeer(
   bc.unsubscribe(r.name, r._bcSubscriber);
   let closed = 0;
   provider.on('peers', ({ removed }: { removed: string[] }) => (closed += removed.length));
+  const seen = new WeakMap<object, number>();
+  const stale = setInterval(() => {
+    const now = performance.now();
+    for (const conn of r.webrtcConns.values()) {
+      if (conn.connected || conn.closed) continue;
+      const since = seen.get(conn) ?? now;
+      seen.set(conn, since);
+      if (now - since > STALE_MS) conn.peer.destroy();
+    }
+  }, 1000);
+  stale.unref();
+  doc.on('destroy', () => clearInterval(stale));
   return {
     provider,
     connected: () => [...r.webrtcConns.values()].filter((c) => c.connected).length,
