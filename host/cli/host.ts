@@ -1,6 +1,8 @@
 import { PairbookError } from '../../protocol/errors';
 import { type GuestRole, isGuestRole } from '../../protocol/roles';
 import { isSignalingUrl } from '../../protocol/invite';
+import type { IceConfig } from '../hub/ice-servers';
+import { iceOption } from './ice-option';
 import { KERNEL_OPTIONS, UsageError, oneFile, parseOptions, portOption } from './options';
 import { stopWhenAsked } from './parent-watch';
 import type { NotebookSession } from '../session/notebook-session';
@@ -34,6 +36,7 @@ export async function host(args: string[]): Promise<number> {
   let port: number;
   let expiresMin: number | null;
   let role: GuestRole;
+  let ice: IceConfig | undefined;
   try {
     parsed = parseOptions('host', args, {
       role: { type: 'string', default: 'editor' },
@@ -42,6 +45,7 @@ export async function host(args: string[]): Promise<number> {
       listen: { type: 'string' },
       port: { type: 'string' },
       signaling: { type: 'string', multiple: true },
+      ice: { type: 'string', multiple: true },
       expires: { type: 'string' },
       ...KERNEL_OPTIONS,
     });
@@ -49,6 +53,7 @@ export async function host(args: string[]): Promise<number> {
     port = portOption(parsed.values.port) ?? 0;
     role = roleOption(parsed.values.role);
     expiresMin = expiresOption(parsed.values.expires);
+    ice = iceOption(parsed.values.ice ?? []);
     for (const url of parsed.values.signaling ?? []) {
       if (!isSignalingUrl(url))
         throw new UsageError(
@@ -93,6 +98,7 @@ export async function host(args: string[]): Promise<number> {
     knock: v.knock ?? false,
     signaling,
     listen: { host: v.listen ?? '127.0.0.1', port },
+    ...(ice ? { ice } : {}),
   });
   // Ctrl-C is taken from here on: whoever reads the link may interrupt at once.
   const stopped = new Promise<number>((resolve) => {

@@ -4,7 +4,7 @@ import { KERNEL_USAGE } from './options';
 const SERVE_USAGE = `usage: pairbook serve FILE.ipynb [--port N] [--host 127.0.0.1] ${KERNEL_USAGE}`;
 const HOST_USAGE =
   'usage: pairbook host FILE.ipynb [--role viewer|editor|runner] [--knock] [--json]\n' +
-  '       [--listen ADDR] [--port N] [--signaling wss://...] [--expires MINUTES]\n' +
+  '       [--listen ADDR] [--port N] [--signaling wss://...] [--ice URL] [--expires MINUTES]\n' +
   `       ${KERNEL_USAGE}`;
 
 /** One CLI command: its one-line summary, its full usage (for --help), and what it does. */
@@ -53,6 +53,9 @@ const COMMANDS: Record<string, Command> = {
       '  --json                 one JSON line per event on stdout\n' +
       '  --listen ADDR, --port N  where the signaling server listens (default 127.0.0.1, any port)\n' +
       '  --signaling wss://...  use this signaling server instead (repeatable)\n' +
+      '  --ice URL              a STUN or TURN server for guests on other networks (repeatable):\n' +
+      '                         stun:HOST:PORT, turn:HOST:PORT?transport=udp|tcp, turns:HOST:PORT;\n' +
+      "                         TURN's coturn secret from PAIRBOOK_TURN_SECRET (docs/networks.md)\n" +
       '  --expires MINUTES      the link expires after this many minutes\n' +
       '  --no-kernel            start no kernel until a runner chooses one\n' +
       "  --jupyter-server URL   use that Jupyter server's kernels (its link with ?token=)\n" +
