@@ -157,9 +157,15 @@ export async function host(args: string[]): Promise<number> {
       `${k.name} wants to join as ${k.role}: type "admit ${k.peerId}" or "deny ${k.peerId}"`,
     );
   });
-  hub.on('join', (g) =>
-    say('join', { peer: g.peerId, name: g.name, role: g.role }, `${g.name} joined as ${g.role}`),
-  );
+  hub.on('join', (g) => {
+    // Whether the guest came in directly or through the TURN relay (docs/networks.md).
+    const relayed = hub.connectionPath(g.peerId)?.relayed ?? null;
+    say(
+      'join',
+      { peer: g.peerId, name: g.name, role: g.role, relayed },
+      `${g.name} joined as ${g.role}${relayed ? ', through the TURN relay' : ''}`,
+    );
+  });
   hub.on('leave', (g, reason) =>
     say('leave', { peer: g.peerId, name: g.name, reason }, `${g.name} left (${reason})`),
   );
