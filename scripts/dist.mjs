@@ -45,9 +45,18 @@ function findElectronDist() {
 /** The errors in electron-builder.yml: schema violations and files it names that are missing. */
 async function validate() {
   const require = createRequire(join(root, 'package.json'));
+  let loader;
+  try {
+    loader = require('app-builder-lib/out/util/config/config');
+  } catch {
+    console.error(
+      'pairbook dist: electron-builder is not installed: run `npm ci` (dev dependencies)',
+    );
+    process.exit(1);
+  }
   let config;
   try {
-    const { getConfig, validateConfiguration } = require('app-builder-lib/out/util/config/config');
+    const { getConfig, validateConfiguration } = loader;
     config = await getConfig(root, CONFIG, null);
     await validateConfiguration(config, { isEnabled: false, add() {} });
   } catch (e) {
