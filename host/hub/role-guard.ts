@@ -11,14 +11,14 @@ import * as Y from 'yjs';
 import type { Awareness } from 'y-protocols/awareness';
 import { type ByeCode, encodeControl } from '../../protocol/hub-control';
 import {
-  type ClientRequest,
   Tag,
   decodeHubMessage,
   decodeRequest,
   encodeHubMessage,
   encodeNotice,
 } from '../../protocol/hub-messages';
-import { type Action, type GuestRole, can, describeRole } from '../../protocol/roles';
+import { refusal, requiredAction } from '../../protocol/requests';
+import { type GuestRole, can, describeRole } from '../../protocol/roles';
 import type { Transport } from '../../protocol/transport';
 import type { RoleBearingTransport } from '../session/client-role';
 import { sanitizeAwarenessUpdate } from './awareness-guard';
@@ -85,48 +85,6 @@ function isEmptyArrayOrDeleted(content: unknown): boolean {
 function isNullOrDeleted(content: unknown): boolean {
   if (content instanceof Y.ContentDeleted) return true;
   return content instanceof Y.ContentAny && content.arr.length === 1 && content.arr[0] === null;
-}
-
-/**
- * What a role must allow for `request`, or null when anyone may send it. Running, interrupting,
- * restarting and changing the kernel need 'run'; overwriting a file that changed on disk,
- * reloading it and choosing where kernels run need 'manage' (the host's file, the host's
- * decision where code runs).
- */
-export function requiredAction(request: ClientRequest): Action | null {
-  switch (request.type) {
-    case 'run':
-    case 'interrupt':
-    case 'restart':
-    case 'change-kernel':
-      return 'run';
-    case 'save':
-      return request.force ? 'manage' : 'save';
-    case 'reload':
-    case 'kernel-server':
-      return 'manage';
-    case 'input-reply':
-      return null;
-  }
-}
-
-/** Why `role` may not send `request`, in words that say whom to ask. */
-export function refusal(request: ClientRequest, role: GuestRole): string {
-  const you = `You are ${describeRole(role)}`;
-  switch (requiredAction(request)) {
-    case 'manage':
-      return request.type === 'reload'
-        ? `${you}; only the host can load the file from disk`
-        : request.type === 'kernel-server'
-          ? `${you}; only the host chooses where the kernel runs`
-          : `${you}; only the host can overwrite the file on disk`;
-    case 'run':
-      return request.type === 'change-kernel'
-        ? `${you}; ask the host for the runner role to change the kernel`
-        : `${you}; ask the host for the runner role`;
-    default:
-      return `${you}; ask the host for the editor role`;
-  }
 }
 
 /** What a guard needs to know about its guest and the session. */

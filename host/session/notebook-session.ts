@@ -1,12 +1,10 @@
-import { randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
 import { basename, dirname, extname, join, resolve } from 'node:path';
 import { ObservableV2 } from 'lib0/observable';
 import * as awarenessProtocol from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { PairbookError } from '../../protocol/errors';
-import { type ClientRequest, type HostNotice, encodeNotice } from '../../protocol/hub-messages';
-import { type Role, can } from '../../protocol/roles';
+import { type HostNotice, encodeNotice } from '../../protocol/hub-messages';
 import type { Transport } from '../../protocol/transport';
 import {
   LOAD_ORIGIN,
@@ -31,11 +29,14 @@ import { encodeControl } from '../../protocol/hub-control';
 import { CellSerializationCache } from '../document/cell-serialization-cache';
 import { readSaveHintInSlices } from '../document/save-hint-reader';
 import { roleOf } from './client-role';
-import type { ExecutionQueue, Requester } from './execution-queue';
+import type { ExecutionQueue } from './execution-queue';
 import { useKernelsFrom } from './kernel-choice';
 import { NotebookKernel } from './notebook-kernel';
-import { type RequestHandler, type RequestOutcome, attachSyncClient } from './sync-client';
+import { type RequestHandler, attachSyncClient } from './sync-client';
 import { updateFeedOf } from './update-feed';
+import { InputPrompts } from './input-prompts';
+import { routeRequest } from './request-router';
+import { sessionRequests } from './session-requests';
 import { type MoveCarry, carryEditsIntoMovedCells } from './move-carry';
 import {
   type JournalContents,
@@ -150,7 +151,9 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   /** The hash of the changed file the host's windows were last told about. */
   private toldHostsAbout: string | null = null;
   /** input() prompts waiting for an answer, by id, with the client that may answer them. */
-  private pendingInputs = new Map<string, { transport: Transport; resolve: (v: string) => void }>();
+  /** The kernel's input() prompts, each to the person who ran the cell. */
+  readonly prompts = new InputPrompts();
+  private readonly requests = sessionRequests(this);
 
   private constructor(
     readonly path: string,
@@ -219,7 +222,14 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     };
     this.clients.add(client);
     this.journaledAhead.add(transport);
-    const handler: RequestHandler = (request) => this.handleRequest(request, client, who);
+    // The role is read at each request: the host may change it while the client is connected.
+    const handler: RequestHandler = (request) =>
+      routeRequest(this.requests, request, {
+        ...who,
+        transport,
+        role: roleOf(transport),
+        notify: client.notify,
+      });
     // The carry must see a client's update before it applies, to pair a moved cell's old text
     // with the mover's copy character by character.
     const gate = (update: Uint8Array) => {
@@ -262,69 +272,13 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.kernels.attach(kernel, spec);
   }
 
-  private async handleRequest(
-    request: ClientRequest,
-    client: Client,
-    who: Who,
-  ): Promise<RequestOutcome> {
-    // The hub's guard refuses guests first; this is the second line, and words the replies.
-    const role = roleOf(client.transport);
-    if (request.type === 'save') return this.saveFor(role, request.force ?? false);
-    if (request.type === 'reload') {
-      if (!can(role, 'manage')) return onlyTheHost('load the file from disk');
-      await this.reload();
-      return { ok: true };
-    }
-    if (request.type === 'change-kernel') {
-      if (!can(role, 'run')) {
-        return { ok: false, code: 'not-allowed', message: 'you may not change the kernel' };
-      }
-      await this.kernels.change(request.name);
-      return { ok: true };
-    }
-    if (request.type === 'kernel-server') {
-      if (!can(role, 'manage')) return onlyTheHost('choose where the kernel runs');
-      await useKernelsFrom(this, request.url, request.token);
-      return { ok: true };
-    }
-    if (request.type === 'input-reply') {
-      const pending = this.pendingInputs.get(request.inputId);
-      if (!pending || pending.transport !== client.transport) {
-        return { ok: false, message: 'that prompt is no longer waiting for an answer' };
-      }
-      pending.resolve(request.value);
-      return { ok: true };
-    }
-    const queue = this.kernels.execution;
-    if (!queue) return { ok: false, code: 'no-kernel', message: this.kernels.unavailable };
-    if (request.type === 'run') {
-      queue.enqueue(request.cellIds, request.digests, this.requester(who, client));
-    } else if (request.type === 'interrupt') await queue.interrupt();
-    else await queue.restart();
-    return { ok: true };
+  /** Takes the kernels from the Jupyter server at `url` (null: this machine) and starts one. */
+  useKernelServer(url: string | null, token: string): Promise<void> {
+    return useKernelsFrom(this, url, token);
   }
 
-  // A guest's save that finds the file changed gets told the host decides; the host is asked.
-  private async saveFor(role: Role, force: boolean): Promise<RequestOutcome> {
-    if (force && !can(role, 'manage')) return onlyTheHost('overwrite the file on disk');
-    try {
-      await this.save({ force });
-      return { ok: true };
-    } catch (e) {
-      if (!(e instanceof PairbookError) || e.code !== 'file-changed' || role === 'host') throw e;
-      this.askHostsAboutChangedFile(e);
-      return {
-        ok: false,
-        code: 'file-changed',
-        message:
-          `${this.name} changed on disk since the host opened it; your edits are kept — the ` +
-          'host decides whether to overwrite the file or load it from disk',
-      };
-    }
-  }
-
-  // Tells the host's own windows, once per version of the changed file, so they can choose.
-  private askHostsAboutChangedFile(error: PairbookError): void {
+  /** Tells the host's own windows, once per version of the changed file, so they can choose. */
+  askHostsAboutChangedFile(error: PairbookError): void {
     const onDisk = this.changedOnDisk;
     if (onDisk === null || onDisk === this.toldHostsAbout) return;
     this.toldHostsAbout = onDisk;
@@ -335,45 +289,6 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       code: 'file-changed',
     };
     for (const c of this.clients) if (roleOf(c.transport) === 'host') c.notify(notice);
-  }
-
-  // A requester whose input() prompts go to the client that asked for the run, and only to it.
-  private requester({ name, peer }: Who, client: Client): Requester {
-    return {
-      name,
-      ...(peer ? { peer } : {}),
-      askInput: (prompt, signal) =>
-        new Promise<string>((resolve, reject) => {
-          const inputId = randomUUID();
-          const done = () => {
-            this.pendingInputs.delete(inputId);
-            offClose();
-          };
-          const offClose = client.transport.onClose(() => {
-            done();
-            reject(new Error(`${name} left`));
-          });
-          signal.addEventListener('abort', () => {
-            done();
-            reject(new Error('the prompt was cancelled'));
-          });
-          this.pendingInputs.set(inputId, {
-            transport: client.transport,
-            resolve: (v) => {
-              done();
-              resolve(v);
-            },
-          });
-          const cellId = this.kernels.execution?.runningCellId ?? '';
-          client.notify({
-            type: 'input-request',
-            inputId,
-            cellId,
-            prompt: prompt.prompt,
-            password: prompt.password,
-          });
-        }),
-    };
   }
 
   /**
@@ -895,6 +810,3 @@ function describeFsError(code: string): string {
 }
 
 /** The reply refusing a guest what only the host decides. */
-function onlyTheHost(what: string): RequestOutcome {
-  return { ok: false, code: 'not-allowed', message: `only the host can ${what}` };
-}

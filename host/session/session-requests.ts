@@ -1,0 +1,75 @@
+// The session's handler for each kind of request (the router checks each against its rule in
+// protocol/requests.ts first).
+import { PairbookError } from '../../protocol/errors';
+import type { NotebookKernel } from './notebook-kernel';
+import type { InputPrompts } from './input-prompts';
+import type { RequestHandlers, RequestSender } from './request-router';
+import type { RequestOutcome } from './sync-client';
+
+/** What the handlers need of a session. */
+export interface RequestTarget {
+  readonly name: string;
+  readonly kernels: NotebookKernel;
+  readonly prompts: InputPrompts;
+  save(options: { force?: boolean }): Promise<void>;
+  reload(): Promise<void>;
+  /** Takes the kernels from the Jupyter server at `url` (null: this machine). */
+  useKernelServer(url: string | null, token: string): Promise<void>;
+  /** Tells the host's own windows that the file changed on disk, so they can choose. */
+  askHostsAboutChangedFile(error: PairbookError): void;
+}
+
+/** The handlers of `session`'s requests. */
+export function sessionRequests(session: RequestTarget): RequestHandlers {
+  const ok = async (work: Promise<unknown>): Promise<RequestOutcome> => {
+    await work;
+    return { ok: true };
+  };
+  const withQueue = async (
+    use: (queue: NonNullable<NotebookKernel['execution']>) => unknown,
+  ): Promise<RequestOutcome> => {
+    const queue = session.kernels.execution;
+    if (!queue) return { ok: false, code: 'no-kernel', message: session.kernels.unavailable };
+    await use(queue);
+    return { ok: true };
+  };
+  return {
+    run: (r, from) =>
+      withQueue((q) =>
+        q.enqueue(
+          r.cellIds,
+          r.digests,
+          session.prompts.requester(from, () => session.kernels.execution?.runningCellId ?? ''),
+        ),
+      ),
+    interrupt: () => withQueue((q) => q.interrupt()),
+    restart: () => withQueue((q) => q.restart()),
+    save: (r, from) => save(session, from, r.force ?? false),
+    reload: () => ok(session.reload()),
+    'change-kernel': (r) => ok(session.kernels.change(r.name)),
+    'kernel-server': (r) => ok(session.useKernelServer(r.url, r.token)),
+    'input-reply': async (r, from) => session.prompts.answer(r.inputId, r.value, from.transport),
+  };
+}
+
+// A guest's save that finds the file changed gets told the host decides; the host is asked.
+async function save(
+  session: RequestTarget,
+  from: RequestSender,
+  force: boolean,
+): Promise<RequestOutcome> {
+  try {
+    await session.save({ force });
+    return { ok: true };
+  } catch (e) {
+    if (!(e instanceof PairbookError) || e.code !== 'file-changed' || from.role === 'host') throw e;
+    session.askHostsAboutChangedFile(e);
+    return {
+      ok: false,
+      code: 'file-changed',
+      message:
+        `${session.name} changed on disk since the host opened it; your edits are kept — the ` +
+        'host decides whether to overwrite the file or load it from disk',
+    };
+  }
+}
