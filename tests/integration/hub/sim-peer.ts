@@ -2,10 +2,10 @@
 // process lives in one network namespace, and the host and the guest each sit in their own LAN
 // of the simulated internet. Started by simPeer() below with `node --import tsx`; the test drives
 // it over the IPC channel: { id, cmd, arg } in, { id, result } or { id, error } out.
-//   host:      start { signaling, ice }  → { link }; path; source; joined
+//   host:      start { signaling, ice, notebook? }  → { link }; path; source; joined
 //   guest:     join { link } (node-datachannel, the renderer's GuestConnection and HubClient);
 //              tryJoin { link } (one attempt, to its end: how it failed and after how long);
-//              type { text }; path
+//              type { text }; path; watch, typeTimed { count, intervalMs }, times (the bench)
 //   chromium:  the same join/type/path from a page in Debian's Chromium
 import type { ChildProcess } from 'node:child_process';
 import { dirname, join } from 'node:path';
@@ -68,8 +68,8 @@ async function hostHandlers(): Promise<Record<string, Handler>> {
   const source = (i: number) =>
     (cellsOf(host!.session.doc).get(i).get('source') as Y.Text).toString();
   return {
-    async start({ signaling, ice }) {
-      host = await startHost(sampleNotebook(), {
+    async start({ signaling, ice, notebook }) {
+      host = await startHost((notebook as string | undefined) ?? sampleNotebook(), {
         signaling: [signaling as string],
         ice: ice as IceConfig,
       });
@@ -97,6 +97,10 @@ async function guestHandlers(): Promise<Record<string, Handler>> {
   }
   const RTC = Tracked as unknown as typeof RTCPeerConnection;
   let doc: Y.Doc | null = null;
+  /** When each character typed (or seen) in cell 0 was sent (or arrived), ms on the machine's clock. */
+  const stamps: number[] = [];
+  const clock = () => performance.timeOrigin + performance.now();
+  const cell0 = () => cellsOf(doc!).get(0).get('source') as Y.Text;
   return {
     async join({ link }) {
       const t0 = Date.now();
@@ -114,6 +118,25 @@ async function guestHandlers(): Promise<Record<string, Handler>> {
       t.insert(t.length, text as string);
       return t.toString();
     },
+    async watch() {
+      const text = cell0();
+      const base = text.length;
+      text.observe(() => {
+        const now = clock();
+        while (base + stamps.length < text.length) stamps.push(now);
+      });
+      return null;
+    },
+    async typeTimed({ count, intervalMs }) {
+      const text = cell0();
+      for (let i = 0; i < (count as number); i++) {
+        stamps.push(clock());
+        text.insert(text.length, String.fromCharCode(97 + (i % 26)));
+        await new Promise((r) => setTimeout(r, intervalMs as number));
+      }
+      return null;
+    },
+    times: async () => [...stamps],
     async path() {
       const pc = pcs.at(-1);
       if (!pc) return null;
