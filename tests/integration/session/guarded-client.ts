@@ -5,7 +5,7 @@ import { GuardedTransport } from '../../../host/hub/role-guard';
 import type { NotebookSession } from '../../../host/session/notebook-session';
 import type { HostNotice } from '../../../protocol/hub-messages';
 import type { GuestRole } from '../../../protocol/roles';
-import { createTransportPair } from '../../../protocol/transport';
+import { type Transport, createTransportPair } from '../../../protocol/transport';
 import { HubClient } from '../../../renderer/connection/hub-client';
 
 /** A connected guest: its client, its role (change it at will) and the notices it got. */
@@ -23,18 +23,8 @@ export function connectGuest(
   role: GuestRole,
   name: string,
 ): GuardedGuest {
-  const [hostEnd, guestEnd] = createTransportPair();
   const state = { role };
-  // A variable, not a literal: the guard's context may ask for more fields than this test needs.
-  const ctx = {
-    doc: session.doc,
-    awareness: session.awareness,
-    registry: new ClientIdRegistry(session.doc),
-    guestKey: `key-${name}`,
-    peerId: `peer-${name}`,
-    role: () => state.role,
-  };
-  session.attach(new GuardedTransport(hostEnd, ctx), { name });
+  const guestEnd = attachGuarded(session, () => state.role, name);
   const client = new HubClient(() => guestEnd);
   const notices: HostNotice[] = [];
   client.on('notice', (n) => notices.push(n));
@@ -45,4 +35,27 @@ export function connectGuest(
   );
   client.connect();
   return { client, notices, state, synced };
+}
+
+/**
+ * Attaches a guest called `name` to `session` through the role guard, with the role `role()`
+ * says at each message; returns the guest's end of the pipe.
+ */
+export function attachGuarded(
+  session: NotebookSession,
+  role: () => GuestRole,
+  name: string,
+): Transport {
+  const [hostEnd, guestEnd] = createTransportPair();
+  // A variable, not a literal: the guard's context may ask for more fields than this test needs.
+  const ctx = {
+    doc: session.doc,
+    awareness: session.awareness,
+    registry: new ClientIdRegistry(session.doc),
+    guestKey: `key-${name}`,
+    peerId: `peer-${name}`,
+    role,
+  };
+  session.attach(new GuardedTransport(hostEnd, ctx), { name });
+  return guestEnd;
 }

@@ -9,11 +9,8 @@ import { NotebookSession } from '../../../host/session/notebook-session';
 import type { Cell } from '../../../protocol/nbformat';
 import { cellsOf, createCellMap } from '../../../protocol/ydoc-nbformat';
 import { sampleNotebook, tempDir, writeNotebook } from '../../helpers/notebooks';
-import { ClientIdRegistry } from '../../../host/hub/client-ids';
-import { GuardedTransport } from '../../../host/hub/role-guard';
-import { createTransportPair } from '../../../protocol/transport';
 import { RawGuest } from '../../unit/hub/raw-guest';
-import { connectGuest } from './guarded-client';
+import { attachGuarded, connectGuest } from './guarded-client';
 
 const KiB = 1024;
 const PIECE = 64 * KiB;
@@ -82,17 +79,7 @@ describe("relaying a guest's updates", () => {
 
 /** An editor speaking the wire protocol directly, through the hub's role guard. */
 function rawEditor(session: NotebookSession): RawGuest {
-  const [hostEnd, guestEnd] = createTransportPair();
-  const ctx = {
-    doc: session.doc,
-    awareness: session.awareness,
-    registry: new ClientIdRegistry(session.doc),
-    guestKey: 'key-writer',
-    peerId: 'peer-writer',
-    role: () => 'editor' as const,
-  };
-  session.attach(new GuardedTransport(hostEnd, ctx), { name: 'writer' });
-  const guest = new RawGuest(guestEnd);
+  const guest = new RawGuest(attachGuarded(session, () => 'editor', 'writer'));
   guest.autoSend = false;
   return guest;
 }
@@ -178,17 +165,7 @@ describe('fan-out', () => {
 
 /** The messages a bare viewer receives from `session`, as they arrive. */
 function listen(session: NotebookSession, name: string): Uint8Array[] {
-  const [hostEnd, guestEnd] = createTransportPair();
-  const ctx = {
-    doc: session.doc,
-    awareness: session.awareness,
-    registry: new ClientIdRegistry(session.doc),
-    guestKey: `key-${name}`,
-    peerId: `peer-${name}`,
-    role: () => 'viewer' as const,
-  };
   const received: Uint8Array[] = [];
-  guestEnd.onMessage((m) => received.push(m));
-  session.attach(new GuardedTransport(hostEnd, ctx), { name });
+  attachGuarded(session, () => 'viewer', name).onMessage((m) => received.push(m));
   return received;
 }
