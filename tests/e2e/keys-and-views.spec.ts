@@ -1,6 +1,9 @@
 // What a JupyterLab user reaches for in the first minutes: 1–6 headings, Ctrl-M, Shift-L line
 // numbers, collapsing headings, hiding a cell's input or outputs, highlighting by the kernel's
 // language; and a viewer's Shift-Enter, which must not add a cell.
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { type Shell, startShell } from './support/shell';
 import { expect, test } from './support/test';
 import { codeCell, markdownCell, notebook, stream } from './support/notebooks';
@@ -10,6 +13,38 @@ import { NotebookPage } from './support/notebook-page';
 
 let shell: Shell | null = null;
 const guests: Guest[] = [];
+// A kernel that says it is Julia: ipykernel with another language_info, as a kernelspec found
+// through JUPYTER_PATH (the shell inherits this process's env).
+const jupyterPath = mkdtempSync(join(tmpdir(), 'pairbook-kernels-'));
+const previousJupyterPath = process.env.JUPYTER_PATH;
+test.beforeAll(() => {
+  const dir = join(jupyterPath, 'kernels', 'pairbook-julia-like');
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(
+    join(dir, 'julia_like.py'),
+    [
+      'from ipykernel.ipkernel import IPythonKernel',
+      'from ipykernel.kernelapp import IPKernelApp',
+      'class JuliaLike(IPythonKernel):',
+      "    language_info = {**IPythonKernel.language_info, 'name': 'julia', 'file_extension': '.jl'}",
+      'IPKernelApp.launch_instance(kernel_class=JuliaLike)',
+    ].join('\n'),
+  );
+  writeFileSync(
+    join(dir, 'kernel.json'),
+    JSON.stringify({
+      argv: ['/usr/bin/python3', join(dir, 'julia_like.py'), '-f', '{connection_file}'],
+      display_name: 'Julia-like',
+      language: 'julia',
+    }),
+  );
+  process.env.JUPYTER_PATH = jupyterPath;
+});
+test.afterAll(() => {
+  if (previousJupyterPath === undefined) delete process.env.JUPYTER_PATH;
+  else process.env.JUPYTER_PATH = previousJupyterPath;
+  rmSync(jupyterPath, { recursive: true, force: true });
+});
 test.afterEach(async ({ page }) => {
   await closeGuests(guests);
   // Close the page first: a page left open would log its reconnect attempts as errors.
@@ -363,4 +398,25 @@ test('highlights code cells in the kernel’s language, and switches when the ke
   await expect(grace.editor(1).locator('.tok-string')).toHaveText('"text"');
   await expect(grace.editor(0).locator('.tok-comment')).toHaveText('# add one');
   await other.close();
+});
+
+test('switches the highlighting when the host picks a kernel of another language', async ({
+  notebook: nb,
+}) => {
+  test.setTimeout(60_000);
+  shell = await startShell(notebook([codeCell('a', 'f(x) = x + 1  # one more\nf(true)')]));
+  await nb.open(shell.url);
+  const language = nb.page.getByTestId('notebook');
+  await expect(language).toHaveAttribute('data-language', 'python');
+  await expect(nb.editor(0).locator('.tok-atom')).toHaveCount(0);
+
+  await nb.kernelPicker.click();
+  const mark = await nb.eventCount();
+  await nb.kernelChoices.filter({ hasText: 'Julia-like' }).click();
+  expect((await nb.reply('change-kernel', mark)).ok).toBe(true);
+  await expect(nb.kernelPicker).toHaveText('Julia-like · Idle', { timeout: 30_000 });
+  // The kernel said "julia" in its kernel_info: the host wrote it into language_info.
+  await expect(language).toHaveAttribute('data-language', 'julia');
+  await expect(nb.editor(0).locator('.tok-atom')).toHaveText('true');
+  await expect(nb.editor(0).locator('.tok-comment')).toHaveText('# one more');
 });
