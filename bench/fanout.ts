@@ -12,9 +12,9 @@
 // same processes and N: y-webrtc 10.3.0's full mesh (ywebrtc-node.ts; y-webrtc's own signaling
 // server on 127.0.0.1), where it connects at all (30 s per round); past the first N where it falls
 // behind (p99 over 2 s), only whether it connects. Runs inside scripts/netns-run (it re-runs
-// itself there). Ends with one JSON line; ratio = our p99 / y-webrtc's at the largest N where the mesh
-// was complete. Goals (issue 16): p99 under 50 ms at 50 guests, host CPU per key per guest under
-// 0.05 ms, host RSS per guest under 2 MB.
+// itself there). Ends with one JSON line; ratio = our p99 / y-webrtc's at the largest N where the
+// mesh was complete and typed into. Goals (issue 16): p99 under 50 ms at 50 guests, host CPU per
+// key per guest under 0.05 ms, host RSS per guest under 2 MB.
 import { type ChildProcess, fork } from 'node:child_process';
 import { loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -68,21 +68,33 @@ function child<C, R extends { type: string; message?: string }>(
   });
   const ask = <T extends R['type']>(command: C, type: T, timeoutMs = 120_000) =>
     new Promise<Extract<R, { type: T }>>((resolve, reject) => {
-      const timer = setTimeout(() => {
+      const done = () => {
+        clearTimeout(timer);
         proc.off('message', onMessage);
+        proc.off('exit', onExit);
+      };
+      const timer = setTimeout(() => {
+        done();
         reject(new Error(`${script}: no '${type}' within ${timeoutMs} ms`));
       }, timeoutMs);
+      const onExit = (code: number | null) => {
+        done();
+        reject(new Error(`${script}: exited (${code}) before '${type}'`));
+      };
       const onMessage = (m: R) => {
         if (m.type === 'failed') reject(new Error(`${script}: ${m.message}`));
         else if (m.type === type) resolve(m as Extract<R, { type: T }>);
         else return;
-        clearTimeout(timer);
-        proc.off('message', onMessage);
+        done();
       };
       proc.on('message', onMessage);
-      proc.send(command as object);
+      proc.once('exit', onExit);
+      if (proc.connected) proc.send(command as object);
+      else onExit(proc.exitCode);
     });
+  proc.on('error', (e) => console.error(`${script}: ${e.message}`));
   const stop = async (command: C) => {
+    if (proc.exitCode !== null || !proc.connected) return;
     proc.send(command as object);
     await new Promise((r) => {
       proc.once('exit', r);
@@ -265,6 +277,7 @@ async function baseline() {
       let peers: number[] = [];
       let lengths: number[] = [];
       let closed = 0;
+      let uncaught: string[] = [];
       const end = performance.now() + MESH_TIMEOUT_MS;
       for (;;) {
         const states = await Promise.all(
@@ -273,6 +286,7 @@ async function baseline() {
         peers = states.flatMap((s) => s.peers);
         lengths = states.flatMap((s) => s.lengths);
         closed = states.reduce((s, x) => s + x.closed.reduce((a, b) => a + b, 0), 0);
+        uncaught = states.flatMap((s) => s.uncaught);
         if (peers.every((p) => p >= n) && lengths.every((l) => l === length)) break;
         if (performance.now() > end) break;
         await sleep(100);
@@ -284,6 +298,8 @@ async function baseline() {
         mesh_ms: round2(performance.now() - start),
         peers_connected_min: Math.min(...peers),
         connections_closed: closed,
+        // y-webrtc's own exceptions so far (see guest-process.ts), first 20 per process.
+        uncaught_errors: uncaught.length,
         load_average: load(),
       };
       if (!synced) {
@@ -309,7 +325,9 @@ async function baseline() {
       console.error(`y-webrtc, ${n} watching: ${JSON.stringify(rounds[`guests_${n}`])}`);
       const p99 = (r.to_every_watcher as { p99_ms: number }).p99_ms;
       if (p99 > COLLAPSED_P99_MS || (r.keys_lost as number) > 0) {
-        collapsed = `the mesh did not keep up with ${n} watching (p99 ${p99} ms, ${String(r.keys_lost)} keys lost)`;
+        collapsed =
+          `the mesh did not keep up with ${n} watching ` +
+          `(p99 ${p99} ms, ${String(r.keys_lost)} keys lost)`;
       }
     }
     return rounds;
@@ -380,7 +398,8 @@ async function main(): Promise<void> {
     ratio_of:
       at === undefined
         ? 'none: y-webrtc never formed a full mesh'
-        : `p99 to every watcher, ${at} watching guests (the largest N where the mesh was complete and typed into)`,
+        : `p99 to every watcher, ${at} watching guests ` +
+          '(the largest N where the mesh was complete and typed into)',
     load_average: { start: loadStart, after_pairbook: loadBetween, end: loadEnd },
     wall_s: Math.round((performance.now() - started) / 1000),
   };

@@ -33,8 +33,12 @@ export type GuestCommand =
 export type GuestReply =
   /** ms each join took (join call → synced / room open). */
   | { type: 'joined'; ms: number[] }
-  /** Per guest: cell 0's source length, and connected WebRTC peers (y-webrtc; 1 for Pairbook). */
-  | { type: 'state'; lengths: number[]; peers: number[]; closed: number[] }
+  /**
+   * Per guest: cell 0's source length, and connected WebRTC peers (y-webrtc; 1 for Pairbook);
+   * exceptions y-webrtc threw from its event handlers (uncaught: a browser reports them and goes
+   * on).
+   */
+  | { type: 'state'; lengths: number[]; peers: number[]; closed: number[]; uncaught: string[] }
   | { type: 'watching' }
   /** When each key was typed. */
   | { type: 'typed'; stamps: number[] }
@@ -59,6 +63,8 @@ interface Guest {
 }
 
 const guests: Guest[] = [];
+const uncaught: string[] = [];
+let uncaughtHandled = false;
 const source = (doc: Y.Doc) => cellsOf(doc).get(0)?.get('source') as Y.Text | undefined;
 
 async function joinHub(link: string, name: string): Promise<Guest> {
@@ -81,6 +87,15 @@ async function joinYWebrtc(
   command: Extract<GuestCommand, { type: 'join-ywebrtc' }>,
   name: string,
 ): Promise<Guest> {
+  if (!uncaughtHandled) {
+    // y-webrtc 10.3.0 throws from its signaling handler when an answer comes for a connection it
+    // already dropped ("Cannot set properties of undefined (setting 'glareToken')"); in a browser
+    // that is an error in the console, here it would end the process.
+    uncaughtHandled = true;
+    process.on('uncaughtException', (e) => {
+      if (uncaught.length < 20) uncaught.push(String(e).slice(0, 120));
+    });
+  }
   const doc = new Y.Doc();
   if (command.notebook) loadNotebookIntoDoc(JSON.parse(command.notebook) as Notebook, doc);
   const peer = await yWebrtcPeer(doc, command.room, command.signaling, command.maxConns);
@@ -151,6 +166,7 @@ async function handle(command: GuestCommand): Promise<GuestReply | null> {
         lengths: guests.map((g) => source(g.doc)?.length ?? -1),
         peers: guests.map((g) => g.peers()),
         closed: guests.map((g) => g.closed()),
+        uncaught,
       };
     case 'watch':
       guests.forEach(watch);
