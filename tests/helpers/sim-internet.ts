@@ -58,7 +58,14 @@ export const SIM_ADDRESSES = {
 
 /** A started simulated internet. */
 export interface SimInternet {
+  /** The variant the NATs are set to now. */
   readonly variant: SimVariant;
+  /**
+   * Sets the NATs to `variant` in place: the namespaces and the processes in them stay. Flows
+   * that exist keep the mapping they had (a new socket's flows get the new one), so tests that
+   * share one simulated internet each open new connections.
+   */
+  setVariant(variant: SimVariant): void;
   readonly addresses: typeof SIM_ADDRESSES;
   /** Runs a command in namespace `ns` to its end; throws with its stderr when it fails. */
   run(ns: SimNs, cmd: string, args?: string[], input?: string): string;
@@ -89,6 +96,7 @@ export async function startSimInternet(variant: SimVariant): Promise<SimInternet
   const holders = new Map<SimNs, ChildProcess>();
   const children = new Set<ChildProcess>();
   let stopped = false;
+  let current = variant;
 
   const nsPath = (ns: SimNs) => `/proc/${holders.get(ns)?.pid}/ns/net`;
   const run = (ns: SimNs, cmd: string, args: string[] = [], input?: string): string => {
@@ -220,13 +228,32 @@ export async function startSimInternet(variant: SimVariant): Promise<SimInternet
     run('guest-nat', 'ip', ['route', 'add', 'default', 'via', '203.0.113.1']);
     run('host', 'ip', ['route', 'add', 'default', 'via', '10.0.1.1']);
     run('guest', 'ip', ['route', 'add', 'default', 'via', '10.0.2.1']);
-    run('host-nat', 'nft', ['-f', '-'], natRules(variant.hostNat, false));
-    run('guest-nat', 'nft', ['-f', '-'], natRules(variant.guestNat, variant.guestUdpBlocked));
+    setNats(variant);
   } catch (e) {
     await stop();
     throw e;
   }
-  return { variant, addresses: SIM_ADDRESSES, run, spawn: spawnIn, stop };
+  return {
+    get variant() {
+      return current;
+    },
+    setVariant: setNats,
+    addresses: SIM_ADDRESSES,
+    run,
+    spawn: spawnIn,
+    stop,
+  };
+
+  function setNats(v: SimVariant): void {
+    run('host-nat', 'nft', ['-f', '-'], `flush ruleset\n${natRules(v.hostNat, false)}`);
+    run(
+      'guest-nat',
+      'nft',
+      ['-f', '-'],
+      `flush ruleset\n${natRules(v.guestNat, v.guestUdpBlocked)}`,
+    );
+    current = v;
+  }
 }
 
 /**

@@ -1,14 +1,16 @@
 // Sharing across NATs, in a simulated internet on this machine (tests/helpers/sim-internet.ts,
 // docs/networks.md): a host in Node behind one NAT, a guest behind another, coturn and y-webrtc's
-// own signaling server on the "public" side between them. Each variant asserts the candidate pair
-// the peer connections' own stats report, and that an edit of the guest reaches the host.
+// own signaling server on the "public" side between them. One simulated internet serves every
+// variant: each test sets its NATs, the host shares a new link and a guest joins with it. Each
+// variant asserts the candidate pair the peer connections' own stats report, and that an edit of
+// the guest reaches the host.
 // Needs root, nftables and coturn: skipped, saying why, where they are missing.
 // PAIRBOOK_SIM_DEBUG=1: libdatachannel's and coturn's own logs, to see why a connection fails.
 import { createRequire } from 'node:module';
 import { join } from 'node:path';
-import { afterEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { IceConfig } from '../../../host/hub/ice-servers';
-import { coturnMissing, startCoturn } from '../../helpers/coturn';
+import { type Coturn, coturnMissing, startCoturn } from '../../helpers/coturn';
 import {
   type SimInternet,
   VARIANTS,
@@ -30,30 +32,34 @@ const yWebrtcServer = (() => {
 
 type Peer = ReturnType<typeof simPeer>;
 
-let cleanup: (() => Promise<void>)[] = [];
-afterEach(async () => {
-  for (const f of cleanup.reverse()) await f().catch(() => {});
-  cleanup = [];
-});
-
 /**
- * The simulated internet of `variant` with coturn and signaling on its public side, a host
- * sharing a notebook from its LAN with `ice` (STUN always, TURN when `turn`), and a guest
- * process (`guest`: node-datachannel or Chromium) in the guest LAN.
+ * One simulated internet for every variant (its NATs are set per test: sim.setVariant), with
+ * coturn and signaling on its public side, a host process in the host LAN and, in the guest LAN,
+ * a node-datachannel guest and a Chromium guest, each started once: starting processes is most
+ * of the time these tests take.
  */
-async function scenario(
-  variant: keyof typeof VARIANTS,
-  { turn, guest: kind = 'guest' }: { turn: boolean; guest?: 'guest' | 'chromium' },
-): Promise<{ sim: SimInternet; host: Peer; guest: Peer; link: string }> {
-  const sim = await startSimInternet(VARIANTS[variant]);
+let world: {
+  sim: SimInternet;
+  host: Peer;
+  guests: { guest: Peer; chromium: Peer };
+  coturn: Coturn;
+  signaling: string;
+} | null = null;
+const cleanup: (() => Promise<void>)[] = [];
+
+beforeAll(async () => {
+  if (missing) return;
+  const sim = await startSimInternet(VARIANTS.cone);
   cleanup.push(() => sim.stop());
-  // The host's and the guest's processes take the longest to start: first.
+  // The processes take the longest to start: first, all at once.
   const host = simPeer(sim, 'host', 'host');
-  const guest = simPeer(sim, 'guest', kind);
+  const guests = {
+    guest: simPeer(sim, 'guest', 'guest'),
+    chromium: simPeer(sim, 'guest', 'chromium'),
+  };
   cleanup.push(async () => {
-    if (kind === 'chromium') await guest.call('close').catch(() => {});
-    guest.kill();
-    host.kill();
+    await guests.chromium.call('close').catch(() => {});
+    for (const p of [host, guests.guest, guests.chromium]) p.kill();
   });
   const coturn = await startCoturn(sim);
   cleanup.push(() => coturn.stop());
@@ -67,23 +73,45 @@ async function scenario(
       if (d.toString().includes('Signaling server running')) resolve();
     });
   });
-  const ip = sim.addresses.public;
+  // Each process answers once it has loaded.
+  await Promise.all([host.call('joined'), guests.guest.call('path')]);
+  world = {
+    sim,
+    host,
+    guests,
+    coturn,
+    signaling: `ws://${sim.addresses.public}:${SIGNALING_PORT}`,
+  };
+});
+
+afterAll(async () => {
+  for (const f of cleanup.reverse()) await f().catch(() => {});
+});
+
+/**
+ * The simulated internet set to `variant`, the host sharing a new link with STUN, and TURN when
+ * `turn`, and the guest process of `guest` (node-datachannel or Chromium) to join with it.
+ */
+async function scenario(
+  variant: keyof typeof VARIANTS,
+  { turn, guest = 'guest' }: { turn: boolean; guest?: 'guest' | 'chromium' },
+): Promise<{ host: Peer; guest: Peer; link: string }> {
+  const w = world as NonNullable<typeof world>;
+  w.sim.setVariant(VARIANTS[variant]);
+  const address = w.coturn.address;
   const ice: IceConfig = {
-    stun: [`stun:${coturn.address}`],
+    stun: [`stun:${address}`],
     ...(turn
       ? {
           turn: {
-            urls: [`turn:${coturn.address}?transport=udp`, `turn:${coturn.address}?transport=tcp`],
-            secret: coturn.secret,
+            urls: [`turn:${address}?transport=udp`, `turn:${address}?transport=tcp`],
+            secret: w.coturn.secret,
           },
         }
       : {}),
   };
-  const { link } = await host.call<{ link: string }>('start', {
-    signaling: `ws://${ip}:${SIGNALING_PORT}`,
-    ice,
-  });
-  return { sim, host, guest, link };
+  const { link } = await w.host.call<{ link: string }>('start', { signaling: w.signaling, ice });
+  return { host: w.host, guest: w.guests[guest], link };
 }
 
 /** The guest types `text` at the end of cell 0; resolves when the host's document has it. */

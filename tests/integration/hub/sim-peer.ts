@@ -69,6 +69,9 @@ async function hostHandlers(): Promise<Record<string, Handler>> {
     (cellsOf(host!.session.doc).get(i).get('source') as Y.Text).toString();
   return {
     async start({ signaling, ice, notebook }) {
+      // A host shares once at a time: the one before stops (tests reuse this process).
+      await host?.close();
+      joined.length = 0;
       host = await startHost((notebook as string | undefined) ?? sampleNotebook(), {
         signaling: [signaling as string],
         ice: ice as IceConfig,
@@ -97,19 +100,32 @@ async function guestHandlers(): Promise<Record<string, Handler>> {
   }
   const RTC = Tracked as unknown as typeof RTCPeerConnection;
   let doc: Y.Doc | null = null;
+  /** The last join's connection and client: a new join leaves first (tests reuse this process). */
+  let last: { destroy(): void }[] = [];
+  const leave = () => {
+    for (const d of last) d.destroy();
+    last = [];
+    stamps.length = 0;
+  };
   /** When each character typed (or seen) in cell 0 was sent (or arrived), ms on the machine's clock. */
   const stamps: number[] = [];
   const clock = () => performance.timeOrigin + performance.now();
   const cell0 = () => cellsOf(doc!).get(0).get('source') as Y.Text;
   return {
     async join({ link }) {
+      leave();
       const t0 = Date.now();
-      doc = (await joinGuest(link as string, { RTCPeerConnection: RTC })).doc;
+      const joined = await joinGuest(link as string, { RTCPeerConnection: RTC });
+      last = [joined.client, joined.connection];
+      doc = joined.doc;
       return { ms: Date.now() - t0 };
     },
     async tryJoin({ link }) {
+      leave();
       const t0 = Date.now();
-      const transport = guestConnection(link as string, { RTCPeerConnection: RTC }).openTransport();
+      const connection = guestConnection(link as string, { RTCPeerConnection: RTC });
+      last = [connection];
+      const transport = connection.openTransport();
       const reason = await new Promise<string>((r) => transport.onClose(r));
       return { ms: Date.now() - t0, reason };
     },
