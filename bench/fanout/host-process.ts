@@ -4,6 +4,7 @@
 // an editor invite for the typist. Over Node's IPC channel: 'mark' collects garbage and starts a
 // window (CPU, RSS peak, event-loop delay); 'measure' ends it. The event loop's largest delay is
 // also kept over the whole run (joins and first syncs included).
+import { readFileSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import { Hub } from '../../host/hub/hub';
 import { NotebookSession } from '../../host/session/notebook-session';
@@ -31,6 +32,11 @@ export type FanoutHostReply =
       loopP99Ms: number;
       loopMaxMs: number;
       runLoopMaxMs: number;
+      /**
+       * Time the event loop's thread was runnable but waiting for a core over the window, ms
+       * (/proc schedstat; 0 on a kernel without it): the machine's share of any delay.
+       */
+      runQueueWaitMs: number;
       /** Guests that left during the window, by reason. */
       leaves: Record<string, number>;
     }
@@ -47,10 +53,21 @@ const run = monitorEventLoopDelay({ resolution: 5 });
 inWindow.enable();
 run.enable();
 let cpuAtMark = process.cpuUsage();
+let waitAtMark = runQueueWaitNs();
 let wallAtMark = performance.now();
 let rssPeak = 0;
 let leaves: Record<string, number> = {};
 setInterval(() => (rssPeak = Math.max(rssPeak, process.memoryUsage.rss())), 20).unref();
+
+/** ns the event loop's thread has waited for a core, runnable but not running (schedstat). */
+function runQueueWaitNs(): number {
+  try {
+    const fields = readFileSync(`/proc/${process.pid}/task/${process.pid}/schedstat`, 'utf8');
+    return Number(fields.split(' ')[1]);
+  } catch {
+    return 0;
+  }
+}
 
 async function handle(m: FanoutHostCommand): Promise<FanoutHostReply | null> {
   switch (m.type) {
@@ -76,6 +93,7 @@ async function handle(m: FanoutHostCommand): Promise<FanoutHostReply | null> {
       leaves = {};
       inWindow.reset();
       cpuAtMark = process.cpuUsage();
+      waitAtMark = runQueueWaitNs();
       wallAtMark = performance.now();
       return { type: 'marked', rss, guests: hub?.guests().length ?? 0 };
     }
@@ -93,6 +111,7 @@ async function handle(m: FanoutHostCommand): Promise<FanoutHostReply | null> {
         loopP99Ms: ms(inWindow.percentile(99)),
         loopMaxMs: ms(inWindow.max),
         runLoopMaxMs: ms(run.max),
+        runQueueWaitMs: (runQueueWaitNs() - waitAtMark) / 1e6,
         leaves,
       };
     }
