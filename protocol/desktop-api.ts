@@ -111,6 +111,8 @@ export interface GuestSummary {
   joinedAt: number;
   /** The code host and guest read aloud to check they reached each other ("482 913"). */
   code: string;
+  /** Whether their connection goes through a TURN relay (docs/networks.md); absent: unknown. */
+  relayed?: boolean;
 }
 
 /** Someone asking to join ("Ada wants to join as editor"). */

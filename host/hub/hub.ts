@@ -86,6 +86,8 @@ export interface GuestInfo {
   joinedAt: number;
   /** The code host and guest read aloud to check they reached each other ("482 913"). */
   code: string;
+  /** Whether their connection goes through a TURN relay (set when it opens; see connectionPath). */
+  relayed?: boolean;
 }
 
 /** A guest asking to be admitted. */
@@ -594,6 +596,8 @@ export class Hub extends ObservableV2<HubEvents> {
       onDropped: (reason) => this.emit('dropped', [{ ...peer.info }, reason]),
     });
     peer.detach = this.session.attach(guarded, { name: peer.info.name, peer: peer.info.peerId });
+    const path = this.connectionPath(peer.info.peerId);
+    if (path) peer.info.relayed = path.relayed;
     this.emit('join', [{ ...peer.info }]);
   }
 

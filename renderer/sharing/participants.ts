@@ -290,6 +290,15 @@ export class ParticipantsPanel {
       via.title = `Joined with ${invite.label}, made for ${article(invite.role)} ${invite.role}`;
       info.append(via);
     }
+    // Direct, or through the host's TURN relay (docs/networks.md).
+    if (this.o.desktop && guest?.relayed !== undefined) {
+      const text = guest.relayed ? 'connected through a relay' : 'connected directly';
+      const path = h('div', 'participant-sub', 'participant-path', text);
+      path.title = guest.relayed
+        ? 'No direct path between you: the data goes through the TURN server, encrypted end to end'
+        : 'A direct peer-to-peer connection';
+      info.append(path);
+    }
     const code = p.self ? this.selfCode : this.o.desktop ? (guest?.code ?? null) : null;
     if (code) info.append(codeLine(code, p.self ? 'the host' : p.name));
     li.append(dot, info);

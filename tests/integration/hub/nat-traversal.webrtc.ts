@@ -136,6 +136,8 @@ describe.skipIf(missing !== null)('sharing across NATs, in a simulated internet'
     const [g, h] = [await guest.call<Path>('path'), await host.call<Path>('path')];
     console.log(`cone: guest ${JSON.stringify(g)}, host ${JSON.stringify(h)}`);
     expect(relayed(g) || relayed(h)).toBe(false);
+    // What People shows the host.
+    expect(await host.call<{ relayed?: boolean }[]>('guests')).toMatchObject([{ relayed: false }]);
     // Neither can reach the other's LAN address: each reaches the other's NAT's public address,
     // learnt from STUN (srflx) or from the checks themselves (prflx).
     expect(['srflx', 'prflx']).toContain(g?.remote);
@@ -151,6 +153,7 @@ describe.skipIf(missing !== null)('sharing across NATs, in a simulated internet'
     console.log(`guest-symmetric: guest ${JSON.stringify(g)}, host ${JSON.stringify(h)}`);
     expect(relayed(g)).toBe(true);
     expect(relayed(h)).toBe(true);
+    expect(await host.call<{ relayed?: boolean }[]>('guests')).toMatchObject([{ relayed: true }]);
     await guestEditReachesHost(host, guest, 'relayed');
   });
 

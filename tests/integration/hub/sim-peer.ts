@@ -81,6 +81,7 @@ async function hostHandlers(): Promise<Record<string, Handler>> {
       return { link: invite.link };
     },
     joined: async () => joined.length,
+    guests: async () => host!.hub.guests(),
     source: async ({ cell }) => source(cell as number),
     async path() {
       const p = host!.hub.connectionPath(joined.at(-1) ?? '');
