@@ -101,6 +101,10 @@ async function guestHandlers(): Promise<Record<string, Handler>> {
   }
   const RTC = Tracked as unknown as typeof RTCPeerConnection;
   let doc: Y.Doc | null = null;
+  /** When each character typed (or seen) in cell 0 was sent (or arrived), ms on the machine's clock. */
+  const stamps: number[] = [];
+  const clock = () => performance.timeOrigin + performance.now();
+  const cell0 = () => cellsOf(doc!).get(0).get('source') as Y.Text;
   /** The last join's connection and client: a new join leaves first (tests reuse this process). */
   let last: { destroy(): void }[] = [];
   const leave = () => {
@@ -108,10 +112,6 @@ async function guestHandlers(): Promise<Record<string, Handler>> {
     last = [];
     stamps.length = 0;
   };
-  /** When each character typed (or seen) in cell 0 was sent (or arrived), ms on the machine's clock. */
-  const stamps: number[] = [];
-  const clock = () => performance.timeOrigin + performance.now();
-  const cell0 = () => cellsOf(doc!).get(0).get('source') as Y.Text;
   return {
     async join({ link }) {
       leave();
@@ -131,7 +131,7 @@ async function guestHandlers(): Promise<Record<string, Handler>> {
       return { ms: Date.now() - t0, reason };
     },
     async type({ text }) {
-      const t = cellsOf(doc!).get(0).get('source') as Y.Text;
+      const t = cell0();
       t.insert(t.length, text as string);
       return t.toString();
     },
