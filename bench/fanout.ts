@@ -361,9 +361,11 @@ async function main(): Promise<void> {
   const ratio =
     at === undefined
       ? null
-      : round2(
-          (pb.rounds[`guests_${at}`] as Round).to_every_watcher.p99_ms /
-            (theirs[`guests_${at}`] as Round).to_every_watcher.p99_ms,
+      : Number(
+          (
+            (pb.rounds[`guests_${at}`] as Round).to_every_watcher.p99_ms /
+            (theirs[`guests_${at}`] as Round).to_every_watcher.p99_ms
+          ).toPrecision(3),
         );
   const p99 = top.to_every_watcher.p99_ms;
   const cpu = top.host_cpu_ms_per_key_per_guest;
