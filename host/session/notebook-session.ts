@@ -34,18 +34,13 @@ import { useKernelsFrom } from './kernel-choice';
 import { NotebookKernel } from './notebook-kernel';
 import { type RequestHandler, attachSyncClient } from './sync-client';
 import { updateFeedOf } from './update-feed';
+import { SessionJournal } from './session-journal';
 import { InputPrompts } from './input-prompts';
 import { routeRequest } from './request-router';
 import { sessionRequests } from './session-requests';
 import { type MoveCarry, carryEditsIntoMovedCells } from './move-carry';
-import {
-  type JournalContents,
-  Journal,
-  JournalWriteError,
-  lastConfirmed,
-  savedThrough,
-} from './journal';
-import { JournalBaseWriter, compactInBackground } from './journal-base-writer';
+import { type JournalContents, Journal, lastConfirmed, savedThrough } from './journal';
+import { compactInBackground } from './journal-base-writer';
 
 /** Default quiet time after the last edit before an autosave. */
 export const AUTOSAVE_DELAY_MS = 1000;
@@ -124,9 +119,9 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   private preparing: Promise<void> | null = null;
   /** The hash of the file on disk when a save last found it changed; null when it was not. */
   private changedOnDisk: string | null = null;
-  private journal: Journal;
-  /** The journal's base being written in the background after opening; null when not. */
-  private baseWriter: JournalBaseWriter | null = null;
+  private readonly journal: Journal;
+  /** Keeps the journal as edits are accepted and saved; tells the host when it cannot. */
+  private readonly keeper: SessionJournal;
   /** Carries typing that reaches a moved cell's old text into the moved cell. */
   private carry: MoveCarry | null = null;
   private isDirty = false;
@@ -134,10 +129,6 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   private editSeq = 0;
   /** When the oldest edit not yet in a save's serialization was accepted; null when none. */
   private unsavedSince: number | null = null;
-  /** The journal misses an update the document has: it must begin again before anything else. */
-  private journalStale = false;
-  /** Why the journal cannot be written, while it cannot (the host's windows were told once). */
-  private journalFailure: string | null = null;
   /** Why the last save failed, while saves fail (everyone was told once). */
   private saveFailure: string | null = null;
   /** Transports whose updates are journaled before they are applied. */
@@ -161,6 +152,14 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   ) {
     super();
     this.journal = Journal.for(options.dataDir, path);
+    this.keeper = new SessionJournal(
+      this.journal,
+      this.doc,
+      () => ({ sha256: this.file.sha256, dirty: this.isDirty }),
+      (notice) => {
+        for (const c of this.clients) if (roleOf(c.transport) === 'host') c.notify(notice);
+      },
+    );
     // The host's own presence is not a person; clients set theirs.
     this.awareness.setLocalState(null);
   }
@@ -233,7 +232,10 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     // The carry must see a client's update before it applies, to pair a moved cell's old text
     // with the mover's copy character by character.
     const gate = (update: Uint8Array) => {
-      if (!this.journalAhead(update, client)) return false;
+      if (!this.keeper.ahead(update)) {
+        this.refuse(client);
+        return false;
+      }
       this.carry?.noteUpdate(update);
       return true;
     };
@@ -244,11 +246,11 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     };
     const offClose = transport.onClose(forget);
     // A window or guest arriving while edits are paused or saves fail is told at once.
-    if (this.journalFailure !== null && roleOf(transport) === 'host') {
+    if (this.keeper.failure !== null && roleOf(transport) === 'host') {
       client.notify({
         type: 'notice',
         level: 'error',
-        message: this.journalFailure,
+        message: this.keeper.failure,
         code: 'journal-failed',
       });
     }
@@ -333,10 +335,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     } finally {
       if (this.autosaveTimer) clearTimeout(this.autosaveTimer);
       this.closed = true;
-      this.baseWriter?.cancel();
-      this.baseWriter = null;
-      if (this.isDirty) this.journal.close();
-      else this.journal.discard();
+      this.keeper.close();
       this.carry?.stop();
       this.awareness.destroy();
       this.doc.destroy();
@@ -357,7 +356,9 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       recovered.destroy();
       this.recovery = { kind: 'replayed', updates: previous!.states.length };
       // The replayed state is not in the file: it stays unsaved until a save holds it.
-      this.journal.begin(this.file.sha256, Y.encodeStateAsUpdate(this.doc), { saved: false });
+      this.journal.begin(this.file.sha256, Y.encodeStateAsUpdate(this.doc), {
+        saved: false,
+      });
       this.isDirty = true;
       this.editSeq++;
       this.unsavedSince = Date.now();
@@ -366,7 +367,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     } else {
       this.journal.discard();
       this.ids = loadNotebookIntoDoc(notebook, this.doc);
-      this.beginJournalInBackground();
+      this.keeper.beginInBackground();
     }
     updateFeedOf(this.doc).subscribe(this.onUpdate);
     // After the replay: the journal already holds whatever was carried before the crash.
@@ -407,84 +408,11 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     return null;
   }
 
-  // After opening, the journal's base (the whole document) is written in the background, so that
-  // the first edit does not wait while a large document is encoded and written at once.
-  private beginJournalInBackground(): void {
-    try {
-      this.baseWriter = new JournalBaseWriter(this.journal, this.doc, this.file.sha256);
-    } catch (e) {
-      if (!(e instanceof JournalWriteError)) throw e;
-      return; // the first edit begins the journal itself, and reports what fails
-    }
-    const writer = this.baseWriter;
-    writer.writeParts().then(
-      (done) => {
-        if (!done || this.baseWriter !== writer) return;
-        try {
-          this.finishJournalBase({ saved: !this.isDirty });
-        } catch (e) {
-          if (!(e instanceof JournalWriteError)) throw e;
-        }
-      },
-      (e: unknown) => {
-        writer.cancel();
-        if (this.baseWriter === writer) this.baseWriter = null;
-        if (!(e instanceof JournalWriteError)) console.error('pairbook: journal base failed', e);
-      },
-    );
-  }
-
-  // Completes the base being written in the background, if any: true when the journal is open.
-  // Throws JournalWriteError (the journal stays closed).
-  private finishJournalBase(options: { saved: boolean }): boolean {
-    const writer = this.baseWriter;
-    this.baseWriter = null;
-    if (!writer) return false;
-    if (!writer.current || writer.fileSha256 !== this.file.sha256 || this.journalStale) {
-      writer.cancel();
-      return false;
-    }
-    try {
-      writer.finishNow(options);
-    } catch (e) {
-      writer.cancel();
-      throw e;
-    }
-    return true;
-  }
-
-  /**
-   * A client's update, journaled before it is applied: when the journal cannot be written, the
-   * update is refused (never applied, never relayed) and the client is told and resynced.
-   */
-  private journalAhead(update: Uint8Array, client: Client): boolean {
-    // An empty update (a window's sync reply when it has nothing new) needs no record.
-    if (update.length === 2 && update[0] === 0 && update[1] === 0) return true;
-    try {
-      if (!this.journal.isOpen || this.journalStale) {
-        // The base is the document without this update; the file holds it unless it is dirty.
-        if (!this.finishJournalBase({ saved: !this.isDirty })) {
-          const state = Y.encodeStateAsUpdate(this.doc);
-          this.journal.begin(this.file.sha256, state, { saved: !this.isDirty });
-        }
-        this.journalStale = false;
-      }
-      this.journal.appendUpdate(update);
-    } catch (e) {
-      if (!(e instanceof JournalWriteError)) throw e;
-      this.journalFailed(e);
-      this.refuse(client);
-      return false;
-    }
-    this.journalWorks();
-    return true;
-  }
-
   // Registered before any client attaches, so an update is journaled before it is relayed.
   private onUpdate = (update: Uint8Array, origin: unknown, tr: Y.Transaction): void => {
     if (origin === LOAD_ORIGIN || origin === RELOAD_ORIGIN) return;
     const changes = changesFile(tr);
-    if (!this.journaledAhead.has(origin)) this.journalHostUpdate(update, changes);
+    if (!this.journaledAhead.has(origin)) this.keeper.hostUpdate(update, changes);
     if (!changes) return;
     this.editSeq++;
     this.unsavedSince ??= Date.now();
@@ -496,66 +424,12 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.scheduleAutosave();
   };
 
-  // The host's own updates (outputs, kernel state) are applied already: a failure is reported,
-  // and the journal begins again from the whole document once it can be written.
-  private journalHostUpdate(update: Uint8Array, changes: boolean): void {
-    try {
-      if (!this.journal.isOpen || this.journalStale) {
-        // Live state only (kernel status): the base being written holds it when it is done.
-        if (!changes && this.baseWriter && !this.journalStale) return;
-        const saved = !changes && !this.isDirty;
-        if (!this.finishJournalBase({ saved })) {
-          const state = Y.encodeStateAsUpdate(this.doc); // this update included
-          this.journal.begin(this.file.sha256, state, { saved });
-        }
-        this.journalStale = false;
-      } else this.journal.appendUpdate(update);
-    } catch (e) {
-      if (!(e instanceof JournalWriteError)) throw e;
-      this.journalStale = true;
-      this.journalFailed(e);
-      return;
-    }
-    this.journalWorks();
-  }
-
-  // Tells the host's windows once, prominently, that edits are paused.
-  private journalFailed(e: JournalWriteError): void {
-    if (this.journalFailure !== null) return;
-    const why = describeFsError(e.code);
-    const remedy =
-      e.code === 'ENOSPC' || e.code === 'EDQUOT'
-        ? 'until there is space'
-        : 'until it can be written';
-    this.journalFailure = `Pairbook can't write its journal: ${why} at ${dirname(e.file)} — edits are paused ${remedy}`;
-    console.error(`pairbook: ${e.message}`);
-    const notice: HostNotice = {
-      type: 'notice',
-      level: 'error',
-      message: this.journalFailure,
-      code: 'journal-failed',
-    };
-    for (const c of this.clients) if (roleOf(c.transport) === 'host') c.notify(notice);
-  }
-
-  private journalWorks(): void {
-    if (this.journalFailure === null) return;
-    this.journalFailure = null;
-    const notice: HostNotice = {
-      type: 'notice',
-      level: 'info',
-      message: 'Pairbook can write its journal again: edits are accepted again',
-      code: 'journal-ok',
-    };
-    for (const c of this.clients) if (roleOf(c.transport) === 'host') c.notify(notice);
-  }
-
   // The client's replica now has an edit the host refused: a guest starts over from the host's
   // state (as after an edit the hub's guard drops); a host window reconnects, and its sync offers
   // the refused edits again, so the host's own typing is kept until the journal can take it.
   private refuse(client: Client): void {
     if (roleOf(client.transport) === 'host') {
-      client.transport.close(this.journalFailure ?? 'the journal cannot be written');
+      client.transport.close(this.keeper.failure ?? 'the journal cannot be written');
       return;
     }
     const now = Date.now();
@@ -618,16 +492,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.toldHostsAbout = null;
     this.isDirty = false;
     this.unsavedSince = null;
-    this.baseWriter?.cancel();
-    this.baseWriter = null;
-    try {
-      this.journal.begin(file.sha256, Y.encodeStateAsUpdate(this.doc), { saved: true });
-      this.journalStale = false;
-    } catch (e) {
-      if (!(e instanceof JournalWriteError)) throw e;
-      this.journalStale = true; // the file holds everything; the journal begins at the next edit
-      this.journalFailed(e);
-    }
+    this.keeper.begin({ saved: true }); // on failure, the file holds everything
     this.emit('saved', [{ path: this.path, bytes: Buffer.byteLength(file.text) }]);
     // Guests lost their unsaved edits too: say why (the host's window says it itself).
     const message = `The host loaded ${this.name} from disk: edits since the last save were replaced`;
@@ -654,18 +519,17 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     // unsaved, in the document and in the journal.
     const seq = this.editSeq;
     const since = this.unsavedSince;
-    const generation = this.journal.generation;
-    const through = this.journal.isOpen && !this.journalStale ? this.journal.position : 0;
+    const point = this.keeper.savePoint();
     const parts = this.cellCache.serializeInParts();
     this.unsavedSince = null;
     const { sha256: hash, bytes } = await hashPartsInSlices(parts);
     if (hash === this.file.sha256) {
       // Only live state changed (kernel status, an edit undone): the file already says this.
-      this.markJournal('saved', this.file.sha256, through, generation);
+      this.keeper.mark('saved', this.file.sha256, point);
       this.savedUpTo(seq, bytes);
       return;
     }
-    this.markJournal('saving', hash, through, generation);
+    this.keeper.mark('saving', hash, point);
     this.emit('saving', [{ path: this.path }]);
     try {
       await writeFileAtomic(this.path, parts);
@@ -677,31 +541,12 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.file = { text: null, sha256: hash };
     this.changedOnDisk = null;
     this.toldHostsAbout = null;
-    this.markJournal('saved', hash, through, generation);
+    this.keeper.mark('saved', hash, point);
     this.savedUpTo(seq, bytes);
     // Past a size, start the journal over from the saved state instead of appending forever: in
     // the background, the journal taking appends meanwhile (the next save waits for it).
-    if (this.journal.appendedBytes > JOURNAL_COMPACT_BYTES && !this.journalStale) {
+    if (this.journal.appendedBytes > JOURNAL_COMPACT_BYTES && this.keeper.current) {
       await compactInBackground(this.journal, this.doc, hash, () => seq === this.editSeq);
-    }
-  }
-
-  // A save marker names a position of one journal; in a journal begun since, the file is only
-  // known to hold its base's past, so the marker says "none of its states" (through 0).
-  private markJournal(
-    kind: 'saving' | 'saved',
-    hash: string,
-    through: number,
-    generation: number,
-  ): void {
-    if (!this.journal.isOpen || this.journalStale) return;
-    const at = this.journal.generation === generation ? through : 0;
-    try {
-      if (kind === 'saving') this.journal.markSaving(hash, at);
-      else this.journal.markSaved(hash, at);
-    } catch (e) {
-      // A lost marker only makes a later recovery compare contents instead of hashes.
-      if (!(e instanceof JournalWriteError)) throw e;
     }
   }
 
@@ -789,24 +634,3 @@ function replay(doc: Y.Doc, states: Uint8Array[]): void {
     }
   }
 }
-
-/** A file system error in capitals, for a notice that must be read. */
-function describeFsError(code: string): string {
-  switch (code) {
-    case 'ENOSPC':
-      return 'DISK FULL';
-    case 'EDQUOT':
-      return 'DISK QUOTA EXCEEDED';
-    case 'EROFS':
-      return 'READ-ONLY DISK';
-    case 'EACCES':
-    case 'EPERM':
-      return 'PERMISSION DENIED';
-    case 'EIO':
-      return 'DISK ERROR (EIO)';
-    default:
-      return `WRITE FAILED (${code})`;
-  }
-}
-
-/** The reply refusing a guest what only the host decides. */
