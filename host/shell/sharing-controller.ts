@@ -227,12 +227,12 @@ export class SharingController {
       this.changed(`${g.name} joined as ${g.role}`);
     });
     // A guest cut off for abuse leaves first: that is said once, as what happened (below).
-    hub.on('leave', (g, reason) =>
+    hub.on('leave', (g, reason) => {
+      if (this.revoking) return;
       queueMicrotask(() => {
-        if (this.abused.delete(g.peerId) || this.revoking) return;
-        this.changed(`${g.name} left (${reason})`);
-      }),
-    );
+        if (!this.abused.delete(g.peerId)) this.changed(`${g.name} left (${reason})`);
+      });
+    });
     hub.on('abuse', (g, { code, waitMs }) => {
       this.abused.add(g.peerId);
       const label = this.labels.get(g.inviteId) ?? 'their link';
