@@ -3,7 +3,10 @@
 // document as one update, encoded once, and what changed since, merged. A guest cut off and
 // reconnecting over and over cost the host a whole encoding each time (tens of ms on the event
 // loop for a large notebook, felt by every other guest as keystroke latency).
+import * as encoding from 'lib0/encoding';
+import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
+import { Tag, encodeHubMessage } from '../../protocol/hub-messages';
 import { updateFeedOf } from './update-feed';
 
 /** Past this many bytes changed since (or a quarter of the document), encode it anew. */
@@ -24,7 +27,8 @@ export function fullStateCacheOf(doc: Y.Doc): FullStateCache {
 }
 
 export class FullStateCache {
-  private base: Uint8Array | null = null;
+  /** The document as a sync step 2 message, and its update's length. */
+  private base: { message: Uint8Array; bytes: number } | null = null;
   private since: Uint8Array[] = [];
   private sinceBytes = 0;
   private idle: ReturnType<typeof setTimeout> | null = null;
@@ -34,13 +38,18 @@ export class FullStateCache {
   }
 
   /**
-   * The whole document for a replica that has nothing: updates to send in this order. The
-   * last is the document as it was encoded; those before it are what changed since (a replica
-   * holds them until the last arrives, so it is whole once it has applied the last).
+   * The messages that give a replica with nothing the whole document, to send in this order:
+   * what changed since the document was encoded, as an update (a replica holds it until the
+   * rest arrives), then the document, as sync step 2 (the replica is whole once it has it). The
+   * step 2 is held as a message, so a join copies nothing of it.
    */
-  whole(): Uint8Array[] {
+  wholeMessages(): Uint8Array[] {
     if (this.base === null) {
-      this.base = Y.encodeStateAsUpdate(this.doc);
+      const update = Y.encodeStateAsUpdate(this.doc);
+      this.base = {
+        message: syncMessage(syncProtocol.messageYjsSyncStep2, update),
+        bytes: update.length,
+      };
       this.since = [];
       this.sinceBytes = 0;
     } else if (this.since.length > 1) {
@@ -49,14 +58,15 @@ export class FullStateCache {
     if (this.idle) clearTimeout(this.idle);
     this.idle = setTimeout(() => this.forget(), IDLE_MS);
     this.idle.unref?.();
-    return [...this.since, this.base];
+    const since = this.since.map((u) => syncMessage(syncProtocol.messageYjsUpdate, u));
+    return [...since, this.base.message];
   }
 
   private note(update: Uint8Array): void {
     if (this.base === null) return;
     this.since.push(update);
     this.sinceBytes += update.length;
-    if (this.sinceBytes > Math.max(MIN_STALE_BYTES, this.base.length / 4)) this.forget();
+    if (this.sinceBytes > Math.max(MIN_STALE_BYTES, this.base.bytes / 4)) this.forget();
   }
 
   private forget(): void {
@@ -64,4 +74,12 @@ export class FullStateCache {
     this.since = [];
     this.sinceBytes = 0;
   }
+}
+
+/** A hub sync message of `type` carrying `update`. */
+export function syncMessage(type: number, update: Uint8Array): Uint8Array {
+  const enc = encodeHubMessage(Tag.Sync);
+  encoding.writeVarUint(enc, type);
+  encoding.writeVarUint8Array(enc, update);
+  return encoding.toUint8Array(enc);
 }

@@ -14,7 +14,7 @@ import {
 import { PairbookError } from '../../protocol/errors';
 import type { Transport } from '../../protocol/transport';
 import { type Doc, decodeStateVector, encodeStateAsUpdate } from 'yjs';
-import { fullStateCacheOf } from './full-state-cache';
+import { fullStateCacheOf, syncMessage } from './full-state-cache';
 import { updateFeedOf } from './update-feed';
 
 /** The outcome of a request, as its reply carries it; `code` is an ErrorCode when it failed. */
@@ -48,9 +48,7 @@ const awarenessMessages = new WeakMap<AwarenessChange, Uint8Array>();
 function updateMessage(update: Uint8Array): Uint8Array {
   let message = updateMessages.get(update);
   if (!message) {
-    const enc = encodeHubMessage(Tag.Sync);
-    syncProtocol.writeUpdate(enc, update);
-    message = encoding.toUint8Array(enc);
+    message = syncMessage(syncProtocol.messageYjsUpdate, update);
     updateMessages.set(update, message);
   }
   return message;
@@ -101,22 +99,13 @@ export function attachSyncClient(
   };
 
   const answerStep1 = (stateVector: Uint8Array) => {
-    const sync = (type: number, update: Uint8Array) => {
-      const enc = encodeHubMessage(Tag.Sync);
-      encoding.writeVarUint(enc, type);
-      encoding.writeVarUint8Array(enc, update);
-      transport.send(encoding.toUint8Array(enc));
-    };
-    if (decodeStateVector(stateVector).size > 0) {
-      return sync(syncProtocol.messageYjsSyncStep2, encodeStateAsUpdate(doc, stateVector));
-    }
-    const updates = fullStateCacheOf(doc).whole();
-    updates.forEach((u, i) =>
-      sync(
-        i === updates.length - 1 ? syncProtocol.messageYjsSyncStep2 : syncProtocol.messageYjsUpdate,
-        u,
-      ),
-    );
+    const whole = decodeStateVector(stateVector).size === 0;
+    if (whole)
+      return fullStateCacheOf(doc)
+        .wholeMessages()
+        .forEach((m) => transport.send(m));
+    const diff = encodeStateAsUpdate(doc, stateVector);
+    transport.send(syncMessage(syncProtocol.messageYjsSyncStep2, diff));
   };
 
   const onMessage = (bytes: Uint8Array) => {
