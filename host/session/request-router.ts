@@ -2,19 +2,15 @@
 // table of what each kind needs. The hub's guard refuses a guest first; the router checks again,
 // for every client (the host's own windows included), so that a request kind cannot be routed
 // without its rule, nor a rule exist without its handler (both tables are complete by type).
-import type { ClientRequest, HostNotice } from '../../protocol/hub-messages';
+import type { ClientRequest } from '../../protocol/hub-messages';
 import { type RequestKind, type RequestOf, refusal, requiredAction } from '../../protocol/requests';
 import { type Role, can } from '../../protocol/roles';
-import type { Transport } from '../../protocol/transport';
+import type { Asker } from './input-prompts';
 import type { RequestOutcome } from './sync-client';
 
-/** Who sent a request: their name, peer id, connection and role, and how to tell them things. */
-export interface RequestSender {
-  name: string;
-  peer?: string;
-  transport: Transport;
+/** Who sent a request: as for a run's prompts (input-prompts.ts), and their role now. */
+export interface RequestSender extends Asker {
   role: Role;
-  notify: (notice: HostNotice) => void;
 }
 
 /** The handler of each request kind, given the request and its sender. */
