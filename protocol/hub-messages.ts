@@ -112,6 +112,17 @@ export function encodeHubMessage(tag: Tag): encoding.Encoder {
   return enc;
 }
 
+/**
+ * A sync message of y-protocols `type` (step 2, or an update) carrying the Yjs `update`: the
+ * same bytes y-protocols' writeSyncStep2 and writeUpdate make.
+ */
+export function syncMessage(type: number, update: Uint8Array): Uint8Array {
+  const enc = encodeHubMessage(Tag.Sync);
+  encoding.writeVarUint(enc, type);
+  encoding.writeVarUint8Array(enc, update);
+  return encoding.toUint8Array(enc);
+}
+
 /** Encodes a request for the host. */
 export function encodeRequest(request: ClientRequest): Uint8Array {
   const enc = encodeHubMessage(Tag.Request);

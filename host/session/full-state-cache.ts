@@ -3,10 +3,9 @@
 // document as one update, encoded once, and what changed since, merged. A guest cut off and
 // reconnecting over and over cost the host a whole encoding each time (tens of ms on the event
 // loop for a large notebook, felt by every other guest as keystroke latency).
-import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
-import { Tag, encodeHubMessage } from '../../protocol/hub-messages';
+import { syncMessage } from '../../protocol/hub-messages';
 import { updateFeedOf } from './update-feed';
 
 /** Past this many bytes changed since (or a quarter of the document), encode it anew. */
@@ -74,12 +73,4 @@ export class FullStateCache {
     this.since = [];
     this.sinceBytes = 0;
   }
-}
-
-/** A hub sync message of `type` carrying `update`. */
-export function syncMessage(type: number, update: Uint8Array): Uint8Array {
-  const enc = encodeHubMessage(Tag.Sync);
-  encoding.writeVarUint(enc, type);
-  encoding.writeVarUint8Array(enc, update);
-  return encoding.toUint8Array(enc);
 }

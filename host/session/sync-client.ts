@@ -10,11 +10,12 @@ import {
   decodeRequest,
   encodeHubMessage,
   encodeNotice,
+  syncMessage,
 } from '../../protocol/hub-messages';
 import { PairbookError } from '../../protocol/errors';
 import type { Transport } from '../../protocol/transport';
 import { type Doc, decodeStateVector, encodeStateAsUpdate } from 'yjs';
-import { fullStateCacheOf, syncMessage } from './full-state-cache';
+import { fullStateCacheOf } from './full-state-cache';
 import { updateFeedOf } from './update-feed';
 
 /** The outcome of a request, as its reply carries it; `code` is an ErrorCode when it failed. */

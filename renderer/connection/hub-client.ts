@@ -12,6 +12,7 @@ import {
   decodeNotice,
   encodeHubMessage,
   encodeRequest,
+  syncMessage,
 } from '../../protocol/hub-messages';
 import { sourceDigests } from '../../protocol/source-digest';
 import type { Transport } from '../../protocol/transport';
@@ -181,9 +182,7 @@ export class HubClient extends ObservableV2<HubClientEvents> {
 
   private onDocUpdate = (update: Uint8Array, origin: unknown): void => {
     if (origin === REMOTE_ORIGIN || !this.transport) return;
-    const enc = encodeHubMessage(Tag.Sync);
-    syncProtocol.writeUpdate(enc, update);
-    this.transport.send(encoding.toUint8Array(enc));
+    this.transport.send(syncMessage(syncProtocol.messageYjsUpdate, update));
   };
 
   private onAwarenessUpdate = (
