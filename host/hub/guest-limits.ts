@@ -60,20 +60,22 @@ export const SAVE_LIMIT = { perSecond: 0.2, burst: 2, strikes: Number.POSITIVE_I
 
 /**
  * Document bytes a guest sends (sync step 2 and updates, counted before they are inspected; each
- * accepted one is journaled and relayed to every guest), per guest key across its reconnects:
- * 512 KiB a second, 32 MiB at once (two 16 MiB pastes back to back; typing is a few dozen bytes
- * a keystroke). Past that the update is refused (notice and resync); 16 MiB more refused: cut off.
+ * accepted one is journaled and relayed to every guest, and each guest's page applies it), per
+ * guest key across its reconnects: 256 KiB a second, 16 MiB at once (the largest paste; typing is
+ * a few dozen bytes a keystroke). Past that the update is refused (notice and resync); 16 MiB more
+ * refused: cut off. An editor spending it all as fast as it may costs the host under 100 MB and
+ * the other guests' keystrokes under 2× their quiet delay (BENCHMARKS.md, abuse).
  */
-export const DOC_BYTES_LIMIT = { perSecond: 512 * KiB, burst: 32 * MiB, strikes: 16 * MiB };
+export const DOC_BYTES_LIMIT = { perSecond: 256 * KiB, burst: 16 * MiB, strikes: 16 * MiB };
 
 /**
  * Document bytes from all guests of one invite together: an attacker reconnecting with a fresh
- * guest key gets a fresh DOC_BYTES_LIMIT, not more of this. 32 MiB at once, then 1 MiB a second;
+ * guest key gets a fresh DOC_BYTES_LIMIT, not more of this. 16 MiB at once, then 512 KiB a second;
  * past that updates are refused (notice and resync), never a cut-off (the guest may be honest).
  */
 export const INVITE_DOC_BYTES_LIMIT = {
-  perSecond: 1 * MiB,
-  burst: 32 * MiB,
+  perSecond: 512 * KiB,
+  burst: 16 * MiB,
   strikes: Number.POSITIVE_INFINITY,
 };
 
