@@ -49,17 +49,62 @@ export function inspectUpdate(doc: Y.Doc, update: Uint8Array): Inspection {
   }
 }
 
+type Located = { path: string[]; ancestors: AnyItem[] };
+type Failure = { ok: false; reason: string };
+const LACKS: Failure = { ok: false, reason: 'the update depends on content the host lacks' };
+
 function inspect(doc: Y.Doc, structs: Array<Y.Item | Y.GC | Y.Skip>, ds: DeleteSet): Inspection {
-  const store = doc.store;
-  const fresh = new Map<number, AnyItem[]>(); // new items by client, sorted by clock
-  const updateEnd = new Map<number, number>(); // highest clock+length per client in the update
+  const news = newItems(doc.store, structs);
+  if ('ok' in news) return news;
+  const places = new Placement(doc, news.fresh, indexDeleteSet(ds));
+  const inserted: PlacedItem[] = [];
+  const removed: PlacedItem[] = [];
+  const touches: Touch[] = [];
+  for (const list of news.fresh.values()) {
+    for (const item of list) {
+      const where = places.locate(item);
+      if (!where) return { ok: false, reason: 'the update writes where the host cannot place it' };
+      inserted.push({ item, ...where });
+      touches.push(places.touch(item, where, 'insert'));
+    }
+  }
+  const deletions = hostItemsDeleted(doc.store, ds, news.updateEnd);
+  if ('ok' in deletions) return deletions;
+  for (const item of deletions.items) {
+    const where = places.locate(item);
+    if (!where) return { ok: false, reason: 'the update deletes what the host cannot place' };
+    removed.push({ item, ...where });
+    touches.push(places.touch(item, where, 'delete'));
+  }
+  const malformed = cellShapeProblem(doc, inserted, removed, places.isDeletedNow);
+  if (malformed) return { ok: false, reason: malformed };
+  return {
+    ok: true,
+    touches,
+    clients: [...news.clients],
+    newContent: news.clients.size > 0 || deletions.items.length > 0,
+  };
+}
+
+/**
+ * The update's items the host lacks, by client and sorted by clock; the clients writing them;
+ * and the highest clock + length per client in the update.
+ */
+function newItems(
+  store: Y.Doc['store'],
+  structs: Array<Y.Item | Y.GC | Y.Skip>,
+):
+  | { fresh: Map<number, AnyItem[]>; clients: Set<number>; updateEnd: Map<number, number> }
+  | Failure {
+  const fresh = new Map<number, AnyItem[]>();
+  const updateEnd = new Map<number, number>();
   const clients = new Set<number>();
   for (const s of structs) {
     const { client, clock } = s.id;
     const state = Y.getState(store, client);
     const end = clock + s.length;
     if (s instanceof Y.Skip) {
-      if (end > state) return { ok: false, reason: 'the update depends on content the host lacks' };
+      if (end > state) return LACKS;
       continue;
     }
     updateEnd.set(client, Math.max(updateEnd.get(client) ?? 0, end));
@@ -77,17 +122,76 @@ function inspect(doc: Y.Doc, structs: Array<Y.Item | Y.GC | Y.Skip>, ds: DeleteS
     const first = structs
       .filter((s) => s.id.client === client && !(s instanceof Y.Skip))
       .reduce((min, s) => Math.min(min, s.id.clock), Infinity);
-    if (first > Y.getState(store, client)) {
-      return { ok: false, reason: 'the update depends on content the host lacks' };
-    }
+    if (first > Y.getState(store, client)) return LACKS;
   }
   for (const list of fresh.values()) list.sort((a, b) => a.id.clock - b.id.clock);
+  return { fresh, clients, updateEnd };
+}
 
-  const deleted = indexDeleteSet(ds);
-  const isDeletedNow = (item: AnyItem) => item.deleted || deleted(item.id);
+/** The host's live items that the update's delete set deletes. */
+function hostItemsDeleted(
+  store: Y.Doc['store'],
+  ds: DeleteSet,
+  updateEnd: Map<number, number>,
+): { items: AnyItem[] } | Failure {
+  const items: AnyItem[] = [];
+  for (const [client, ranges] of ds.clients) {
+    const state = Y.getState(store, client);
+    const structsOf = store.clients.get(client) ?? [];
+    for (const { clock, len } of ranges) {
+      const end = clock + len;
+      if (end > state && end > (updateEnd.get(client) ?? 0)) {
+        return { ok: false, reason: 'the update deletes content the host lacks' };
+      }
+      if (clock >= state) continue; // only the update's own new items
+      for (let i = Y.findIndexSS(structsOf, clock); i < structsOf.length; i++) {
+        const s = structsOf[i] as Y.Item | Y.GC;
+        if (s.id.clock >= Math.min(end, state)) break;
+        if (s instanceof Y.Item && !s.deleted) items.push(s);
+      }
+    }
+  }
+  return { items };
+}
 
-  const find = (id: IdLike): AnyItem | null => {
-    const list = fresh.get(id.client);
+/** Where items of the host's document or of the update (`fresh`) sit in the notebook. */
+class Placement {
+  private readonly cache = new Map<AnyItem, Located | null>();
+
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly fresh: Map<number, AnyItem[]>,
+    private readonly deletedByUpdate: (id: IdLike) => boolean,
+  ) {}
+
+  readonly isDeletedNow = (item: AnyItem): boolean => item.deleted || this.deletedByUpdate(item.id);
+
+  touch(item: AnyItem, where: Located, kind: 'insert' | 'delete'): Touch {
+    return {
+      path: where.path,
+      kind,
+      content: kind === 'insert' ? item.content : null,
+      ancestorDeleted: where.ancestors.some(this.isDeletedNow),
+      cellId: this.cellIdOf(where, item),
+    };
+  }
+
+  locate(item: AnyItem, depth = 0): Located | null {
+    if (this.cache.has(item)) return this.cache.get(item) ?? null;
+    let result: Located | null = null;
+    const info = depth > MAX_DEPTH ? null : this.parentOf(item);
+    if (info && 'root' in info) result = { path: [info.root, info.sub ?? '#'], ancestors: [] };
+    else if (info) {
+      const up = this.locate(info.item, depth + 1);
+      if (up)
+        result = { path: [...up.path, info.sub ?? '#'], ancestors: [...up.ancestors, info.item] };
+    }
+    this.cache.set(item, result);
+    return result;
+  }
+
+  private find(id: IdLike): AnyItem | null {
+    const list = this.fresh.get(id.client);
     if (list) {
       let lo = 0;
       let hi = list.length - 1;
@@ -99,12 +203,13 @@ function inspect(doc: Y.Doc, structs: Array<Y.Item | Y.GC | Y.Skip>, ds: DeleteS
         else return s;
       }
     }
+    const store = this.doc.store;
     if (id.clock >= Y.getState(store, id.client)) return null;
     const s = Y.getItem(store, Y.createID(id.client, id.clock));
     return s instanceof Y.Item ? s : null;
-  };
+  }
 
-  const parentOf = (item: AnyItem, depth = 0): ParentInfo | null => {
+  private parentOf(item: AnyItem, depth = 0): ParentInfo | null {
     if (depth > MAX_DEPTH) return null;
     const parent = item.parent as unknown;
     if (parent instanceof Y.AbstractType) {
@@ -114,100 +219,29 @@ function inspect(doc: Y.Doc, structs: Array<Y.Item | Y.GC | Y.Skip>, ds: DeleteS
     }
     if (typeof parent === 'string') return { root: parent, sub: item.parentSub };
     if (parent && typeof parent === 'object') {
-      const owner = find(parent as IdLike);
+      const owner = this.find(parent as IdLike);
       if (!owner || !(owner.content instanceof Y.ContentType)) return null;
       return { item: owner, sub: item.parentSub };
     }
     // Encoded without a parent: it is a sibling of its origin.
     const sibling = item.origin
-      ? find(item.origin)
+      ? this.find(item.origin)
       : item.rightOrigin
-        ? find(item.rightOrigin)
+        ? this.find(item.rightOrigin)
         : null;
-    return sibling ? parentOf(sibling, depth + 1) : null;
-  };
+    return sibling ? this.parentOf(sibling, depth + 1) : null;
+  }
 
-  const cache = new Map<AnyItem, { path: string[]; ancestors: AnyItem[] } | null>();
-  const locate = (item: AnyItem, depth = 0): { path: string[]; ancestors: AnyItem[] } | null => {
-    if (cache.has(item)) return cache.get(item) ?? null;
-    let result: { path: string[]; ancestors: AnyItem[] } | null = null;
-    const info = depth > MAX_DEPTH ? null : parentOf(item);
-    if (info && 'root' in info) result = { path: [info.root, info.sub ?? '#'], ancestors: [] };
-    else if (info) {
-      const up = locate(info.item, depth + 1);
-      if (up)
-        result = { path: [...up.path, info.sub ?? '#'], ancestors: [...up.ancestors, info.item] };
-    }
-    cache.set(item, result);
-    return result;
-  };
-
-  const cellIdOf = (path: string[], ancestors: AnyItem[], self: AnyItem): string | null => {
+  private cellIdOf({ path, ancestors }: Located, self: AnyItem): string | null {
     if (path[0] !== 'cells') return null;
     const cell = path.length === 2 ? self : ancestors[0];
     if (!cell || !(cell.content instanceof Y.ContentType)) return null;
     const map = cell.content.type;
     // A cell that is itself new in this update has no integrated map to read yet.
-    if (!(map instanceof Y.Map) || map.doc !== doc) return null;
+    if (!(map instanceof Y.Map) || map.doc !== this.doc) return null;
     const id = map.get('id');
     return typeof id === 'string' ? id : null;
-  };
-
-  const touches: Touch[] = [];
-  const inserted: PlacedItem[] = [];
-  const removed: PlacedItem[] = [];
-  for (const list of fresh.values()) {
-    for (const item of list) {
-      const where = locate(item);
-      if (!where) return { ok: false, reason: 'the update writes where the host cannot place it' };
-      inserted.push({ item, ...where });
-      touches.push({
-        path: where.path,
-        kind: 'insert',
-        content: item.content,
-        ancestorDeleted: where.ancestors.some(isDeletedNow),
-        cellId: cellIdOf(where.path, where.ancestors, item),
-      });
-    }
   }
-
-  let newlyDeleted = false;
-  for (const [client, ranges] of ds.clients) {
-    const state = Y.getState(store, client);
-    const structsOf = store.clients.get(client) ?? [];
-    for (const { clock, len } of ranges) {
-      const end = clock + len;
-      if (end > state && end > (updateEnd.get(client) ?? 0)) {
-        return { ok: false, reason: 'the update deletes content the host lacks' };
-      }
-      if (clock >= state) continue; // only the update's own new items
-      let i = Y.findIndexSS(structsOf, clock);
-      for (; i < structsOf.length; i++) {
-        const s = structsOf[i] as Y.Item | Y.GC;
-        if (s.id.clock >= Math.min(end, state)) break;
-        if (!(s instanceof Y.Item) || s.deleted) continue;
-        newlyDeleted = true;
-        const where = locate(s);
-        if (!where) return { ok: false, reason: 'the update deletes what the host cannot place' };
-        removed.push({ item: s, ...where });
-        touches.push({
-          path: where.path,
-          kind: 'delete',
-          content: null,
-          ancestorDeleted: where.ancestors.some(isDeletedNow),
-          cellId: cellIdOf(where.path, where.ancestors, s),
-        });
-      }
-    }
-  }
-  const malformed = cellShapeProblem(doc, inserted, removed, isDeletedNow);
-  if (malformed) return { ok: false, reason: malformed };
-  return {
-    ok: true,
-    touches,
-    clients: [...clients],
-    newContent: clients.size > 0 || newlyDeleted,
-  };
 }
 
 /** A membership test for a DeleteSet (ranges per client, sorted by clock). */
