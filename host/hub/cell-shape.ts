@@ -36,8 +36,50 @@ export function cellShapeProblem(
   deleted: PlacedItem[],
   isDeletedNow: (item: Y.Item) => boolean,
 ): string | null {
+  const writes = cellWrites(inserted, deleted, isDeletedNow);
+  if (typeof writes === 'string') return writes;
+  const { newCells, fieldWrites, touchedCells } = writes;
+  if (newCells.length === 0 && touchedCells.size === 0) return null;
+
+  const isNew = new Set(newCells);
+  const candidates = (cell: Y.Item, key: string): Y.Item[] => {
+    const fresh = fieldWrites.get(cell)?.get(key) ?? [];
+    if (isNew.has(cell)) return fresh;
+    const current = mapOf(cell)?._map.get(key);
+    return current && !isDeletedNow(current) ? [current, ...fresh] : fresh;
+  };
+  for (const cell of [...newCells, ...touchedCells]) {
+    const fieldsDeleted = deleted.some((d) => d.ancestors[0] === cell && d.path.length === 3);
+    const why = cellProblem(
+      cell,
+      isNew.has(cell),
+      fieldWrites.get(cell),
+      fieldsDeleted,
+      candidates,
+    );
+    if (why) return why;
+  }
+  const idWritten = [...touchedCells].some((c) => fieldWrites.get(c)?.has('id'));
+  if (newCells.length === 0 && !idWritten) return null;
+  return duplicateId(doc, newCells, touchedCells, candidates, isDeletedNow);
+}
+
+/**
+ * The cells an update puts in the cells list, and the fields it writes (new live items by key)
+ * or deletes of cells that stay; or why an inserted value is not acceptable anywhere.
+ */
+function cellWrites(
+  inserted: PlacedItem[],
+  deleted: PlacedItem[],
+  isDeletedNow: (item: Y.Item) => boolean,
+):
+  | {
+      newCells: Y.Item[];
+      fieldWrites: Map<Y.Item, Map<string, Y.Item[]>>;
+      touchedCells: Set<Y.Item>;
+    }
+  | string {
   const newCells: Y.Item[] = [];
-  // Per cell (new or the host's) that the update writes fields of: key -> new live items.
   const fieldWrites = new Map<Y.Item, Map<string, Y.Item[]>>();
   const touchedCells = new Set<Y.Item>();
   for (const { item, path, ancestors } of inserted) {
@@ -46,8 +88,7 @@ export function cellShapeProblem(
     if (why) return why;
     if (path[0] !== 'cells' || isDeletedNow(item)) continue;
     if (path.length === 2) {
-      if (item.content instanceof Y.ContentDeleted) continue;
-      newCells.push(item);
+      if (!(item.content instanceof Y.ContentDeleted)) newCells.push(item);
       continue;
     }
     const cell = ancestors[0];
@@ -64,46 +105,39 @@ export function cellShapeProblem(
       touchedCells.add(cell);
     }
   }
-  if (newCells.length === 0 && touchedCells.size === 0) return null;
+  return { newCells, fieldWrites, touchedCells };
+}
 
-  const isNew = new Set(newCells);
-  const candidates = (cell: Y.Item, key: string): Y.Item[] => {
-    const fresh = fieldWrites.get(cell)?.get(key) ?? [];
-    if (isNew.has(cell)) return fresh;
-    const current = mapOf(cell)?._map.get(key);
-    return current && !isDeletedNow(current) ? [current, ...fresh] : fresh;
-  };
-
-  for (const cell of [...newCells, ...touchedCells]) {
-    const fresh = isNew.has(cell);
-    if (fresh && !(contentOf(cell) instanceof Y.Map)) {
-      return `only cells can be put in the cells list (got ${describeContent(cell.content)})`;
-    }
-    const what = fresh ? 'a new cell' : 'a cell';
-    for (const key of REQUIRED) {
-      if (candidates(cell, key).length === 0) return `${what} must have ${key}`;
-    }
-    for (const key of [...REQUIRED, 'outputs', 'execution_count', 'attachments']) {
-      for (const value of fieldWrites.get(cell)?.get(key) ?? []) {
-        const why = fieldProblem(key, value.content);
-        if (why) return why;
-      }
-    }
-    const touchesType = CODE_ONLY.some((k) => fieldWrites.get(cell)?.has(k)) || fresh;
-    const typeChanged = fieldWrites.get(cell)?.has('cell_type');
-    const fieldsDeleted = deleted.some((d) => d.ancestors[0] === cell && d.path.length === 3);
-    if (touchesType || typeChanged || fieldsDeleted) {
-      const types = candidates(cell, 'cell_type').map((i) => valueOf(i.content));
-      for (const key of CODE_ONLY) {
-        const has = candidates(cell, key).length > 0;
-        if (types.includes('code') && !has) return `a code cell must have ${key}`;
-        if (types.some((t) => t !== 'code') && has) return `only code cells have ${key}`;
-      }
+/** Why one cell the update makes or writes would not be a well-formed cell after it. */
+function cellProblem(
+  cell: Y.Item,
+  fresh: boolean,
+  writes: Map<string, Y.Item[]> | undefined,
+  fieldsDeleted: boolean,
+  candidates: (cell: Y.Item, key: string) => Y.Item[],
+): string | null {
+  if (fresh && !(contentOf(cell) instanceof Y.Map)) {
+    return `only cells can be put in the cells list (got ${describeContent(cell.content)})`;
+  }
+  const what = fresh ? 'a new cell' : 'a cell';
+  for (const key of REQUIRED) {
+    if (candidates(cell, key).length === 0) return `${what} must have ${key}`;
+  }
+  for (const key of [...REQUIRED, 'outputs', 'execution_count', 'attachments']) {
+    for (const value of writes?.get(key) ?? []) {
+      const why = fieldProblem(key, value.content);
+      if (why) return why;
     }
   }
-  const idWritten = [...touchedCells].some((c) => fieldWrites.get(c)?.has('id'));
-  if (newCells.length === 0 && !idWritten) return null;
-  return duplicateId(doc, newCells, touchedCells, candidates, isDeletedNow);
+  const touchesType = CODE_ONLY.some((k) => writes?.has(k)) || fresh;
+  if (!touchesType && !writes?.has('cell_type') && !fieldsDeleted) return null;
+  const types = candidates(cell, 'cell_type').map((i) => valueOf(i.content));
+  for (const key of CODE_ONLY) {
+    const has = candidates(cell, key).length > 0;
+    if (types.includes('code') && !has) return `a code cell must have ${key}`;
+    if (types.some((t) => t !== 'code') && has) return `only code cells have ${key}`;
+  }
+  return null;
 }
 
 // Two cells with one id after the update: every id a cell could end up with is counted.
