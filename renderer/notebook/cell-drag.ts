@@ -1,7 +1,7 @@
 // Drag to reorder: a cell is dragged by its handle and dropped before or after another cell.
 import { moveCell } from './cell-operations';
 import type { CellView } from './cell-view';
-import type { CommandTarget } from './commands';
+import type { CommandTarget } from './command-target';
 
 /** What dragging sees of the notebook (NotebookView). */
 export interface DragTarget extends Pick<

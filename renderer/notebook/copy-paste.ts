@@ -10,7 +10,8 @@ import {
   parseClipboardCells,
   readSystemClipboard,
 } from './cell-clipboard';
-import type { CommandTarget, NotebookCommand } from './commands';
+import type { CommandTarget } from './command-target';
+import type { NotebookCommand } from './commands';
 
 /** What copying and pasting see of the notebook (NotebookView). */
 export interface CopyPasteTarget extends Omit<CommandTarget, 'clipboard'> {
