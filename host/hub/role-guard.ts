@@ -210,29 +210,41 @@ export class GuardedTransport implements RoleBearingTransport {
       return this.inner.close(`unknown sync message type ${type}`);
     }
     const update = decoding.readVarUint8Array(body);
+    if (this.withinDocBytes(update.length)) this.receiveUpdate(bytes, update);
+  }
+
+  /** Takes `bytes` from the guest's and its invite's document allowances; false if refused. */
+  private withinDocBytes(bytes: number): boolean {
     // Counted before inspection: inspecting costs the host too, whatever the update holds.
-    const rate = this.docBytesLimit.take(update.length);
+    const rate = this.docBytesLimit.take(bytes);
     if (rate === 'abuse') {
-      return this.inner.close(
+      this.inner.close(
         `you sent document changes far faster than ${DOC_BYTES_LIMIT.perSecond / 1024} KiB a second`,
         'rate-limited',
       );
+      return false;
     }
-    const inviteRate =
-      rate === 'ok' ? (this.ctx.inviteDocBytesLimit?.take(update.length) ?? 'ok') : 'ok';
+    const inviteRate = rate === 'ok' ? (this.ctx.inviteDocBytesLimit?.take(bytes) ?? 'ok') : 'ok';
     if (inviteRate !== 'ok') {
-      return this.drop(
+      this.drop(
         "document changes over the invite's rate limit",
         'Too many document changes at once from guests with your link',
       );
+      return false;
     }
     if (rate === 'over') {
-      return this.drop(
+      this.drop(
         'document changes over the rate limit',
         `Too many document changes at once (at most ${DOC_BYTES_LIMIT.burst / (1024 * 1024)} MiB, ` +
           `then ${DOC_BYTES_LIMIT.perSecond / 1024} KiB a second)`,
       );
+      return false;
     }
+    return true;
+  }
+
+  /** A sync step 2 or update within the allowances: passed on if the guest's role allows it. */
+  private receiveUpdate(bytes: Uint8Array, update: Uint8Array): void {
     const found = inspectUpdate(this.ctx.doc, update);
     if (!found.ok) return this.drop(found.reason, 'Your last change could not be applied');
     // Nothing the host lacks (a viewer's sync step 2, typing into a moved cell's old text that
