@@ -1,0 +1,193 @@
+// The sockets of a signaling server, from their TCP connection on: capped per address (IPv6: per
+// /64) and in all, the oldest not yet on a hosted topic making room when a cap is reached; each
+// with its deadline, rate window and output allowance, and closed saying why.
+import type { Socket } from 'node:net';
+import { WebSocket } from 'ws';
+import { addressKey } from './address';
+import {
+  CLOSE_GRACE_MS,
+  type Limits,
+  MAX_GUEST_BUFFERED_BYTES,
+  MAX_HUB_BUFFERED_BYTES,
+  MAX_TIMER_MS,
+} from './limits';
+
+/** One TCP connection, from before its WebSocket upgrade until it closes. */
+export interface Conn {
+  tcp: Socket;
+  /** Per-address key: IPv4 address or IPv6 /64. */
+  address: string;
+  hub: boolean;
+  ws: WebSocket | null;
+  /** Hosted topics it subscribed to (for a guest, being on one proves it holds a secret). */
+  topics: Set<string>;
+  ids: Set<string>;
+  alive: boolean;
+  window: { start: number; count: number; bytes: number };
+  /** The subscribe deadline, then the guest's lifetime. */
+  timer: NodeJS.Timeout | null;
+  closing: boolean;
+}
+
+/** Counters shared by a server's parts. */
+export interface SignalingStats {
+  /** Messages dropped (malformed, spoofed, unroutable). */
+  dropped: number;
+}
+
+/** Every socket of one server, oldest first. */
+export class SocketTable {
+  private readonly conns = new Map<Socket, Conn>(); // oldest first
+  private readonly perAddress = new Map<string, number>();
+  private guests = 0;
+
+  constructor(
+    private readonly limits: Limits,
+    private readonly stats: SignalingStats,
+    /** Told of each socket as it goes, to forget its topics and ids. */
+    private readonly onForget: (conn: Conn) => void,
+  ) {}
+
+  /** Guest sockets open now (the hub's not counted), upgraded or not. */
+  get guestCount(): number {
+    return this.guests;
+  }
+
+  /** The socket of `tcp`, if it is still counted. */
+  get(tcp: Socket): Conn | undefined {
+    return this.conns.get(tcp);
+  }
+
+  /** Counts a new TCP connection, or refuses it (destroyed) when no room can be made. */
+  add(tcp: Socket): Conn | null {
+    const address = addressKey(tcp.remoteAddress ?? '');
+    const max = this.limits;
+    if ((this.perAddress.get(address) ?? 0) >= max.maxSocketsPerAddress && !this.evict(address)) {
+      tcp.destroy();
+      return null;
+    }
+    if (this.guests >= max.maxSockets && !this.evict(null)) {
+      tcp.destroy();
+      return null;
+    }
+    const conn: Conn = {
+      tcp,
+      address,
+      hub: false,
+      ws: null,
+      topics: new Set(),
+      ids: new Set(),
+      alive: true,
+      window: { start: Date.now(), count: 0, bytes: 0 },
+      timer: null,
+      closing: false,
+    };
+    this.conns.set(tcp, conn);
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    this.guests++;
+    const deadline = Math.round(max.subscribeDeadlineMs / 1000);
+    this.expire(
+      conn,
+      max.subscribeDeadlineMs,
+      `subscribe to an invite's topic within ${deadline} s`,
+    );
+    tcp.once('close', () => this.forget(conn));
+    return conn;
+  }
+
+  /** Closes `conn` after `ms` with `reason` (replacing its previous deadline). */
+  expire(conn: Conn, ms: number, reason: string): void {
+    if (conn.timer) clearTimeout(conn.timer);
+    conn.timer = setTimeout(() => this.close(conn, 1008, reason), Math.min(ms, MAX_TIMER_MS));
+    conn.timer.unref();
+  }
+
+  /** Closes the oldest socket not on a hosted topic (from `address`, or any); false if none. */
+  private evict(address: string | null): boolean {
+    for (const conn of this.conns.values()) {
+      if (conn.hub || conn.topics.size > 0 || (address !== null && conn.address !== address)) {
+        continue;
+      }
+      // At once, so a flood of connections never holds more descriptors than the caps.
+      conn.closing = true;
+      conn.tcp.destroy();
+      this.forget(conn);
+      return true;
+    }
+    return false;
+  }
+
+  /** Makes `conn` the hub's: no deadline, no cap, not counted. */
+  becomeHub(conn: Conn): void {
+    if (conn.timer) clearTimeout(conn.timer);
+    conn.timer = null;
+    conn.hub = true;
+    this.uncount(conn);
+  }
+
+  /** Counts `bytes` more from a guest; why it must be cut off, or null. */
+  overRate(conn: Conn, bytes: number): string | null {
+    const now = Date.now();
+    if (now - conn.window.start >= 1000) conn.window = { start: now, count: 0, bytes: 0 };
+    conn.window.bytes += bytes;
+    if (++conn.window.count > this.limits.maxMessagesPerSecond) return 'too many messages';
+    if (conn.window.bytes > this.limits.maxBytesPerSecond) return 'too much data';
+    return null;
+  }
+
+  send(conn: Conn, value: unknown): void {
+    const ws = conn.ws;
+    if (!ws || ws.readyState !== WebSocket.OPEN || conn.closing) return;
+    if (conn.hub && ws.bufferedAmount > MAX_HUB_BUFFERED_BYTES) return void this.stats.dropped++;
+    if (!conn.hub && ws.bufferedAmount > MAX_GUEST_BUFFERED_BYTES) {
+      return this.close(conn, 1008, 'reading too slowly');
+    }
+    ws.send(JSON.stringify(value));
+  }
+
+  /** Closes with `code` and `reason` (as a WebSocket, when upgraded); the TCP goes within 1 s. */
+  close(conn: Conn, code: number, reason: string): void {
+    if (conn.closing) return;
+    conn.closing = true;
+    if (conn.timer) clearTimeout(conn.timer);
+    conn.timer = null;
+    if (!conn.ws) return void conn.tcp.destroy();
+    conn.ws.close(code, reason);
+    setTimeout(() => conn.tcp.destroy(), CLOSE_GRACE_MS).unref();
+  }
+
+  private uncount(conn: Conn): void {
+    const n = (this.perAddress.get(conn.address) ?? 1) - 1;
+    if (n > 0) this.perAddress.set(conn.address, n);
+    else this.perAddress.delete(conn.address);
+    this.guests--;
+  }
+
+  private forget(conn: Conn): void {
+    if (!this.conns.delete(conn.tcp)) return;
+    if (!conn.hub) this.uncount(conn);
+    if (conn.timer) clearTimeout(conn.timer);
+    this.onForget(conn);
+  }
+
+  /** Pings every upgraded socket; destroys those that did not answer the last ping. */
+  ping(): void {
+    for (const conn of this.conns.values()) {
+      if (!conn.ws || conn.closing) continue;
+      if (!conn.alive) {
+        conn.tcp.destroy();
+        continue;
+      }
+      conn.alive = false;
+      conn.ws.ping();
+    }
+  }
+
+  /** Destroys every socket at once. */
+  destroyAll(): void {
+    for (const conn of [...this.conns.values()]) {
+      conn.tcp.destroy();
+      this.forget(conn);
+    }
+  }
+}
