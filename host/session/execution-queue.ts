@@ -1,6 +1,5 @@
 import * as Y from 'yjs';
 import { CellOutputs, type Kernel, type KernelStatus } from '../../kernel-bridge';
-import type { InputRequestContent } from '../../kernel-bridge/messages';
 import { PairbookError } from '../../protocol/errors';
 import {
   type CellRun,
@@ -10,34 +9,15 @@ import {
   RUNTIME,
   runtimeOf,
 } from '../../protocol/runtime-state';
-import { sourceDigest } from '../../protocol/source-digest';
-import { cellsOf, createOutputMap, findCell, malformedCell } from '../../protocol/ydoc-nbformat';
+import { createOutputMap, findCell } from '../../protocol/ydoc-nbformat';
 import { writeOutputs } from './output-writer';
+import { type QueuedRun, type Requester, isLive, publicRun, snapshotRuns } from './queued-run';
 
 /** How often outputs of a running cell are written to the shared document. */
 export const OUTPUT_BATCH_MS = 50;
 
-/** Who asked for a run, and how to ask them for input while it runs. */
-export interface Requester {
-  /** Display name shown as "run by". */
-  name: string;
-  /** The hub's peer id of a guest; absent for the host's own clients. */
-  peer?: string;
-  /** Asks this person to answer an input() prompt; rejects if they leave. */
-  askInput?: (prompt: InputRequestContent, signal: AbortSignal) => Promise<string>;
-}
-
 /** Most runs the queue holds at once (a runner's request beyond it is refused). */
 export const MAX_QUEUED_RUNS = 10_000;
-
-interface QueuedRun extends CellRun {
-  requester: Requester;
-  /** The code to run: the cell's source when the run was asked for (digest: its digest). */
-  source: string;
-  digest: string;
-  /** The cell the request named; if it is moved (deleted and re-inserted), its id finds it. */
-  cell: Y.Map<unknown>;
-}
 
 /**
  * Runs cells on the notebook's kernel, one at a time, in the order asked. What runs is a snapshot
@@ -90,6 +70,15 @@ export class ExecutionQueue {
    * the queue would hold more than MAX_QUEUED_RUNS.
    */
   enqueue(cellIds: string[], digests: string[] | undefined, requester: Requester): void {
+    this.checkCanQueue(cellIds, digests);
+    const runs = snapshotRuns(this.doc, cellIds, digests, requester, this.queue);
+    this.queue.push(...runs);
+    this.publishQueue();
+    void this.next();
+  }
+
+  /** Throws when no run can be queued now: dead kernel, digests missing, or a full queue. */
+  private checkCanQueue(cellIds: string[], digests: string[] | undefined): asserts digests {
     if (this.death !== null) {
       throw new PairbookError(
         'kernel-dead',
@@ -109,47 +98,6 @@ export class ExecutionQueue {
           'or interrupt the kernel',
       );
     }
-    const cells = indexCells(this.doc);
-    const known = new Map(this.queue.map((r) => [r.digest, r.source]));
-    const runs: QueuedRun[] = [];
-    const now = Date.now();
-    cellIds.forEach((id, i) => {
-      const found = cells.get(id);
-      if (!found) {
-        throw new PairbookError(
-          'invalid-message',
-          `there is no cell ${id}; it may have been deleted`,
-        );
-      }
-      if (found === 'several') {
-        throw new PairbookError('invalid-message', `several cells have the id ${id}`);
-      }
-      if (found.cell.get('cell_type') !== 'code') return;
-      const source = (found.cell.get('source') as Y.Text).toString();
-      const digest = sourceDigest(source);
-      if (digest !== digests[i]) {
-        throw new PairbookError(
-          'cell-changed',
-          `cell ${found.index + 1} changed while you asked; run it again`,
-        );
-      }
-      if (!known.has(digest)) known.set(digest, source);
-      runs.push({
-        cellId: id,
-        by: requester.name,
-        ...(requester.peer ? { peer: requester.peer } : {}),
-        requestedAt: now,
-        startedAt: null,
-        endedAt: null,
-        digest,
-        requester,
-        source: known.get(digest) as string,
-        cell: found.cell,
-      });
-    });
-    this.queue.push(...runs);
-    this.publishQueue();
-    void this.next();
   }
 
   /** The id of the cell running now, or null. */
@@ -232,13 +180,20 @@ export class ExecutionQueue {
       cell.set('execution_state', 'running');
     });
     this.publishQueue();
-    const source = run.source;
-    let ok = false;
-    let failure: string | null = null;
+    const { ok, failure } = await this.execute(run, outputs, abort.signal);
+    this.finish(run, ok, failure);
+  }
+
+  /** Runs `run` on the kernel, its outputs into `outputs`: whether it ran ok, or why it failed. */
+  private async execute(
+    run: QueuedRun,
+    outputs: CellOutputs,
+    signal: AbortSignal,
+  ): Promise<{ ok: boolean; failure: string | null }> {
     try {
       await this.kernel.start();
-      const reply = await this.kernel.execute(source, {
-        signal: abort.signal,
+      const reply = await this.kernel.execute(run.source, {
+        signal,
         onIopub: (msg) => {
           const change = outputs.handle(msg);
           if (change.changed) this.scheduleFlush(run.cellId);
@@ -253,10 +208,14 @@ export class ExecutionQueue {
         onInputRequest:
           run.requester.askInput && this.echoingInput(run, outputs, run.requester.askInput),
       });
-      ok = reply.status === 'ok';
+      return { ok: reply.status === 'ok', failure: null };
     } catch (e) {
-      failure = e instanceof Error ? e.message : String(e);
+      return { ok: false, failure: e instanceof Error ? e.message : String(e) };
     }
+  }
+
+  /** Writes what is left of `run`'s outputs and its record; cancels the queue if it failed. */
+  private finish(run: QueuedRun, ok: boolean, failure: string | null): void {
     // The cell the outputs go to: moved while it ran, its copy, which gets them all.
     const target = this.targetOf(run.cellId);
     if (this.relocated.has(run.cellId)) this.dirtyCells.add(run.cellId);
@@ -373,25 +332,4 @@ export class ExecutionQueue {
   private transact(f: () => void): void {
     if (!this.destroyed) this.doc.transact(f, KERNEL_ORIGIN);
   }
-}
-
-function publicRun(run: QueuedRun): CellRun {
-  const { cellId, by, peer, requestedAt, startedAt, endedAt, digest } = run;
-  return { cellId, by, ...(peer ? { peer } : {}), requestedAt, startedAt, endedAt, digest };
-}
-
-/** True while `cell` is in its document's cells array (not deleted, e.g. by a move). */
-function isLive(cell: Y.Map<unknown>): boolean {
-  return cell._item !== null && !cell._item.deleted;
-}
-
-/** The well-formed cells by id, with their positions; 'several' for an id more than one has. */
-function indexCells(doc: Y.Doc): Map<string, { cell: Y.Map<unknown>; index: number } | 'several'> {
-  const byId = new Map<string, { cell: Y.Map<unknown>; index: number } | 'several'>();
-  (cellsOf(doc).toArray() as unknown[]).forEach((cell, index) => {
-    if (malformedCell(cell, index)) return;
-    const id = (cell as Y.Map<unknown>).get('id') as string;
-    byId.set(id, byId.has(id) ? 'several' : { cell: cell as Y.Map<unknown>, index });
-  });
-  return byId;
 }

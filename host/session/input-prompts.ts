@@ -3,7 +3,7 @@
 import { randomUUID } from 'node:crypto';
 import type { HostNotice } from '../../protocol/hub-messages';
 import type { Transport } from '../../protocol/transport';
-import type { Requester } from './execution-queue';
+import type { Requester } from './queued-run';
 import type { RequestOutcome } from './sync-client';
 
 /** Whoever asked for a run: their name, peer id, connection and how to tell them things. */
