@@ -64,72 +64,93 @@ export interface NotebookCheck {
  * (`cells[3].outputs[0].output_type`) and what to do next; nothing is repaired.
  */
 export function validateNotebook(value: JsonValue, where = 'notebook'): Result<NotebookCheck> {
-  const fail = (code: ConstructorParameters<typeof PairbookError>[0], msg: string) =>
-    err(new PairbookError(code, `${where}: ${msg}`));
-  if (!isObject(value) || !('cells' in value || 'worksheets' in value || 'nbformat' in value)) {
-    return fail(
-      'not-a-notebook',
-      'this is JSON but not a Jupyter notebook (no "nbformat" or "cells")',
-    );
-  }
-  const major = value.nbformat;
-  if (typeof major !== 'number' || !Number.isInteger(major)) {
-    return fail(
-      'not-a-notebook',
-      'no integer "nbformat" version field, so this is not a Jupyter notebook',
-    );
-  }
-  if (major < 4) {
-    return fail(
-      'unsupported-version',
-      `this is an nbformat ${major} notebook; Pairbook edits nbformat 4. ` +
-        `Run \`npx pairbook upgrade FILE\` to write an nbformat 4 copy beside it (the original is not touched)`,
-    );
-  }
-  if (major > 4) {
-    return fail(
-      'unsupported-version',
-      `this is an nbformat ${major} notebook, newer than Pairbook understands (4.x); ` +
-        'open it in the Jupyter that wrote it, or update Pairbook',
-    );
-  }
+  const fail = ({ code, message }: Fault) => err(new PairbookError(code, `${where}: ${message}`));
+  const versionFault = majorVersionFault(value);
+  if (versionFault) return fail(versionFault);
+  const notebook = value as JsonObject;
   const warnings: string[] = [];
-  const minor = value.nbformat_minor ?? 0;
+  const minor = notebook.nbformat_minor ?? 0;
   if (typeof minor !== 'number' || !Number.isInteger(minor) || minor < 0) {
-    return fail('invalid-notebook', '"nbformat_minor" must be a non-negative integer');
+    return fail(invalid('"nbformat_minor" must be a non-negative integer'));
   }
   if (minor > KNOWN_MINOR) {
     warnings.push(
       `nbformat 4.${minor} is newer than 4.${KNOWN_MINOR}; unknown fields are kept as they are`,
     );
   }
-  if (!isObject(value.metadata)) return fail('invalid-notebook', '"metadata" must be an object');
-  const deep = nestedDeeperThan(value, MAX_NESTING);
+  if (!isObject(notebook.metadata)) return fail(invalid('"metadata" must be an object'));
+  const deep = nestedDeeperThan(notebook, MAX_NESTING);
   if (deep !== null) {
     return fail(
-      'invalid-notebook',
-      `${deep} is nested more than ${MAX_NESTING} levels deep, which Jupyter cannot read either`,
+      invalid(
+        `${deep} is nested more than ${MAX_NESTING} levels deep, which Jupyter cannot read either`,
+      ),
     );
   }
-  if (!Array.isArray(value.cells)) return fail('invalid-notebook', '"cells" must be a list');
-  const ids = new Map<string, number>();
-  for (let i = 0; i < value.cells.length; i++) {
-    const problem = checkCell(value.cells[i] as JsonValue, `cells[${i}]`, minor, warnings);
-    if (problem) return fail(problem.code, problem.message);
-    const id = (value.cells[i] as JsonObject).id;
-    if (typeof id === 'string') {
-      const first = ids.get(id);
-      if (first !== undefined) {
-        return fail(
-          'duplicate-cell-id',
-          `cells[${first}] and cells[${i}] share the id "${id}"; cell ids must be unique — ` +
-            'give one of them a new id (any letters, digits, - or _)',
-        );
-      }
-      ids.set(id, i);
-    }
+  if (!Array.isArray(notebook.cells)) return fail(invalid('"cells" must be a list'));
+  const cellFault = cellsFault(notebook.cells, minor, warnings);
+  if (cellFault) return fail(cellFault);
+  return ok({ notebook: notebook as unknown as Notebook, warnings });
+}
+
+type Fault = { code: ConstructorParameters<typeof PairbookError>[0]; message: string };
+
+const invalid = (message: string): Fault => ({ code: 'invalid-notebook', message });
+
+/** Why `value` is not an nbformat 4 notebook at all (not one, or another major version). */
+function majorVersionFault(value: JsonValue): Fault | null {
+  if (!isObject(value) || !('cells' in value || 'worksheets' in value || 'nbformat' in value)) {
+    return {
+      code: 'not-a-notebook',
+      message: 'this is JSON but not a Jupyter notebook (no "nbformat" or "cells")',
+    };
   }
-  return ok({ notebook: value as Notebook, warnings });
+  const major = value.nbformat;
+  if (typeof major !== 'number' || !Number.isInteger(major)) {
+    return {
+      code: 'not-a-notebook',
+      message: 'no integer "nbformat" version field, so this is not a Jupyter notebook',
+    };
+  }
+  if (major < 4) {
+    return {
+      code: 'unsupported-version',
+      message:
+        `this is an nbformat ${major} notebook; Pairbook edits nbformat 4. ` +
+        `Run \`npx pairbook upgrade FILE\` to write an nbformat 4 copy beside it (the original is not touched)`,
+    };
+  }
+  if (major > 4) {
+    return {
+      code: 'unsupported-version',
+      message:
+        `this is an nbformat ${major} notebook, newer than Pairbook understands (4.x); ` +
+        'open it in the Jupyter that wrote it, or update Pairbook',
+    };
+  }
+  return null;
+}
+
+/** The first cell that is not well formed, or the first id two cells share. */
+function cellsFault(cells: JsonValue[], minor: number, warnings: string[]): Fault | null {
+  const ids = new Map<string, number>();
+  for (let i = 0; i < cells.length; i++) {
+    const problem = checkCell(cells[i] as JsonValue, `cells[${i}]`, minor, warnings);
+    if (problem) return problem;
+    const id = (cells[i] as JsonObject).id;
+    if (typeof id !== 'string') continue;
+    const first = ids.get(id);
+    if (first !== undefined) {
+      return {
+        code: 'duplicate-cell-id',
+        message:
+          `cells[${first}] and cells[${i}] share the id "${id}"; cell ids must be unique — ` +
+          'give one of them a new id (any letters, digits, - or _)',
+      };
+    }
+    ids.set(id, i);
+  }
+  return null;
 }
 
 type Problem = { code: 'invalid-notebook' | 'invalid-cell-id'; message: string };
