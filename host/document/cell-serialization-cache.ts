@@ -10,9 +10,10 @@ import {
   serializeNotebook,
   toJson,
 } from '../../protocol/ydoc-nbformat';
+import { SLICE_MS, nextSlice } from './loop-slices';
 
 /** Longest one slice of warm() runs before it lets the event loop serve others. */
-export const WARM_SLICE_MS = 4;
+export const WARM_SLICE_MS = SLICE_MS;
 
 /** How the top level writes an empty cells list; the cells' text goes in its place. */
 const EMPTY_CELLS = '\n "cells": []';
@@ -56,16 +57,16 @@ export class CellSerializationCache {
   }
 
   /**
-   * Serializes every cell not cached yet, yielding to the event loop every WARM_SLICE_MS; stops
-   * early when `stop()` says so.
+   * Serializes every cell not cached yet in slices of about `sliceMs`, taking turns with other
+   * sliced work (loop-slices.ts); stops early when `stop()` says so.
    */
-  async warm(stop: () => boolean = () => false): Promise<void> {
+  async warm(stop: () => boolean = () => false, sliceMs = WARM_SLICE_MS): Promise<void> {
     let sliceStart = performance.now();
     for (let i = 0; i < this.cells.length && !stop(); i++) {
       const cell: unknown = this.cells.get(i);
       if (malformedCell(cell, i) === null) this.piece(cell as Y.Map<unknown>, this.minor());
-      if (performance.now() - sliceStart > WARM_SLICE_MS) {
-        await new Promise((r) => setImmediate(r));
+      if (performance.now() - sliceStart > sliceMs) {
+        await nextSlice();
         sliceStart = performance.now();
       }
     }

@@ -14,6 +14,7 @@ import { basename, dirname, join } from 'node:path';
 import { PairbookError } from '../../protocol/errors';
 import { type Notebook, validateNotebook } from '../../protocol/nbformat';
 import { parseJson } from '../../protocol/python-json';
+import { SLICE_MS, nextSlice } from './loop-slices';
 
 /** Largest notebook Pairbook opens. Bigger ones are nearly always outputs nobody needs to share. */
 export const MAX_NOTEBOOK_BYTES = 64 * 1024 * 1024;
@@ -71,7 +72,7 @@ export async function readNotebookFile(path: string): Promise<NotebookFile> {
 }
 
 /** Longest one slice of encodeInSlices runs before it lets the event loop serve others. */
-export const ENCODE_SLICE_MS = 4;
+export const ENCODE_SLICE_MS = SLICE_MS;
 /** Bytes hashed at once by hashPartsInSlices. */
 const HASH_PART_BYTES = 512 * 1024;
 /** Longest piece of text encoded at once. */
@@ -88,7 +89,7 @@ export interface EncodedText {
 
 /**
  * Encodes `chunks` (joined, they are the text) as UTF-8 and hashes them in slices of at most
- * about ENCODE_SLICE_MS, yielding to the event loop between slices: a 20 MB notebook never holds
+ * about ENCODE_SLICE_MS, taking turns with other sliced work (loop-slices.ts): a 20 MB notebook never holds
  * up everyone else's edits for the whole of it.
  */
 export async function encodeInSlices(chunks: readonly string[]): Promise<EncodedText> {
@@ -107,7 +108,7 @@ export async function encodeInSlices(chunks: readonly string[]): Promise<Encoded
       bytes += part.length;
       at = end;
       if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
-        await new Promise((r) => setImmediate(r));
+        await nextSlice();
         sliceStart = performance.now();
       }
     }
@@ -120,7 +121,7 @@ const READ_GROUP_BYTES = 512 * 1024;
 
 /**
  * The sha256 and length of `parts` one after another, hashed in slices of about
- * ENCODE_SLICE_MS that yield to the event loop.
+ * ENCODE_SLICE_MS that take turns with other sliced work (loop-slices.ts).
  */
 export async function hashPartsInSlices(
   parts: readonly Uint8Array[],
@@ -134,7 +135,7 @@ export async function hashPartsInSlices(
       hash.update(piece);
       bytes += piece.length;
       if (performance.now() - sliceStart > ENCODE_SLICE_MS) {
-        await new Promise((r) => setImmediate(r));
+        await nextSlice();
         sliceStart = performance.now();
       }
     }

@@ -5,9 +5,10 @@ import {
   stringifyPython,
 } from '../../protocol/python-json';
 import { type SaveHint, createSaveHint } from '../../protocol/ydoc-nbformat';
+import { SLICE_MS, nextSlice } from './loop-slices';
 
 /** Longest one slice of readSaveHintInSlices runs before it lets the event loop serve others. */
-export const HINT_SLICE_MS = 4;
+export const HINT_SLICE_MS = SLICE_MS;
 
 /** Tokens scanned between two looks at the clock. */
 const TOKENS_PER_CLOCK_CHECK = 512;
@@ -21,7 +22,7 @@ type Frame =
 
 /**
  * Reads the save hint of a notebook's text (what readSaveHint reads) in slices of about
- * HINT_SLICE_MS, yielding to the event loop between them: for a 20 MB notebook, reading it at
+ * HINT_SLICE_MS, taking turns with other sliced work (loop-slices.ts): for a 20 MB notebook, reading it at
  * once held every guest's edits for about a second.
  *
  * The hint is slim: a save asks of the file's strings only whether they were there, whole or as a
@@ -37,7 +38,7 @@ export async function readSaveHintInSlices(
 ): Promise<SaveHint> {
   const scanner = new SlimHintScanner(text);
   while (!scanner.scan(performance.now() + sliceMs)) {
-    await new Promise((r) => setImmediate(r));
+    await nextSlice();
   }
   return createSaveHint(scanner.result, ids);
 }

@@ -2,10 +2,11 @@ import * as Y from 'yjs';
 import type { Journal } from './journal';
 import { JournalWriteError } from './journal-records';
 import type { NextJournal } from './next-journal';
+import { SLICE_MS, nextSlice } from '../document/loop-slices';
 import { SlicedStateEncoder } from './sliced-state-encoder';
 
 /** Longest one slice of encoding runs before the writer lets the event loop serve others. */
-export const BASE_SLICE_MS = 4;
+export const BASE_SLICE_MS = SLICE_MS;
 /** Rounds of "write what changed, sync" before committing with a flush on the event loop. */
 const CATCH_UP_ROUNDS = 5;
 
@@ -47,14 +48,14 @@ export class JournalBaseWriter {
   }
 
   /**
-   * Writes the state's parts, yielding to the event loop between slices. Resolves true when all
+   * Writes the state's parts, taking turns with other sliced work between slices (loop-slices.ts). Resolves true when all
    * are written (the last part and the commit remain), false when it stopped being current.
    * Rejects with JournalWriteError (the new journal is abandoned).
    */
   async writeParts(sliceMs = BASE_SLICE_MS): Promise<boolean> {
     while (this.current && !this.encoder.done) {
       this.writeSlice(performance.now() + sliceMs);
-      await new Promise((r) => setImmediate(r));
+      await nextSlice();
     }
     return this.current;
   }
