@@ -5,6 +5,7 @@
 import { dirname } from 'node:path';
 import * as Y from 'yjs';
 import type { HostNotice } from '../../protocol/hub-messages';
+import { promoteYoungObjects } from '../document/young-generation';
 import { type Journal, JournalWriteError } from './journal';
 import { JournalBaseWriter } from './journal-base-writer';
 
@@ -45,6 +46,10 @@ export class SessionJournal {
    * the first edit does not wait while a large document is encoded and written at once.
    */
   beginInBackground(): void {
+    // The document was just built and is still young: promoted now, while opening holds the
+    // loop, its objects are not copied by the first scavenges after opening instead (the base's
+    // slices, the first edits), which held the loop 10-40 ms each (young-generation.ts).
+    promoteYoungObjects();
     try {
       this.baseWriter = new JournalBaseWriter(this.journal, this.doc, this.file().sha256);
     } catch (e) {
