@@ -2,33 +2,28 @@
 // hub, handed to the renderer as a Transport exactly like its WebSocket one:
 //   const conn = new GuestConnection(invite, { name: 'Ada' });
 //   const client = new HubClient(() => conn.openTransport());
-// Every openTransport() is one attempt (HubClient calls it again after a drop, with backoff).
+// Every openTransport() is one attempt (HubClient calls it again after a drop, with backoff; the
+// host may space attempts out further: 'throttled'). This file is the attempt's states; the offer
+// and reply travel in offer-exchange.ts, the WebRTC side is guest-peer.ts, and the hub's control
+// messages are handled in guest-control.ts.
 // Only replies signed by the key the invite pins are believed; guests never connect to each other.
 import { ObservableV2 } from 'lib0/observable';
-import { type ByeCode, decodeControl, isControl } from '../../protocol/hub-control';
+import type { ByeCode } from '../../protocol/hub-control';
 import type { Invite } from '../../protocol/invite';
 import type { GuestRole } from '../../protocol/roles';
-import {
-  type InviteKeys,
-  decryptText,
-  deriveInviteKeys,
-  encryptText,
-  randomToken,
-  verifyHostSignature,
-} from '../../protocol/signaling-crypto';
-import {
-  HOST_PEER_ID,
-  type HostReply,
-  type Offer,
-  type PublishSignal,
-  type RefusalCode,
-  type ServerCloseCode,
-  decodeHostReply,
-  decodeServerSignal,
-  decodeSignedReply,
+import { type InviteKeys, deriveInviteKeys, randomToken } from '../../protocol/signaling-crypto';
+import type {
+  HostReply,
+  Offer,
+  RefusalCode,
+  ServerCloseCode,
 } from '../../protocol/signaling-messages';
 import type { Transport } from '../../protocol/transport';
 import { verificationCode } from '../../protocol/verification-code';
+import { handleControl } from './guest-control';
+import { gathered, makeCertificate, opened, unreachable } from './guest-peer';
+import { SignalingClosed, exchangeOffer } from './offer-exchange';
+import { PendingTransport } from './pending-transport';
 import { RtcTransport } from './rtc-transport';
 
 /** Options of a GuestConnection. */
@@ -91,9 +86,8 @@ export interface GuestEvents {
   'host-restarted': () => void;
 }
 
-const GATHER_TIMEOUT_MS = 3000;
-/** How often an offer the host has not replied to is sent again. */
-const OFFER_RESEND_MS = 3000;
+/** The host's reply that lets a guest in. */
+type Answer = Extract<HostReply, { type: 'answer' }>;
 
 /** A guest's connection to one shared session. */
 export class GuestConnection extends ObservableV2<GuestEvents> {
@@ -168,19 +162,48 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
   }
 
   private async connect(pending: PendingTransport): Promise<void> {
-    const wait = this.notBefore - Date.now();
-    if (wait > 0) {
-      await new Promise<void>((resolve, reject) => {
-        const t = setTimeout(resolve, wait);
-        pending.onAbort(() => {
-          clearTimeout(t);
-          reject(new Error('cancelled'));
-        });
-      });
-    }
+    // No await when there is no wait: 'connecting' is said at once.
+    const turn = this.waitForTurn(pending);
+    if (turn) await turn;
     this.failure = null;
     this.setStatus('connecting', null);
     const keys = await this.keys;
+    const { pc, channel, offer } = await this.makeOffer(pending);
+    const reply = await exchangeOffer(
+      {
+        invite: this.invite,
+        keys,
+        answerTimeoutMs: this.options.answerTimeoutMs,
+        knockTimeoutMs: this.options.knockTimeoutMs,
+        WebSocket: this.options.WebSocket,
+        onWaiting: () => this.setStatus('waiting', null),
+      },
+      offer,
+      pending,
+    );
+    const answer = this.admitted(reply, pc);
+    await pc.setRemoteDescription({ type: 'answer', sdp: answer.sdp });
+    await opened(channel, pc, pending, unreachable(this.invite));
+    this.attach(channel, pc, pending);
+  }
+
+  /** The wait until the host lets this link try again ('throttled'); null when there is none. */
+  private waitForTurn(pending: PendingTransport): Promise<void> | null {
+    const wait = this.notBefore - Date.now();
+    if (wait <= 0) return null;
+    return new Promise<void>((resolve, reject) => {
+      const t = setTimeout(resolve, wait);
+      pending.onAbort(() => {
+        clearTimeout(t);
+        reject(new Error('cancelled'));
+      });
+    });
+  }
+
+  /** A peer connection with its data channel, and the offer for the host (its code emitted). */
+  private async makeOffer(
+    pending: PendingTransport,
+  ): Promise<{ pc: RTCPeerConnection; channel: RTCDataChannel; offer: Offer }> {
     const RTC = this.options.RTCPeerConnection ?? globalThis.RTCPeerConnection;
     this.certificate ??= makeCertificate(RTC);
     const certificate = await this.certificate;
@@ -210,24 +233,14 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
       epoch: this.epoch,
       sdp,
     };
-    const reply = await this.signal(keys, offer, pending);
+    return { pc, channel, offer };
+  }
+
+  /** The host's answer; a refusal, or a host that restarted, ends the attempt (throws). */
+  private admitted(reply: HostReply, pc: RTCPeerConnection): Answer {
     if (reply.type === 'refused') {
       pc.close();
-      this.failure = { kind: 'refused', code: reply.code };
-      if (reply.code === 'stale-replica') {
-        this.epoch = null;
-        this.emit('host-restarted', []);
-        throw new Error('the host restarted; start again with a fresh copy');
-      }
-      if (reply.code === 'throttled' && reply.retryMs !== undefined) {
-        // Not for good: the next attempt waits as long as the host said.
-        this.notBefore = Date.now() + reply.retryMs;
-        this.setStatus('offline', reply.reason);
-        throw new Error(reply.reason);
-      }
-      this.refusedReason = reply.reason;
-      this.setStatus('refused', reply.reason);
-      throw new Error(reply.reason);
+      this.refused(reply);
     }
     if (reply.type !== 'answer') throw new Error('unexpected reply from the host');
     if (this.epoch !== null && reply.epoch !== this.epoch) {
@@ -238,11 +251,33 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
     }
     this.epoch = reply.epoch;
     this.role = reply.role;
-    await pc.setRemoteDescription({ type: 'answer', sdp: reply.sdp });
-    await opened(channel, pc, pending, unreachable(this.invite));
+    return reply;
+  }
+
+  /** Takes the host's refusal: for good, or until the wait it asked for ('throttled'). */
+  private refused(reply: Extract<HostReply, { type: 'refused' }>): never {
+    this.failure = { kind: 'refused', code: reply.code };
+    if (reply.code === 'stale-replica') {
+      this.epoch = null;
+      this.emit('host-restarted', []);
+      throw new Error('the host restarted; start again with a fresh copy');
+    }
+    if (reply.code === 'throttled' && reply.retryMs !== undefined) {
+      // Not for good: the next attempt waits as long as the host said.
+      this.notBefore = Date.now() + reply.retryMs;
+      this.setStatus('offline', reply.reason);
+      throw new Error(reply.reason);
+    }
+    this.refusedReason = reply.reason;
+    this.setStatus('refused', reply.reason);
+    throw new Error(reply.reason);
+  }
+
+  /** Hands the open channel to the attempt's Transport: this guest is connected. */
+  private attach(channel: RTCDataChannel, pc: RTCPeerConnection, pending: PendingTransport): void {
     const transport: RtcTransport = new RtcTransport(
       channel,
-      (m): boolean => this.control(m, transport),
+      (m): boolean => handleControl(this, m, transport),
       () => pc.close(),
       (received, total) => this.emit('progress', [received, total]),
     );
@@ -252,295 +287,5 @@ export class GuestConnection extends ObservableV2<GuestEvents> {
     });
     pending.connect(transport);
     this.setStatus('connected', null);
-  }
-
-  private control(message: Uint8Array, transport: RtcTransport): boolean {
-    if (!isControl(message)) return false;
-    const c = decodeControl(message);
-    if (!c.ok) return true;
-    const m = c.value;
-    if (m.type === 'welcome') {
-      this.role = m.role;
-      const { peerId, role, epoch, notebook } = m;
-      this.notebookName = notebook ?? this.notebookName;
-      this.emit('welcome', [{ peerId, role, epoch, ...(notebook ? { notebook } : {}) }]);
-    } else if (m.type === 'role') {
-      this.role = m.role;
-      this.emit('role', [m.role]);
-    } else if (m.type === 'resync') this.emit('resync', [m.message]);
-    else if (m.type === 'bye') {
-      transport.byeReason = m.reason;
-      this.bye = { code: m.code, reason: m.reason };
-      this.failure = { kind: 'bye', code: m.code, inviteRevoked: m.inviteRevoked === true };
-      this.emit('bye', [m.code, m.reason]);
-      if (m.code === 'too-large') {
-        this.emit('resync', [`The host refused a change of yours as too large (${m.reason})`]);
-      }
-      // The host waits for this end to close, so the bye is read before the channel goes.
-      transport.close(m.reason);
-    }
-    return true;
-  }
-
-  /** Sends the offer through each signaling server in turn until the host answers. */
-  private async signal(
-    keys: InviteKeys,
-    offer: Offer,
-    pending: PendingTransport,
-  ): Promise<HostReply> {
-    const problems: string[] = [];
-    let closing: ServerCloseCode | null = null;
-    for (const url of this.invite.signaling) {
-      try {
-        return await this.signalVia(url, keys, offer, pending);
-      } catch (e) {
-        if (pending.aborted) throw e;
-        problems.push((e as Error).message);
-        if (e instanceof SignalingClosed) closing = e.code;
-      }
-    }
-    const message = problems.join('; ');
-    throw closing ? new SignalingClosed(message, closing) : new Error(message);
-  }
-
-  private signalVia(
-    url: string,
-    keys: InviteKeys,
-    offer: Offer,
-    pending: PendingTransport,
-  ): Promise<HostReply> {
-    const WS = this.options.WebSocket ?? globalThis.WebSocket;
-    return new Promise((resolve, reject) => {
-      const ws = new WS(url);
-      let settled = false;
-      let timer: ReturnType<typeof setTimeout>;
-      let resend: ReturnType<typeof setInterval> | undefined;
-      let closing: ServerCloseCode | null = null;
-      const finish = (f: () => void) => {
-        if (settled) return;
-        settled = true;
-        clearTimeout(timer);
-        clearInterval(resend);
-        ws.close();
-        f();
-      };
-      const arm = (ms: number) => {
-        clearTimeout(timer);
-        timer = setTimeout(
-          () => finish(() => reject(new Error(`the host did not answer through ${url}`))),
-          ms,
-        );
-      };
-      arm(this.options.answerTimeoutMs ?? 15_000);
-      pending.onAbort(() => finish(() => reject(new Error('cancelled'))));
-      ws.onerror = () => finish(() => reject(new Error(`cannot reach ${url}`)));
-      ws.onclose = (event: CloseEvent) =>
-        finish(() => {
-          const message = `${url} closed the connection${event.reason ? `: ${event.reason}` : ''}`;
-          reject(closing ? new SignalingClosed(message, closing) : new Error(message));
-        });
-      ws.onopen = async () => {
-        ws.send(JSON.stringify({ type: 'subscribe', topics: [keys.topic], from: offer.from }));
-        const data = await encryptText(keys.key, JSON.stringify(offer));
-        const publish = JSON.stringify({
-          type: 'publish',
-          topic: keys.topic,
-          from: offer.from,
-          to: HOST_PEER_ID,
-          data,
-        });
-        if (settled) return;
-        ws.send(publish);
-        // Relays acknowledge nothing: until the host replies, the same offer goes again (the
-        // host answers one nonce once, so a copy that did arrive changes nothing).
-        resend = setInterval(() => {
-          if (ws.readyState === ws.OPEN) ws.send(publish);
-        }, OFFER_RESEND_MS);
-      };
-      ws.onmessage = async (event: MessageEvent) => {
-        const text =
-          typeof event.data === 'string'
-            ? event.data
-            : new TextDecoder().decode(event.data as ArrayBuffer);
-        const m = decodeServerSignal(text);
-        if (m.ok && m.value.type === 'closing') closing = m.value.code;
-        if (!m.ok || m.value.type !== 'publish') return;
-        const reply = await this.openReply(m.value, keys, offer);
-        if (!reply) return;
-        clearInterval(resend);
-        if (reply.type === 'waiting') {
-          this.setStatus('waiting', null);
-          arm(this.options.knockTimeoutMs ?? 180_000);
-          return;
-        }
-        finish(() => resolve(reply));
-      };
-    });
-  }
-
-  /** A reply meant for this offer and signed by the pinned host key; null for anything else. */
-  private async openReply(
-    m: PublishSignal,
-    keys: InviteKeys,
-    offer: Offer,
-  ): Promise<HostReply | null> {
-    if (m.topic !== keys.topic) return null;
-    if (m.to !== undefined && m.to !== offer.from) return null;
-    const opened = await decryptText(keys.key, m.data);
-    if (!opened.ok) return null;
-    const signed = decodeSignedReply(opened.value);
-    if (!signed.ok) return null;
-    const { body, sig, key } = signed.value;
-    if (!(await verifyHostSignature(body, sig, key, this.invite.fingerprint))) return null;
-    const reply = decodeHostReply(body);
-    if (!reply.ok || reply.value.to !== offer.from || reply.value.nonce !== offer.nonce)
-      return null;
-    return reply.value;
-  }
-}
-
-/** A signaling server closed the socket and said why with a code (see SERVER_CLOSE_CODES). */
-class SignalingClosed extends Error {
-  constructor(
-    message: string,
-    readonly code: ServerCloseCode,
-  ) {
-    super(message);
-  }
-}
-
-/** A DTLS certificate to keep across attempts; null where the implementation cannot make one. */
-async function makeCertificate(RTC: typeof RTCPeerConnection): Promise<RTCCertificate | null> {
-  try {
-    return typeof RTC.generateCertificate === 'function'
-      ? await RTC.generateCertificate({ name: 'ECDSA', namedCurve: 'P-256' } as EcKeyGenParams)
-      : null;
-  } catch {
-    return null; // node-datachannel's polyfill: a new certificate (and code) per attempt
-  }
-}
-
-function gathered(pc: RTCPeerConnection): Promise<void> {
-  if (pc.iceGatheringState === 'complete') return Promise.resolve();
-  return new Promise((resolve) => {
-    const t = setTimeout(resolve, GATHER_TIMEOUT_MS);
-    const check = () => {
-      if (pc.iceGatheringState !== 'complete') return;
-      clearTimeout(t);
-      resolve();
-    };
-    pc.addEventListener('icegatheringstatechange', check);
-    pc.addEventListener('icecandidate', (e: RTCPeerConnectionIceEvent) => {
-      if (!e.candidate) check();
-    });
-  });
-}
-
-/**
- * How long a data channel may take to open after the host's answer: a pair that connects at all,
- * even through a relay, does so within a few seconds, and a join must fail within 15 s.
- */
-const OPEN_TIMEOUT_MS = 11_000;
-
-/** What to tell a guest whose connection to the host could not be made (docs/networks.md). */
-function unreachable(invite: Invite): string {
-  const turn = (invite.iceServers ?? []).some((s) => s.urls.some((u) => /^turns?:/.test(u)));
-  return turn
-    ? "the host and you could not connect, not even through the host's TURN server (is it " +
-        'running, and reachable from both networks?): see docs/networks.md'
-    : 'the host and you cannot reach each other directly; the host needs a TURN server: ' +
-        'see docs/networks.md';
-}
-
-function opened(
-  channel: RTCDataChannel,
-  pc: RTCPeerConnection,
-  pending: PendingTransport,
-  failure: string,
-): Promise<void> {
-  if (channel.readyState === 'open') return Promise.resolve();
-  return new Promise((resolve, reject) => {
-    const t = setTimeout(() => reject(new Error(failure)), OPEN_TIMEOUT_MS);
-    // ICE gave up (every candidate pair failed): no need to wait for the timeout.
-    pc.addEventListener('connectionstatechange', () => {
-      if (pc.connectionState !== 'failed') return;
-      clearTimeout(t);
-      reject(new Error(failure));
-    });
-    pending.onAbort(() => {
-      clearTimeout(t);
-      reject(new Error('cancelled'));
-    });
-    channel.addEventListener('open', () => {
-      clearTimeout(t);
-      resolve();
-    });
-    channel.addEventListener('close', () => {
-      clearTimeout(t);
-      reject(new Error('the connection to the host closed while opening'));
-    });
-  });
-}
-
-/** A Transport handed out before its channel exists: buffers sends, then forwards. */
-class PendingTransport implements Transport {
-  private inner: Transport | null = null;
-  private buffered: Uint8Array[] = [];
-  private readonly messageListeners = new Set<(m: Uint8Array) => void>();
-  private readonly closeListeners = new Set<(r: string) => void>();
-  private readonly aborts = new Set<() => void>();
-  private done = false;
-  aborted = false;
-
-  connect(inner: Transport): void {
-    if (this.done) return inner.close('closed');
-    this.inner = inner;
-    inner.onMessage((m) => this.messageListeners.forEach((l) => l(m)));
-    inner.onClose((r) => this.finish(r));
-    for (const m of this.buffered) inner.send(m);
-    this.buffered = [];
-  }
-
-  fail(reason: string): void {
-    this.finish(reason);
-  }
-
-  onAbort(f: () => void): void {
-    if (this.aborted) f();
-    else this.aborts.add(f);
-  }
-
-  send(message: Uint8Array): void {
-    if (this.done) return;
-    if (this.inner) this.inner.send(message);
-    else this.buffered.push(message);
-  }
-
-  onMessage(listener: (message: Uint8Array) => void): () => void {
-    this.messageListeners.add(listener);
-    return () => this.messageListeners.delete(listener);
-  }
-
-  onClose(listener: (reason: string) => void): () => void {
-    this.closeListeners.add(listener);
-    return () => this.closeListeners.delete(listener);
-  }
-
-  close(reason = 'closed'): void {
-    this.inner?.close(reason);
-    this.finish(reason);
-  }
-
-  private finish(reason: string): void {
-    if (this.done) return;
-    this.done = true;
-    this.buffered = [];
-    if (!this.inner) {
-      this.aborted = true;
-      this.aborts.forEach((f) => f());
-    }
-    this.aborts.clear();
-    this.closeListeners.forEach((l) => l(reason));
-    this.closeListeners.clear();
   }
 }
