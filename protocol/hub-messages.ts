@@ -114,13 +114,19 @@ export function encodeHubMessage(tag: Tag): encoding.Encoder {
 
 /**
  * A sync message of y-protocols `type` (step 2, or an update) carrying the Yjs `update`: the
- * same bytes y-protocols' writeSyncStep2 and writeUpdate make.
+ * same bytes y-protocols' writeSyncStep2 and writeUpdate make. The update is copied once, into
+ * a message of its exact size that owns its whole buffer (so it can be transferred), not into an
+ * encoder's buffers and then out again (which, for a 20 MB document, held three copies).
  */
 export function syncMessage(type: number, update: Uint8Array): Uint8Array {
-  const enc = encodeHubMessage(Tag.Sync);
-  encoding.writeVarUint(enc, type);
-  encoding.writeVarUint8Array(enc, update);
-  return encoding.toUint8Array(enc);
+  const head = encodeHubMessage(Tag.Sync);
+  encoding.writeVarUint(head, type);
+  encoding.writeVarUint(head, update.length);
+  const headBytes = encoding.toUint8Array(head);
+  const message = new Uint8Array(headBytes.length + update.length);
+  message.set(headBytes);
+  message.set(update, headBytes.length);
+  return message;
 }
 
 /** Encodes a request for the host. */

@@ -102,9 +102,10 @@ export function attachSyncClient(
   const answerStep1 = (stateVector: Uint8Array) => {
     const whole = decodeStateVector(stateVector).size === 0;
     if (whole)
-      return fullStateCacheOf(doc)
-        .wholeMessages()
-        .forEach((m) => transport.send(m));
+      return fullStateCacheOf(doc).wholeMessages((messages) => {
+        // Prepared off the event loop for a large document: the client may be gone by now.
+        if (!detached) messages.forEach((m) => transport.send(m));
+      });
     const diff = encodeStateAsUpdate(doc, stateVector);
     transport.send(syncMessage(syncProtocol.messageYjsSyncStep2, diff));
   };
