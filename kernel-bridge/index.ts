@@ -6,6 +6,7 @@ export * from './iopub-outputs';
 export * from './overwritten-chars';
 export * from './ask-for-input';
 export * from './kernel-error';
+export * from './shell-replies';
 export {
   ZmqKernel,
   type ZmqKernelOptions,

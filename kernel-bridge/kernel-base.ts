@@ -6,16 +6,21 @@ import {
   type KernelEvents,
   type KernelLogger,
   type KernelStatus,
+  SHELL_REQUEST_TIMEOUT_MS,
   consoleLogger,
 } from './kernel';
 import { kernelError } from './kernel-error';
 import type {
+  CompleteReplyContent,
   ExecuteReplyContent,
   ExecuteRequestContent,
   InputRequestContent,
+  InspectReplyContent,
   KernelInfoReplyContent,
 } from './messages';
+import { completeReply, inspectReply } from './shell-replies';
 import { TypedEmitter } from './typed-emitter';
+import type { JsonObject } from '../protocol/python-json';
 
 /** Options every backend takes. */
 export interface KernelBaseOptions {
@@ -72,6 +77,31 @@ export abstract class KernelBase implements Kernel {
 
   /** Who this kernel is, for the logger. */
   protected abstract context(): Record<string, unknown>;
+
+  /**
+   * Sends a shell request that changes nothing (complete, inspect) and resolves with its reply's
+   * content, unchecked; rejects with a PairbookError when no kernel runs or after `timeoutMs`.
+   */
+  protected abstract shellRequest(
+    type: 'complete_request' | 'inspect_request',
+    content: JsonObject,
+    timeoutMs: number,
+  ): Promise<unknown>;
+
+  /** @inheritdoc */
+  async complete(code: string, cursorPos: number): Promise<CompleteReplyContent> {
+    const content = { code, cursor_pos: cursorPos };
+    const raw = await this.shellRequest('complete_request', content, SHELL_REQUEST_TIMEOUT_MS);
+    return completeReply(raw, cursorPos, [...code].length);
+  }
+
+  /** @inheritdoc */
+  async inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectReplyContent> {
+    const content = { code, cursor_pos: cursorPos, detail_level: detailLevel };
+    return inspectReply(
+      await this.shellRequest('inspect_request', content, SHELL_REQUEST_TIMEOUT_MS),
+    );
+  }
 
   /** Changes the status, telling the listeners when it is a change. */
   protected setStatus(status: KernelStatus): void {

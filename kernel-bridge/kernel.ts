@@ -1,5 +1,7 @@
 import type {
+  CompleteReplyContent,
   ExecuteReplyContent,
+  InspectReplyContent,
   InputRequestContent,
   JupyterMessage,
   KernelInfoReplyContent,
@@ -26,6 +28,9 @@ export type InputRequestHandler = (
   request: InputRequestContent,
   signal: AbortSignal,
 ) => Promise<string>;
+
+/** How long complete() and inspect() wait for the kernel's reply (a long cell holds it up). */
+export const SHELL_REQUEST_TIMEOUT_MS = 30_000;
 
 /** How long a prompt may wait for its answer before the kernel is interrupted, by default. */
 export const INPUT_TIMEOUT_MS = 5 * 60 * 1000;
@@ -69,6 +74,14 @@ export interface Kernel {
    * Rejects with a PairbookError if the kernel dies, restarts or shuts down first.
    */
   execute(code: string, options?: ExecuteOptions): Promise<ExecuteReplyContent>;
+  /**
+   * Asks the kernel what could complete `code` at `cursorPos` (in Unicode code points). Waits
+   * behind a running cell, as Jupyter does; rejects with a PairbookError after
+   * SHELL_REQUEST_TIMEOUT_MS, or if no kernel runs.
+   */
+  complete(code: string, cursorPos: number): Promise<CompleteReplyContent>;
+  /** Asks the kernel about the name at `cursorPos` (signature, docstring); as complete(). */
+  inspect(code: string, cursorPos: number, detailLevel: 0 | 1): Promise<InspectReplyContent>;
   /** Interrupts the running code (SIGINT or interrupt_request, as the kernel asks). */
   interrupt(): Promise<void>;
   /** Replaces the kernel process by a new one; pending executes reject. */

@@ -57,6 +57,26 @@ export interface InputRequestContent {
   password: boolean;
 }
 
+/** Content of `complete_reply`: `matches` replace the code from `cursor_start` to `cursor_end`. */
+export interface CompleteReplyContent {
+  status: 'ok' | 'error';
+  matches: string[];
+  /** In Unicode code points, as the messaging protocol (5.2+) counts. */
+  cursor_start: number;
+  cursor_end: number;
+  metadata: JsonObject;
+  [key: string]: JsonValue | undefined;
+}
+
+/** Content of `inspect_reply`: `data` is a mime bundle (text/plain at least, when found). */
+export interface InspectReplyContent {
+  status: 'ok' | 'error';
+  found: boolean;
+  data: JsonObject;
+  metadata: JsonObject;
+  [key: string]: JsonValue | undefined;
+}
+
 /** Execution state published on IOPub as `status`. */
 export type ExecutionState = 'starting' | 'idle' | 'busy';
 

@@ -1,6 +1,8 @@
 import { type Kernel as JupyterKernel, KernelMessage, KernelManager } from '@jupyterlab/services';
 import type { ExecuteOptions, KernelStatus } from '../kernel';
 import { KernelBase, type KernelBaseOptions, executeRequestContent } from '../kernel-base';
+import { PairbookError } from '../../protocol/errors';
+import type { JsonObject } from '../../protocol/python-json';
 import { kernelError } from '../kernel-error';
 import type {
   ExecuteReplyContent,
@@ -173,6 +175,42 @@ export class JupyterServerKernel extends KernelBase {
       );
     } finally {
       detach();
+    }
+  }
+
+  protected async shellRequest(
+    type: 'complete_request' | 'inspect_request',
+    content: JsonObject,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    const connection = this.connection;
+    if (!connection || this.status === 'dead') throw this.notRunning();
+    const request =
+      type === 'complete_request'
+        ? connection.requestComplete(content as { code: string; cursor_pos: number })
+        : connection.requestInspect(
+            content as { code: string; cursor_pos: number; detail_level: 0 | 1 },
+          );
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(
+        () =>
+          reject(
+            kernelError(
+              'kernel-timeout',
+              `no ${type.replace('_request', '_reply')} within ${timeoutMs} ms — the kernel may be busy running a cell`,
+            ),
+          ),
+        timeoutMs,
+      );
+    });
+    try {
+      return (await Promise.race([request, timeout])).content;
+    } catch (e) {
+      if (e instanceof PairbookError) throw e;
+      throw this.serverError(type.replace('_request', ''), e);
+    } finally {
+      clearTimeout(timer);
     }
   }
 

@@ -58,8 +58,11 @@ export class LaunchedKernel {
   readonly exited: Promise<void>;
   readonly channels: KernelChannels;
   private stderr = '';
-  /** The kernel_info requests sent while starting; the kernel answers late ones after it is ready. */
-  private readonly startupRequests = new Set<string>();
+  /**
+   * Requests of this object's own (kernel_info while starting, which the kernel may answer late;
+   * request()s), whose busy and idle are nobody's work: forgotten at their idle.
+   */
+  private readonly ownRequests = new Set<string>();
   private readonly replies = new Map<string, (msg: JupyterMessage) => void>();
   private onIopubSeen: (() => void) | null = null;
 
@@ -103,9 +106,9 @@ export class LaunchedKernel {
     return this.child.exitCode === null && this.child.signalCode === null;
   }
 
-  /** Whether `msgId` is one of the kernel_info requests sent while starting. */
-  isStartupRequest(msgId: string | null): boolean {
-    return msgId !== null && this.startupRequests.has(msgId);
+  /** Whether `msgId` is a request of this object's own (start-up, request()). */
+  isOwnRequest(msgId: string | null): boolean {
+    return msgId !== null && this.ownRequests.has(msgId);
   }
 
   /** Sends a message; returns its header. */
@@ -124,8 +127,10 @@ export class LaunchedKernel {
     type: string,
     timeoutMs: number,
     what: string,
+    content: unknown = {},
   ): Promise<JupyterMessage> {
-    const { msg_id } = this.send(channel, type, {});
+    const { msg_id } = this.send(channel, type, content);
+    this.ownRequests.add(msg_id);
     return new Promise((resolve, reject) => {
       const timer = setTimeout(() => {
         this.replies.delete(msg_id);
@@ -173,7 +178,7 @@ export class LaunchedKernel {
       this.onIopubSeen = () => ((sawIopub = true), check());
       const ask = () => {
         const { msg_id } = this.send('shell', 'kernel_info_request', {});
-        this.startupRequests.add(msg_id);
+        this.ownRequests.add(msg_id);
         this.replies.set(msg_id, (reply) => {
           info = reply.content as unknown as KernelInfoReplyContent;
           check();
@@ -252,6 +257,9 @@ export class LaunchedKernel {
       }
     }
     handlers.onMessage(this, msg);
+    if (msg.header.msg_type === 'status' && msg.content.execution_state === 'idle') {
+      this.ownRequests.delete(parentId(msg) ?? '');
+    }
   }
 
   private startFailure(why: 'exited' | number): Error {

@@ -9,6 +9,7 @@ import {
   type StatusContent,
   parentId,
 } from '../messages';
+import type { JsonObject } from '../../protocol/python-json';
 import { Executions } from './executions';
 import { HEARTBEAT_TIMEOUT_MS } from './heartbeat';
 import { LaunchedKernel } from './launched-kernel';
@@ -122,6 +123,16 @@ export class ZmqKernel extends KernelBase {
     return { kernel: this.spec.name, pid: this.running?.child.pid };
   }
 
+  protected async shellRequest(
+    type: 'complete_request' | 'inspect_request',
+    content: JsonObject,
+    timeoutMs: number,
+  ): Promise<unknown> {
+    if (!this.running || !this.ready) throw this.notRunning();
+    const reply = type.replace('_request', '_reply');
+    return (await this.running.request('shell', type, timeoutMs, reply, content)).content;
+  }
+
   private async launch(phase: 'starting' | 'restarting'): Promise<void> {
     this.ready = false;
     this.setStatus(phase);
@@ -157,10 +168,10 @@ export class ZmqKernel extends KernelBase {
         this.executions.output(parent, msg);
         if (msg.header.msg_type === 'status') {
           const state = (msg.content as unknown as StatusContent).execution_state;
-          // Answering a start-up nudge is not work anyone asked for: showing it would flicker
-          // busy/idle just after the kernel reads idle.
-          const nudge = from.isStartupRequest(parent);
-          if (this.ready && !nudge && (state === 'idle' || state === 'busy')) this.setStatus(state);
+          // Answering a start-up nudge or a completion is not a run: showing it would flicker
+          // busy/idle for everyone in the session.
+          const own = from.isOwnRequest(parent);
+          if (this.ready && !own && (state === 'idle' || state === 'busy')) this.setStatus(state);
           if (state === 'idle') this.executions.idle(parent);
         }
         this.events.emit('iopub', msg);

@@ -49,6 +49,15 @@ describe('JupyterServerKernel', () => {
     ]);
   });
 
+  it('completes and inspects through the server (requestComplete, requestInspect)', async () => {
+    const completion = await kernel.complete('import o', 8);
+    expect(completion.matches).toContain('os');
+    expect([completion.cursor_start, completion.cursor_end]).toEqual([7, 8]);
+    const inspection = await kernel.inspect('print(', 6, 0);
+    expect(inspection.found).toBe(true);
+    expect(String(inspection.data['text/plain'])).toMatch(/print/);
+  });
+
   it('answers input(), and interrupts when no answer comes in time', async () => {
     const answered = new CellOutputs();
     await kernel.execute('print(input("name? "))', {
