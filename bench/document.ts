@@ -5,6 +5,8 @@
 // everything from opening through the first edit to its save.
 // Baseline, in the same run: JupyterLab's own model, @jupyter/ydoc's YNotebook, loading the same
 // JSON (YNotebook.create({ data })) and writing it back (toJSON + JSON.stringify).
+// BENCH_DOCUMENT_TRACE=1 measures only open -> first save, and prints for each run the loop's
+// long gaps and the GCs in it (see loopTrace).
 import { YNotebook } from '@jupyter/ydoc';
 import {
   existsSync,
@@ -15,8 +17,8 @@ import {
   writeFileSync,
 } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join, resolve } from 'node:path';
-import { monitorEventLoopDelay } from 'node:perf_hooks';
+import { basename, join, resolve } from 'node:path';
+import { PerformanceObserver, monitorEventLoopDelay } from 'node:perf_hooks';
 import * as Y from 'yjs';
 import { Journal } from '../host/session/journal';
 import { NotebookSession } from '../host/session/notebook-session';
@@ -88,6 +90,62 @@ async function savedBlocking(
 /** How long after opening the bench makes the first edit: about when a person starts typing. */
 const FIRST_EDIT_AFTER_MS = 1000;
 
+/** BENCH_DOCUMENT_TRACE=1: print what blocked the loop from opening to the first save. */
+const TRACE = process.env.BENCH_DOCUMENT_TRACE === '1';
+/** Gaps between timer ticks longer than this are traced. */
+const TRACE_GAP_MS = 8;
+
+/**
+ * With BENCH_DOCUMENT_TRACE=1, records from start() on the gaps between 1 ms timer ticks longer
+ * than TRACE_GAP_MS (with the process's CPU time in each: far less than the gap means it waited
+ * for a core) and the garbage collections over 2 ms, and prints them at stop(): to tell a slice
+ * of our own work from a GC or a busy machine. Costs a timer tick a millisecond while it runs.
+ */
+function loopTrace(label: string) {
+  const lines: string[] = [];
+  let t0 = 0;
+  let timer: NodeJS.Timeout | null = null;
+  const gcs = new PerformanceObserver((list) => {
+    for (const e of list.getEntries()) {
+      const kind = (e as { detail?: { kind?: number } }).detail?.kind;
+      const name = kind === 1 ? 'scavenge' : kind === 4 ? 'mark-compact' : `gc kind ${kind}`;
+      if (e.duration > 2) {
+        lines.push(`${(e.startTime - t0).toFixed(1)} ms: ${name} ${e.duration.toFixed(1)} ms`);
+      }
+    }
+  });
+  return {
+    start() {
+      if (!TRACE) return;
+      t0 = performance.now();
+      gcs.observe({ entryTypes: ['gc'] });
+      let last = t0;
+      let cpu = process.cpuUsage();
+      timer = setInterval(() => {
+        const now = performance.now();
+        const used = process.cpuUsage(cpu);
+        if (now - last > TRACE_GAP_MS) {
+          const ms = (now - last).toFixed(1);
+          const cpuMs = ((used.user + used.system) / 1000).toFixed(1);
+          lines.push(`${(last - t0).toFixed(1)} ms: loop blocked ${ms} ms (cpu ${cpuMs} ms)`);
+        }
+        last = now;
+        cpu = process.cpuUsage();
+      }, 1);
+    },
+    mark(what: string) {
+      if (TRACE) lines.push(`${(performance.now() - t0).toFixed(1)} ms: ${what}`);
+    },
+    stop() {
+      if (!TRACE) return;
+      if (timer) clearInterval(timer);
+      gcs.disconnect();
+      lines.sort((a, b) => parseFloat(a) - parseFloat(b));
+      console.log(`trace ${label} (from the session being open):\n  ${lines.join('\n  ')}`);
+    },
+  };
+}
+
 /**
  * Opens `path` and measures the longest the event loop is blocked from the moment the session is
  * open, through the first edit FIRST_EDIT_AFTER_MS later (its journal record), until that edit's
@@ -98,13 +156,18 @@ async function firstSaveBlocking(path: string): Promise<number> {
   const dataDir = mkdtempSync(join(tmpdir(), 'pairbook-bench-'));
   const session = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 0 });
   const delay = monitorEventLoopDelay({ resolution: 1 });
+  const trace = loopTrace(`first save of ${basename(path)}`);
+  trace.start();
   delay.enable();
   await new Promise((r) => setTimeout(r, FIRST_EDIT_AFTER_MS));
   const cell = session.doc.getArray<Y.Map<unknown>>('cells').get(0);
+  trace.mark('first edit');
   (cell.get('source') as Y.Text).insert(0, ' ');
   await session.save({ force: true });
+  trace.mark('saved');
   await new Promise((r) => setTimeout(r, 2));
   delay.disable();
+  trace.stop();
   await session.close();
   return delay.max / 1e6;
 }
@@ -215,6 +278,15 @@ const generated = join(
   'generated-1000-cells.ipynb',
 );
 writeFileSync(generated, generateNotebook(1000, 5_000_000));
+
+if (TRACE) {
+  // Tracing looks into the open -> first save window only, and measures nothing else.
+  const generated20 = join(mkdtempSync(join(tmpdir(), 'pairbook-bench-')), 'generated-20mb.ipynb');
+  writeFileSync(generated20, generateNotebook(4000, 20_000_000));
+  console.log('5 MB', await loopBlockOfFirstSave(generated, 3), 'ms (median)');
+  console.log('20 MB', await loopBlockOfFirstSave(generated20, 3), 'ms (median)');
+  process.exit(0);
+}
 
 const results: Record<string, Awaited<ReturnType<typeof measure>>> = {};
 if (largest) results.largest_fixture = await measure(largest);
