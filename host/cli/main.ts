@@ -62,6 +62,20 @@ const COMMANDS: Record<string, Command> = {
       'Ctrl-C stops sharing, saves and exits; so does the end of the process that started it.',
     run: async (args) => (await import('./host')).host(args),
   },
+  signal: {
+    summary: 'pairbook signal [--port N] [--host ADDR]  run a signaling server for a team',
+    usage:
+      'usage: pairbook signal [--port N] [--host ADDR] [--trust-proxy]\n' +
+      'Runs a standalone signaling server that hosts name with `pairbook host --signaling URL`,\n' +
+      'for guests who cannot reach the host directly (docs/networks.md). Each invite is reserved\n' +
+      'to the host that first claimed it; the limits are those of the embedded server.\n' +
+      '  --port N               the port (default 4444; 0: any free one)\n' +
+      '  --host ADDR            the address to listen on (default 127.0.0.1: behind a TLS proxy)\n' +
+      "  --trust-proxy          count sockets per client address from X-Forwarded-For's last\n" +
+      '                         entry; only when every connection comes through your proxy\n' +
+      'Ctrl-C stops it; so does the end of the process that started it.',
+    run: async (args) => (await import('./signal')).signal(args),
+  },
 };
 
 const isHelp = (arg: string | undefined) => arg === '--help' || arg === '-h' || arg === 'help';

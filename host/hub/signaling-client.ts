@@ -2,7 +2,9 @@
 // topics of the live invites, publishes replies, and reconnects (re-subscribing) when the
 // connection drops. The y-webrtc protocol acknowledges nothing, so every subscription is checked
 // with a probe the hub publishes to itself on that topic: a subscription whose probe does not come
-// back is reported and made again, never left silently dead.
+// back is reported and made again, never left silently dead. A standalone server (`pairbook
+// signal`) challenges each socket; the client then proves a key of its own before it subscribes,
+// and the server reserves the topics it claims to that key (signaling/host-proof.ts).
 import { WebSocket } from 'ws';
 import {
   HOST_PEER_ID,
@@ -12,6 +14,7 @@ import {
   decodeServerSignal,
 } from '../../protocol/signaling-messages';
 import { randomToken } from '../../protocol/signaling-crypto';
+import { HOST_CHALLENGE_HEADER, HostProver } from './signaling/host-proof';
 
 const RECONNECT_MIN_MS = 250;
 const RECONNECT_MAX_MS = 10_000;
@@ -48,6 +51,8 @@ export class SignalingClient {
   private stopped = false;
   private opened: Promise<void> | null = null;
   private readonly onProblem: (message: string) => void;
+  /** This client's key for standalone servers' challenges, made at the first one. */
+  private prover: HostProver | null = null;
 
   constructor(
     readonly url: string,
@@ -148,10 +153,19 @@ export class SignalingClient {
       headers: this.options.hubSecret ? { [HUB_AUTH_HEADER]: this.options.hubSecret } : {},
     });
     this.socket = socket;
+    let challenge: string | null = null;
+    socket.on('upgrade', (res) => {
+      const header = res.headers[HOST_CHALLENGE_HEADER];
+      if (typeof header === 'string' && header.length > 0) challenge = header;
+    });
     socket.on('open', () => {
       this.retryMs = RECONNECT_MIN_MS;
       this.lastHeard = Date.now();
       this.probing.clear();
+      if (challenge !== null) {
+        this.prover ??= new HostProver();
+        this.send(this.prover.prove(challenge));
+      }
       this.subscribeAll([...this.topics]);
       this.pingTimer = setInterval(() => {
         if (Date.now() - this.lastHeard > SILENCE_LIMIT_MS) return socket.terminate();

@@ -1,6 +1,8 @@
-// The embedded signaling server: y-webrtc's wire protocol (subscribe / unsubscribe / publish /
-// ping) over a WebSocket, serving one hub. It relays sealed data it cannot read, and holds against
-// anyone who can reach its port:
+// The signaling server: y-webrtc's wire protocol (subscribe / unsubscribe / publish / ping) over
+// a WebSocket. Embedded, it serves one hub; standalone (`pairbook signal`, option `standalone`),
+// any number of hosts, each proving a key of its own and holding the topics it claimed first
+// (signaling/host-proof). It relays sealed data it cannot read, and holds against anyone who can
+// reach its port:
 // - the hub's own socket proves itself with the secret the server was created with (header
 //   HUB_AUTH_HEADER); only it may bind the peer id `host`, and no limit meant for guests applies
 //   to it;
@@ -17,6 +19,8 @@ import { type IncomingMessage, type Server, createServer } from 'node:http';
 import type { AddressInfo, Socket } from 'node:net';
 import { type RawData, WebSocket, WebSocketServer } from 'ws';
 import { HUB_AUTH_HEADER, MAX_SIGNALING_CHARS } from '../../protocol/signaling-messages';
+import { addressKey, forwardedAddress } from './signaling/address';
+import { HOST_CHALLENGE_HEADER } from './signaling/host-proof';
 import {
   CLOSE_GRACE_MS,
   type Limits,
@@ -25,11 +29,12 @@ import {
 } from './signaling/limits';
 import { TopicRouter } from './signaling/router';
 import { type Conn, type SignalingStats, SocketTable } from './signaling/sockets';
+import { TopicPins } from './signaling/topic-pins';
 
-export { addressKey } from './signaling/address';
+export { addressKey };
 export * from './signaling/limits';
 
-/** The embedded signaling server of one hub. start/stop are idempotent. */
+/** The embedded signaling server of one hub, or a standalone one. start/stop are idempotent. */
 export class SignalingServer {
   /** What the hub's socket presents in HUB_AUTH_HEADER. */
   readonly hubSecret: string;
@@ -45,8 +50,18 @@ export class SignalingServer {
   constructor(private readonly options: SignalingServerOptions = {}) {
     this.hubSecret = options.hubSecret ?? randomBytes(32).toString('base64url');
     this.limits = resolveLimits(options);
-    this.sockets = new SocketTable(this.limits, this.stats, (conn) => this.router.forget(conn));
-    this.router = new TopicRouter(this.sockets, this.stats, () => this.limits.maxGuestSocketMs);
+    this.sockets = new SocketTable(
+      this.limits,
+      this.stats,
+      (conn) => this.router.forget(conn),
+      options.trustProxy ?? false,
+    );
+    this.router = new TopicRouter(
+      this.sockets,
+      this.stats,
+      () => this.limits.maxGuestSocketMs,
+      options.standalone ? new TopicPins() : null,
+    );
   }
 
   /** Messages dropped (malformed, spoofed, unroutable): for tests and logs. */
@@ -64,6 +79,8 @@ export class SignalingServer {
       http.headersTimeout = this.limits.subscribeDeadlineMs;
       http.requestTimeout = this.limits.subscribeDeadlineMs;
       const wss = new WebSocketServer({ noServer: true, maxPayload: MAX_SIGNALING_CHARS });
+      if (this.options.standalone)
+        wss.on('headers', (headers, req) => this.challenge(headers, req));
       http.on('connection', (tcp: Socket) => void this.sockets.add(tcp));
       http.on('upgrade', (req: IncomingMessage, tcp: Socket, head: Buffer) =>
         this.upgrade(req, tcp, head),
@@ -100,7 +117,11 @@ export class SignalingServer {
   private upgrade(req: IncomingMessage, tcp: Socket, head: Buffer): void {
     const conn = this.sockets.get(tcp);
     if (!conn || !this.wss) return void tcp.destroy();
-    const presented = req.headers[HUB_AUTH_HEADER];
+    if (this.options.trustProxy) {
+      const address = forwardedAddress(req.headers['x-forwarded-for']) ?? tcp.remoteAddress ?? '';
+      if (!this.sockets.place(conn, addressKey(address))) return void tcp.destroy();
+    }
+    const presented = this.options.standalone ? undefined : req.headers[HUB_AUTH_HEADER];
     if (presented !== undefined) {
       if (typeof presented !== 'string' || !this.isHubSecret(presented)) {
         tcp.end('HTTP/1.1 401 Unauthorized\r\nConnection: close\r\nContent-Length: 0\r\n\r\n');
@@ -110,6 +131,14 @@ export class SignalingServer {
       this.sockets.becomeHub(conn);
     }
     this.wss.handleUpgrade(req, tcp, head, (ws) => this.accept(conn, ws));
+  }
+
+  /** A standalone server challenges every socket in its handshake's response. */
+  private challenge(headers: string[], req: IncomingMessage): void {
+    const conn = this.sockets.get(req.socket);
+    if (!conn) return;
+    conn.challenge = randomBytes(24).toString('base64url');
+    headers.push(`${HOST_CHALLENGE_HEADER}: ${conn.challenge}`);
   }
 
   private isHubSecret(presented: string): boolean {

@@ -1,4 +1,5 @@
 // The address a signaling socket is counted under for the per-address cap.
+import { isIP } from 'node:net';
 
 /** The key sockets are counted under: an IPv4 address, or an IPv6 address's /64. */
 export function addressKey(address: string): string {
@@ -15,4 +16,17 @@ export function addressKey(address: string): string {
     .slice(0, 4)
     .map((g) => Number.parseInt(g || '0', 16).toString(16))
     .join(':')}::/64`;
+}
+
+/**
+ * The client address a reverse proxy appended to X-Forwarded-For (the last entry: those before it
+ * are whatever the client sent); null when there is none or it is not an IP address.
+ */
+export function forwardedAddress(header: string | string[] | undefined): string | null {
+  const joined = Array.isArray(header) ? header.join(',') : (header ?? '');
+  const last = joined.split(',').at(-1)?.trim() ?? '';
+  if (isIP(last)) return last;
+  // Some proxies add the port: 203.0.113.7:41234, [2001:db8::7]:41234.
+  const withPort = /^\[([^\]]+)\]:\d+$/.exec(last) ?? /^([\d.]+):\d+$/.exec(last);
+  return withPort && isIP(withPort[1] as string) ? (withPort[1] as string) : null;
 }

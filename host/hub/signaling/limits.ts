@@ -21,6 +21,13 @@ export const MAX_IDS_PER_SOCKET = 8;
 export const MAX_GUEST_BUFFERED_BYTES = 256 * 1024;
 /** Beyond this much queued for the hub, messages to it are dropped (it is never cut off). */
 export const MAX_HUB_BUFFERED_BYTES = 4 * 1024 * 1024;
+/**
+ * A standalone server's host socket (host-proof.ts) may send this many times a guest's messages
+ * and bytes per second: a hub subscribing to many invites after a reconnect sends a burst.
+ */
+export const HOST_RATE_FACTOR = 20;
+/** Most topics one host socket of a standalone server may hold (a hub's live invites). */
+export const MAX_HOST_TOPICS = 1024;
 export const PING_INTERVAL_MS = 30_000;
 /** Time a closed socket's TCP connection is given to take the close before it is destroyed. */
 export const CLOSE_GRACE_MS = 1000;
@@ -35,6 +42,16 @@ export interface SignalingServerOptions {
   port?: number;
   /** The secret the hub's socket presents; default: a random one (read `hubSecret`). */
   hubSecret?: string;
+  /**
+   * Serve many hosts (`pairbook signal`): no hub secret; a host proves a key of its own
+   * (host-proof.ts) and each topic is reserved to the first key that claims it. Default false.
+   */
+  standalone?: boolean;
+  /**
+   * Count sockets under the client address a reverse proxy puts last in X-Forwarded-For (only
+   * when every connection comes through that proxy). Default false: the TCP peer's address.
+   */
+  trustProxy?: boolean;
   maxSockets?: number;
   maxSocketsPerAddress?: number;
   maxMessagesPerSecond?: number;
@@ -45,7 +62,9 @@ export interface SignalingServerOptions {
 }
 
 /** The limits of one server, every default filled in. */
-export type Limits = Required<Omit<SignalingServerOptions, 'host' | 'port' | 'hubSecret'>>;
+export type Limits = Required<
+  Omit<SignalingServerOptions, 'host' | 'port' | 'hubSecret' | 'standalone' | 'trustProxy'>
+>;
 
 export function resolveLimits(options: SignalingServerOptions): Limits {
   return {

@@ -6,6 +6,7 @@ import { WebSocket } from 'ws';
 import { addressKey } from './address';
 import {
   CLOSE_GRACE_MS,
+  HOST_RATE_FACTOR,
   type Limits,
   MAX_GUEST_BUFFERED_BYTES,
   MAX_HUB_BUFFERED_BYTES,
@@ -15,9 +16,13 @@ import {
 /** One TCP connection, from before its WebSocket upgrade until it closes. */
 export interface Conn {
   tcp: Socket;
-  /** Per-address key: IPv4 address or IPv6 /64. */
-  address: string;
+  /** Per-address key: IPv4 address or IPv6 /64; null until known (behind a trusted proxy). */
+  address: string | null;
   hub: boolean;
+  /** A standalone server's challenge to this socket, until it is answered (host-proof.ts). */
+  challenge: string | null;
+  /** The id of the key this socket proved, once it did: a host of a standalone server. */
+  hostKey: string | null;
   ws: WebSocket | null;
   /** Hosted topics it subscribed to (for a guest, being on one proves it holds a secret). */
   topics: Set<string>;
@@ -46,6 +51,8 @@ export class SocketTable {
     private readonly stats: SignalingStats,
     /** Told of each socket as it goes, to forget its topics and ids. */
     private readonly onForget: (conn: Conn) => void,
+    /** Count each socket per address only once `place` is told its address (trusted proxy). */
+    private readonly deferAddress = false,
   ) {}
 
   /** Guest sockets open now (the hub's not counted), upgraded or not. */
@@ -60,9 +67,9 @@ export class SocketTable {
 
   /** Counts a new TCP connection, or refuses it (destroyed) when no room can be made. */
   add(tcp: Socket): Conn | null {
-    const address = addressKey(tcp.remoteAddress ?? '');
+    const address = this.deferAddress ? null : addressKey(tcp.remoteAddress ?? '');
     const max = this.limits;
-    if ((this.perAddress.get(address) ?? 0) >= max.maxSocketsPerAddress && !this.evict(address)) {
+    if (address !== null && !this.roomAt(address)) {
       tcp.destroy();
       return null;
     }
@@ -74,6 +81,8 @@ export class SocketTable {
       tcp,
       address,
       hub: false,
+      challenge: null,
+      hostKey: null,
       ws: null,
       topics: new Set(),
       ids: new Set(),
@@ -83,7 +92,7 @@ export class SocketTable {
       closing: false,
     };
     this.conns.set(tcp, conn);
-    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    if (address !== null) this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
     this.guests++;
     const deadline = Math.round(max.subscribeDeadlineMs / 1000);
     this.expire(
@@ -95,11 +104,34 @@ export class SocketTable {
     return conn;
   }
 
+  /**
+   * Counts a socket whose address was deferred under `address` (a key of addressKey); false, and
+   * the socket not counted there, when no room can be made.
+   */
+  place(conn: Conn, address: string): boolean {
+    if (conn.address !== null) return true;
+    if (!this.roomAt(address)) return false;
+    conn.address = address;
+    this.perAddress.set(address, (this.perAddress.get(address) ?? 0) + 1);
+    return true;
+  }
+
+  private roomAt(address: string): boolean {
+    const full = (this.perAddress.get(address) ?? 0) >= this.limits.maxSocketsPerAddress;
+    return !full || this.evict(address);
+  }
+
   /** Closes `conn` after `ms` with `reason` (replacing its previous deadline). */
   expire(conn: Conn, ms: number, reason: string): void {
     if (conn.timer) clearTimeout(conn.timer);
     conn.timer = setTimeout(() => this.close(conn, 1008, reason), Math.min(ms, MAX_TIMER_MS));
     conn.timer.unref();
+  }
+
+  /** Lifts `conn`'s deadline (a standalone server's host, once it holds a topic). */
+  settle(conn: Conn): void {
+    if (conn.timer) clearTimeout(conn.timer);
+    conn.timer = null;
   }
 
   /** Closes the oldest socket not on a hosted topic (from `address`, or any); false if none. */
@@ -119,19 +151,19 @@ export class SocketTable {
 
   /** Makes `conn` the hub's: no deadline, no cap, not counted. */
   becomeHub(conn: Conn): void {
-    if (conn.timer) clearTimeout(conn.timer);
-    conn.timer = null;
+    this.settle(conn);
     conn.hub = true;
     this.uncount(conn);
   }
 
-  /** Counts `bytes` more from a guest; why it must be cut off, or null. */
+  /** Counts `bytes` more from a socket not the hub's; why it must be cut off, or null. */
   overRate(conn: Conn, bytes: number): string | null {
     const now = Date.now();
     if (now - conn.window.start >= 1000) conn.window = { start: now, count: 0, bytes: 0 };
     conn.window.bytes += bytes;
-    if (++conn.window.count > this.limits.maxMessagesPerSecond) return 'too many messages';
-    if (conn.window.bytes > this.limits.maxBytesPerSecond) return 'too much data';
+    const factor = conn.hostKey === null ? 1 : HOST_RATE_FACTOR;
+    if (++conn.window.count > this.limits.maxMessagesPerSecond * factor) return 'too many messages';
+    if (conn.window.bytes > this.limits.maxBytesPerSecond * factor) return 'too much data';
     return null;
   }
 
@@ -157,10 +189,11 @@ export class SocketTable {
   }
 
   private uncount(conn: Conn): void {
+    this.guests--;
+    if (conn.address === null) return;
     const n = (this.perAddress.get(conn.address) ?? 1) - 1;
     if (n > 0) this.perAddress.set(conn.address, n);
     else this.perAddress.delete(conn.address);
-    this.guests--;
   }
 
   private forget(conn: Conn): void {
