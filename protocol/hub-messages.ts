@@ -42,7 +42,19 @@ export type ClientRequest =
    * only).
    */
   | { id: number; type: 'kernel-server'; url: string | null; token: string }
-  | { id: number; type: 'input-reply'; inputId: string; value: string };
+  | { id: number; type: 'input-reply'; inputId: string; value: string }
+  /**
+   * What the kernel could complete at `cursor` (in UTF-16 units, as the editor counts) of `code`,
+   * the source the requester sees; the reply carries `completions` for the requester alone.
+   */
+  | { id: number; type: 'complete'; code: string; cursor: number }
+  /** What the kernel knows of the name at `cursor` (signature, docstring): `inspection`. */
+  | { id: number; type: 'inspect'; code: string; cursor: number; detail: 0 | 1 };
+
+/** What a completion or inspection request's reply carries, positions in UTF-16 units. */
+export type RequestResult =
+  | { kind: 'completions'; matches: string[]; from: number; to: number }
+  | { kind: 'inspection'; found: boolean; text: string };
 
 /** What the host tells one client. */
 export type HostNotice =
@@ -50,7 +62,14 @@ export type HostNotice =
    * The outcome of request `id`; `message` says why when it was refused or failed, and `code`
    * is the machine-readable reason (an ErrorCode such as 'file-changed' or 'not-allowed').
    */
-  | { type: 'reply'; id: number; ok: boolean; message?: string; code?: string }
+  | {
+      type: 'reply';
+      id: number;
+      ok: boolean;
+      message?: string;
+      code?: string;
+      result?: RequestResult;
+    }
   /** The kernel asks the person who ran the cell for input (`input()`, `getpass()`). */
   | { type: 'input-request'; inputId: string; cellId: string; prompt: string; password: boolean }
   /**
@@ -218,9 +237,60 @@ export function decodeRequest(body: decoding.Decoder): Result<ClientRequest> {
         return bad('input-reply needs inputId and value strings');
       }
       return ok({ id, type: 'input-reply', inputId: r.inputId, value: r.value });
+    case 'complete':
+    case 'inspect':
+      return decodeCodeQuery(id, r, bad);
     default:
       return bad(`unknown type ${JSON.stringify(r.type)}`);
   }
+}
+
+/** `value` if it is a well-formed RequestResult (what a reply carries is checked before use). */
+export function requestResultOf(value: unknown): RequestResult | undefined {
+  if (typeof value !== 'object' || value === null) return undefined;
+  const r = value as Record<string, unknown>;
+  const position = (n: unknown) => typeof n === 'number' && Number.isInteger(n) && n >= 0;
+  if (
+    r.kind === 'completions' &&
+    Array.isArray(r.matches) &&
+    r.matches.every((m) => typeof m === 'string') &&
+    position(r.from) &&
+    position(r.to) &&
+    (r.to as number) >= (r.from as number)
+  ) {
+    return { kind: 'completions', matches: r.matches, from: r.from as number, to: r.to as number };
+  }
+  if (r.kind === 'inspection' && typeof r.found === 'boolean' && typeof r.text === 'string') {
+    return { kind: 'inspection', found: r.found, text: r.text };
+  }
+  return undefined;
+}
+
+/** Longest source a completion or inspection request may carry (a cell, as its sender sees it). */
+export const MAX_QUERY_CODE_CHARS = 256 * 1024;
+
+function decodeCodeQuery(
+  id: number,
+  r: Record<string, unknown>,
+  bad: (why: string) => Result<ClientRequest>,
+): Result<ClientRequest> {
+  const { code, cursor } = r;
+  if (
+    typeof code !== 'string' ||
+    code.length > MAX_QUERY_CODE_CHARS ||
+    typeof cursor !== 'number' ||
+    !Number.isInteger(cursor) ||
+    cursor < 0 ||
+    cursor > code.length
+  ) {
+    return bad(
+      `${String(r.type)} needs code (at most ${MAX_QUERY_CODE_CHARS} characters) and cursor, ` +
+        'a position in it',
+    );
+  }
+  if (r.type === 'complete') return ok({ id, type: 'complete', code, cursor });
+  if (r.detail !== 0 && r.detail !== 1) return bad('inspect detail must be 0 or 1');
+  return ok({ id, type: 'inspect', code, cursor, detail: r.detail });
 }
 
 /** Reads a notice body from the host. The host is trusted for content, not for shape. */

@@ -37,6 +37,9 @@ export const REQUEST_RULES: { readonly [K in RequestKind]: Rule<K> } = {
   reload: { needs: 'manage', refused: 'only the host can load the file from disk' },
   'kernel-server': { needs: 'manage', refused: 'only the host chooses where the kernel runs' },
   'input-reply': { needs: null, refused: '' },
+  // The kernel evaluates code to complete or inspect it: as much the run permission as a run.
+  complete: { needs: 'run', refused: `${RUNNER} to complete from the kernel` },
+  inspect: { needs: 'run', refused: `${RUNNER} to look names up in the kernel` },
 };
 
 /** What a role must allow for `request`, or null when anyone may send it. */

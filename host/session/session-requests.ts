@@ -1,8 +1,11 @@
 // The session's handler for each kind of request (the router checks each against its rule in
 // protocol/requests.ts first).
+import type { Kernel } from '../../kernel-bridge';
 import { PairbookError } from '../../protocol/errors';
+import type { RequestResult } from '../../protocol/hub-messages';
 import type { NotebookKernel } from './notebook-kernel';
 import type { InputPrompts } from './input-prompts';
+import { completeWith, inspectWith } from './kernel-queries';
 import type { RequestHandlers, RequestSender } from './request-router';
 import type { RequestOutcome } from './sync-client';
 
@@ -49,7 +52,19 @@ export function sessionRequests(session: RequestTarget): RequestHandlers {
     'change-kernel': (r) => ok(session.kernels.change(r.name)),
     'kernel-server': (r) => ok(session.useKernelServer(r.url, r.token)),
     'input-reply': async (r, from) => session.prompts.answer(r.inputId, r.value, from.transport),
+    complete: (r) => withKernel(session, (k) => completeWith(k, r.code, r.cursor)),
+    inspect: (r) => withKernel(session, (k) => inspectWith(k, r.code, r.cursor, r.detail)),
   };
+}
+
+// A completion or inspection, from the notebook's kernel when there is one.
+async function withKernel(
+  session: RequestTarget,
+  ask: (kernel: Kernel) => Promise<RequestResult>,
+): Promise<RequestOutcome> {
+  const queue = session.kernels.execution;
+  if (!queue) return { ok: false, code: 'no-kernel', message: session.kernels.unavailable };
+  return { ok: true, result: await ask(queue.kernel) };
 }
 
 // A guest's save that finds the file changed gets told the host decides; the host is asked.

@@ -5,6 +5,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import {
   type ClientRequest,
   type HostNotice,
+  type RequestResult,
   Tag,
   decodeHubMessage,
   decodeRequest,
@@ -23,6 +24,8 @@ export interface RequestOutcome {
   ok: boolean;
   message?: string;
   code?: string;
+  /** What a completion or inspection found, for the requester alone. */
+  result?: RequestResult;
 }
 
 /**

@@ -7,11 +7,13 @@ import * as Y from 'yjs';
 import {
   type ClientRequest,
   type HostNotice,
+  type RequestResult,
   Tag,
   decodeHubMessage,
   decodeNotice,
   encodeHubMessage,
   encodeRequest,
+  requestResultOf,
   syncMessage,
 } from '../../protocol/hub-messages';
 import { sourceDigests } from '../../protocol/source-digest';
@@ -29,6 +31,8 @@ export interface RequestOutcome {
   message?: string;
   /** Why it failed, for code to act on (an ErrorCode such as 'file-changed' or 'not-allowed'). */
   code?: string;
+  /** What a completion or inspection found. */
+  result?: RequestResult;
 }
 
 /** A request without its id (the client numbers them). */
@@ -170,10 +174,12 @@ export class HubClient extends ObservableV2<HubClientEvents> {
         const resolve = this.pending.get(notice.value.id);
         this.pending.delete(notice.value.id);
         const { ok, message, code } = notice.value;
+        const result = requestResultOf(notice.value.result);
         resolve?.({
           ok,
           ...(message === undefined ? {} : { message }),
           ...(typeof code === 'string' ? { code } : {}),
+          ...(result ? { result } : {}),
         });
       }
       this.emit('notice', [notice.value]);

@@ -23,6 +23,8 @@ const SAMPLES: ClientRequest[] = [
   { id: 6, type: 'change-kernel', name: 'python3' },
   { id: 7, type: 'kernel-server', url: null, token: '' },
   { id: 8, type: 'input-reply', inputId: 'x', value: '' },
+  { id: 9, type: 'complete', code: 'import o', cursor: 8 },
+  { id: 10, type: 'inspect', code: 'print(', cursor: 6, detail: 0 },
 ];
 
 const decodes = (json: unknown) => {
@@ -45,7 +47,7 @@ describe('request kinds', () => {
     expect(kinds(sessionRequests(session))).toEqual(kinds(REQUEST_RULES));
     expect(SAMPLES.map((r) => r.type).sort()).toEqual(kinds(REQUEST_RULES));
     for (const r of SAMPLES) expect(decodes(r), r.type).toBe(true);
-    expect(decodes({ id: 9, type: 'shutdown-host' })).toBe(false);
+    expect(decodes({ id: 11, type: 'shutdown-host' })).toBe(false);
   });
 
   it("refuses a guest what its role lacks at the session too, in the rule's words", async () => {
