@@ -267,7 +267,10 @@ export class Journal {
 
   /** Closes and deletes the journal: nothing in it is needed any more. Idempotent. */
   discard(): void {
-    this.close();
+    // Not synced first: the file is deleted right after, and a sync can hold the loop (28 ms seen).
+    if (this.syncTimer) clearTimeout(this.syncTimer);
+    this.syncTimer = null;
+    this.closeFd();
     rmSync(this.file, { force: true });
   }
 

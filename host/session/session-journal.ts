@@ -74,6 +74,25 @@ export class SessionJournal {
     );
   }
 
+  /**
+   * After the document was replaced by the file on disk (a reload: the file holds all of it), the
+   * journal begins again as after opening: the old journal, of the document replaced, is removed
+   * at once, and the new base is written in the background; an edit before it is done writes the
+   * rest itself. It was one Y.encodeStateAsUpdate and write of the whole document on the loop.
+   */
+  beginAgainInBackground(): void {
+    this.cancelBase();
+    try {
+      this.journal.discard();
+    } catch {
+      // An old journal that cannot be removed: begin over it at once, which reports what fails.
+      this.begin({ saved: !this.file().dirty });
+      return;
+    }
+    this.stale = false;
+    this.beginInBackground();
+  }
+
   /** Begins the journal from the document as it is now (`saved`: the file holds it). */
   begin(options: { saved: boolean }): void {
     this.cancelBase();

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Journal } from '../../../host/session/journal';
 import { NotebookSession } from '../../../host/session/notebook-session';
+import { SessionJournal } from '../../../host/session/session-journal';
 import { cellsOf } from '../../../protocol/ydoc-nbformat';
 import { codeCell, notebook, tempDir, writeNotebook } from '../../helpers/notebooks';
 
@@ -132,5 +133,73 @@ describe('the journal written in the background', () => {
     expect(text(again.doc).toString()).toBe(`a!${typed}`);
     expect(text(again.doc, 1).toString()).toBe('b');
     await again.close();
+  });
+});
+
+describe('the journal begun again after a reload', () => {
+  /** The document as the file gives it: `cells` cells, replacing what was there. */
+  const fill = (doc: Y.Doc, word: string, cells: number) =>
+    doc.transact(() => {
+      const list = doc.getArray<Y.Text>('t');
+      list.delete(0, list.length);
+      list.insert(
+        0,
+        Array.from({ length: cells }, (_, i) => new Y.Text(`${word} ${i} ${'o'.repeat(2000)}`)),
+      );
+    }, 'pairbook:reload');
+  const replayed = (journal: Journal) => {
+    const doc = new Y.Doc();
+    for (const state of journal.read()!.states) Y.applyUpdate(doc, state);
+    return doc.getArray<Y.Text>('t').map((t) => t.toString().split(' o')[0]);
+  };
+
+  function reloaded() {
+    const journal = Journal.for(tempDir(), '/x/nb.ipynb');
+    const doc = new Y.Doc();
+    const file = { sha256: 'first', dirty: false };
+    const keeper = new SessionJournal(
+      journal,
+      doc,
+      () => file,
+      () => undefined,
+    );
+    fill(doc, 'old', 3);
+    keeper.begin({ saved: true });
+    doc.getArray<Y.Text>('t').get(0).insert(0, 'typed ');
+    file.dirty = true;
+    keeper.hostUpdate(Y.encodeStateAsUpdate(doc), true);
+    // The file on disk replaces the document; it holds all of it.
+    fill(doc, 'new', 200);
+    file.sha256 = 'second';
+    file.dirty = false;
+    keeper.beginAgainInBackground();
+    return { journal, doc, keeper, file };
+  }
+
+  it('removes the old journal at once and writes the new base beside it, in the background', async () => {
+    const { journal, keeper } = reloaded();
+    expect(existsSync(journal.file)).toBe(false);
+    expect(existsSync(`${journal.file}.next`)).toBe(true);
+    expect(keeper.current).toBe(false);
+    await until(() => keeper.current);
+    expect(existsSync(`${journal.file}.next`)).toBe(false);
+    expect(replayed(journal)).toEqual(Array.from({ length: 200 }, (_, i) => `new ${i}`));
+    expect(journal.read()!.checkpoints.at(-1)).toMatchObject({
+      fileSha256: 'second',
+      confirmed: true,
+    });
+    keeper.close();
+  });
+
+  it('journals an edit made before the new base is done', () => {
+    const { journal, doc, keeper, file } = reloaded();
+    let update = new Uint8Array();
+    doc.once('update', (u: Uint8Array) => (update = u));
+    doc.getArray<Y.Text>('t').get(1).insert(0, 'early ');
+    file.dirty = true;
+    keeper.hostUpdate(update, true);
+    expect(keeper.current).toBe(true);
+    expect(replayed(journal).slice(0, 2)).toEqual(['new 0', 'early new 1']);
+    journal.close();
   });
 });
