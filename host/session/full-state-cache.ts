@@ -18,7 +18,7 @@ import * as syncProtocol from 'y-protocols/sync';
 import * as Y from 'yjs';
 import { syncMessage } from '../../protocol/hub-messages';
 import { SLICE_MS, nextSlice } from '../document/loop-slices';
-import type { MergeJob, MergeResult } from './full-state-worker';
+import type { MergeJob, MergePiece, MergeResult } from './full-state-worker';
 import { SlicedStateEncoder } from './sliced-state-encoder';
 import { updateFeedOf } from './update-feed';
 
@@ -113,7 +113,8 @@ export class FullStateCache {
     const job = this.base === null ? this.build() : this.refresh(this.base);
     this.job = job
       .catch((e: unknown) => {
-        // Not expected (the worker's failures fall back to the event loop): answer as before.
+        // The worker failed with the first encoding's slices (or, unexpectedly, something
+        // else did): encode the document at once, as before.
         console.warn('pairbook: preparing the whole document failed:', (e as Error).message);
         this.forget();
         this.base = baseOf(
@@ -167,7 +168,8 @@ export class FullStateCache {
     this.recording = true;
     this.since = [];
     this.sinceBytes = 0;
-    const base = await merge(parts, bytes, this.stats);
+    // The slices are this cache's alone: transferred to the worker, not copied.
+    const base = await merge(parts, bytes, this.stats, true);
     if (generation === this.generation) this.base = base;
   }
 
@@ -223,10 +225,11 @@ async function merge(
   updates: Uint8Array[],
   bytes: number,
   stats: FullStateCache['stats'],
+  owns = false,
 ): Promise<Base> {
   if (bytes > LOOP_MERGE_BYTES && !workerBroken) {
     try {
-      const result = await mergeInWorker(updates);
+      const result = await mergeInWorker(updates, owns);
       stats.workerMerges++;
       return baseOf(result.message, result.updateBytes);
     } catch (e) {
@@ -237,6 +240,8 @@ async function merge(
         'pairbook: the full-state worker failed; merging on the event loop instead:',
         (e as Error).message,
       );
+      // Updates transferred are gone: the caller starts over (FullStateCache.run).
+      if (owns) throw e;
     }
   }
   stats.loopMerges++;
@@ -249,6 +254,8 @@ class MergeFailed extends Error {}
 
 // One worker for the process, started on first use and ended after a while without work.
 const WORKER_IDLE_MS = 30_000;
+/** Bytes copied to the worker in one turn of the event loop. */
+const PIECE_BYTES = 1024 * 1024;
 let worker: Worker | null = null;
 let workerBroken = false;
 let workerIdle: ReturnType<typeof setTimeout> | null = null;
@@ -258,19 +265,61 @@ const jobs = new Map<
   { resolve: (r: { message: Uint8Array; updateBytes: number }) => void; reject: (e: Error) => void }
 >();
 
-function mergeInWorker(
+/**
+ * Merges `updates` in the worker. Updates the caller `owns` (nobody else holds them) are
+ * transferred, at no cost; others (the base may still be queued for a guest, what changed since
+ * for the journal) are copied a megabyte a turn of the event loop: copying 20 MB at once, as one
+ * postMessage does, held the loop 10-90 ms.
+ */
+async function mergeInWorker(
   updates: Uint8Array[],
+  owns: boolean,
 ): Promise<{ message: Uint8Array; updateBytes: number }> {
   const w = worker ?? (worker = startWorker());
   if (workerIdle) clearTimeout(workerIdle);
   workerIdle = null;
   const id = nextJob++;
-  return new Promise((resolve, reject) => {
-    jobs.set(id, { resolve, reject });
-    w.ref();
-    // Copied to the worker, not transferred: the base's bytes may still be queued for a guest.
-    w.postMessage({ id, updates } satisfies MergeJob);
-  });
+  const result = new Promise<{ message: Uint8Array; updateBytes: number }>((resolve, reject) =>
+    jobs.set(id, { resolve, reject }),
+  );
+  // Awaited by the caller once all is sent; a failure meanwhile is not an unhandled rejection.
+  result.catch(() => undefined);
+  w.ref();
+  if (owns) {
+    const pieces = updates.map((bytes, index) => ({
+      index,
+      offset: 0,
+      total: bytes.length,
+      bytes,
+    }));
+    const buffers = updates.map((u) => u.buffer as ArrayBuffer);
+    w.postMessage({ id, pieces, count: updates.length } satisfies MergeJob, buffers);
+    return result;
+  }
+  let pieces: MergePiece[] = [];
+  let bytes = 0;
+  for (let index = 0; index < updates.length; index++) {
+    const update = updates[index]!;
+    for (let offset = 0; offset === 0 || offset < update.length; offset += PIECE_BYTES) {
+      const piece = update.slice(offset, offset + PIECE_BYTES);
+      pieces.push({ index, offset, total: update.length, bytes: piece });
+      bytes += piece.length;
+      if (bytes < PIECE_BYTES) continue;
+      w.postMessage(
+        { id, pieces } satisfies MergeJob,
+        pieces.map((p) => p.bytes.buffer as ArrayBuffer),
+      );
+      pieces = [];
+      bytes = 0;
+      await nextSlice();
+      if (!jobs.has(id)) return result; // the worker failed meanwhile
+    }
+  }
+  w.postMessage(
+    { id, pieces, count: updates.length } satisfies MergeJob,
+    pieces.map((p) => p.bytes.buffer as ArrayBuffer),
+  );
+  return result;
 }
 
 function startWorker(): Worker {
