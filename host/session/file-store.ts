@@ -17,16 +17,13 @@ import { CellSerializationCache } from '../document/cell-serialization-cache';
 import { readSaveHintInSlices } from '../document/save-hint-reader';
 
 export class FileStore {
-  /** What the file's validation found worth telling (a newer nbformat minor, missing ids). */
-  warnings: string[] = [];
-  /** The cells' ids as the file gives them (a journal replays onto them; the save hint uses them). */
-  ids: string[] = [];
-
   /**
    * The file as last read or written: its hash, and its exact text until the save hint is read
    * from it (a saved file's text is not kept: the hint of the file as read still applies).
    */
   private file!: { text: string | null; sha256: string };
+  private found: string[] = [];
+  private cellIds: string[] = [];
   /** The save hint, read in slices from the file's text once a save needs it. */
   private hint: Promise<SaveHint> | null = null;
   /** Each cell's text as the file has it, kept until the cell changes: saves do not stall. */
@@ -54,6 +51,16 @@ export class FileStore {
     return this.file.sha256;
   }
 
+  /** What the file's validation found worth telling (a newer nbformat minor, missing ids). */
+  get warnings(): string[] {
+    return this.found;
+  }
+
+  /** The cells' ids as the file gives them (a journal replays onto them; the save hint uses them). */
+  get ids(): string[] {
+    return this.cellIds;
+  }
+
   /**
    * Reads the file (throws PairbookError: unreadable, invalid JSON, not a notebook, ...) and
    * removes the temporary files a write that was cut short left beside it.
@@ -62,14 +69,14 @@ export class FileStore {
     const file = await readNotebookFile(this.path);
     // Only the text is kept: the parsed JSON would double the memory a large notebook takes.
     this.file = { text: file.text, sha256: file.sha256 };
-    this.warnings = file.warnings;
+    this.found = file.warnings;
     await removeStaleTempFiles(this.path);
     return file;
   }
 
   /** Loads `notebook` into `doc`; its cells' ids are the file's from now on. */
   load(notebook: NotebookFile['notebook'], doc: Y.Doc): void {
-    this.ids = loadNotebookIntoDoc(notebook, doc);
+    this.cellIds = loadNotebookIntoDoc(notebook, doc);
   }
 
   /** Reads the file as it is on disk now, for a reload; nothing changes until `replaced`. */
@@ -90,7 +97,7 @@ export class FileStore {
     this.file = { text: file.text, sha256: file.sha256 };
     this.hint = null;
     this.preparing = null;
-    this.warnings = file.warnings;
+    this.found = file.warnings;
     this.changed = null;
     this.told = null;
   }
