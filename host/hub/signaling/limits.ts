@@ -27,7 +27,7 @@ export const MAX_HUB_BUFFERED_BYTES = 4 * 1024 * 1024;
  */
 export const HOST_RATE_FACTOR = 20;
 /** Most topics one host socket of a standalone server may hold (a hub's live invites). */
-export const MAX_HOST_TOPICS = 1024;
+export const MAX_HOST_TOPICS = 256;
 export const PING_INTERVAL_MS = 30_000;
 /** Time a closed socket's TCP connection is given to take the close before it is destroyed. */
 export const CLOSE_GRACE_MS = 1000;

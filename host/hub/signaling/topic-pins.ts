@@ -4,53 +4,50 @@
 
 /** How long a topic stays pinned to a key after its host's last socket on it went. */
 export const PIN_KEPT_MS = 24 * 60 * 60_000;
-/** Most topics pinned at once; beyond, the longest released ones are forgotten first. */
-export const MAX_PINS = 65_536;
-
-interface Pin {
-  key: string;
-  /** When its host left it; null while a socket of that key is on it. */
-  releasedAt: number | null;
-}
 
 export class TopicPins {
-  private readonly pins = new Map<string, Pin>(); // oldest first
+  private readonly pins = new Map<string, string>(); // topic → key id
+  private readonly released = new Map<string, number>(); // topic → when, oldest first
 
+  /**
+   * `max`: most topics pinned at once; the server makes it twice what its host sockets can hold,
+   * so held pins never fill it. Beyond, the pin released longest ago is forgotten.
+   */
   constructor(
+    private readonly max: number,
     private readonly keptMs = PIN_KEPT_MS,
-    private readonly max = MAX_PINS,
   ) {}
 
   /** Claims `topic` for `key`: true when it is free, or already that key's. */
   claim(topic: string, key: string, now = Date.now()): boolean {
-    const pin = this.pins.get(topic);
-    if (pin && pin.key !== key && (pin.releasedAt === null || now - pin.releasedAt < this.keptMs)) {
-      return false;
+    const holder = this.pins.get(topic);
+    if (holder !== undefined && holder !== key) {
+      const at = this.released.get(topic);
+      if (at === undefined || now - at < this.keptMs) return false;
     }
-    if (pin) this.pins.delete(topic);
-    else if (this.pins.size >= this.max && !this.forgetOne(now)) return false;
-    this.pins.set(topic, { key, releasedAt: null });
+    if (holder === undefined && this.pins.size >= this.max && !this.forgetOldest()) return false;
+    this.pins.set(topic, key);
+    this.released.delete(topic);
     return true;
   }
 
   /** The host of `topic` left it. */
   release(topic: string, now = Date.now()): void {
-    const pin = this.pins.get(topic);
-    if (pin) pin.releasedAt = now;
+    if (!this.pins.has(topic)) return;
+    this.released.delete(topic);
+    this.released.set(topic, now);
   }
 
   get size(): number {
     return this.pins.size;
   }
 
-  /** Forgets an expired pin, or else the one released longest ago; false when all are held. */
-  private forgetOne(now: number): boolean {
-    let oldest: [string, number] | null = null;
-    for (const [topic, pin] of this.pins) {
-      if (pin.releasedAt === null) continue;
-      if (now - pin.releasedAt >= this.keptMs) return this.pins.delete(topic);
-      if (!oldest || pin.releasedAt < oldest[1]) oldest = [topic, pin.releasedAt];
-    }
-    return oldest !== null && this.pins.delete(oldest[0]);
+  /** Forgets the pin released longest ago; false when every pin is held. */
+  private forgetOldest(): boolean {
+    const oldest = this.released.keys().next();
+    if (oldest.done) return false;
+    this.released.delete(oldest.value);
+    this.pins.delete(oldest.value);
+    return true;
   }
 }
