@@ -35,7 +35,8 @@ if (session.recovery) say(`recovered ${session.recovery.kind}`);
 const hostText = () => (cellsOf(session.doc).get(0).get('source') as Y.Text).toString();
 
 // A client connected the way a window is: the renderer's HubClient over a Transport.
-const client = connectClient(session, 'typist').doc;
+const typist = connectClient(session, 'typist');
+const client = typist.doc;
 
 // The host's update listeners run after the journal's: when this prints, the edit is on disk.
 session.doc.on('update', () => say(`accepted ${JSON.stringify(hostText())}`));
@@ -50,7 +51,8 @@ session.on('saving', () => {
 });
 session.on('saved', () => say('saved'));
 
-await new Promise((r) => setTimeout(r, 50));
+// The first sync of a large notebook is prepared a slice at a time: type once it arrived.
+await typist.until((doc) => cellsOf(doc).length > 0);
 say('ready');
 let n = 0;
 const typing = setInterval(() => {
