@@ -1,5 +1,6 @@
 // The elements of a built cell: drag handle, gutter (prompt, run button) and body (input,
-// outputs, last-run footer), and the line that asks for the kernel's input().
+// outputs, last-run footer), what they show, and the line that asks for the kernel's input().
+import { type Attachments, renderMarkdown } from '../outputs/markdown';
 import { renderOutput } from '../outputs/output-view';
 
 /** A new element with a class and, optionally, a test id. */
@@ -122,6 +123,13 @@ export function buildCellParts(cell: HTMLElement): CellParts {
   body.append(inputArea, outputArea, footer, hiddenCells);
   cell.append(dragHandle, gutter, body);
   return parts;
+}
+
+/** Shows a markdown cell's `text` rendered in `box` (with its attachments), or how to edit it. */
+export function showMarkdown(box: HTMLElement, text: string, attachments?: Attachments): void {
+  box.innerHTML = text.trim()
+    ? renderMarkdown(text, attachments ?? null)
+    : '<p class="empty-markdown">Empty markdown cell — double-click to edit</p>';
 }
 
 /** Shows nbformat `outputs` in `box`, hidden when there are none. */

@@ -1,80 +1,38 @@
-import type { LanguageSupport } from '@codemirror/language';
-import type { EditorView, KeyBinding } from '@codemirror/view';
-import type { Awareness } from 'y-protocols/awareness';
+import type { EditorView } from '@codemirror/view';
 import * as Y from 'yjs';
-import {
-  createCodeEditor,
-  editability,
-  editabilityCompartment,
-  languageCompartment,
-  languageExtension,
-  lineNumbering,
-  lineNumbersCompartment,
-} from '../editor/code-editor';
 import { renderHighlighted } from '../editor/static-highlight';
-import { type Attachments, renderMarkdown } from '../outputs/markdown';
+import type { Attachments } from '../outputs/markdown';
+import type { CellContext } from './cell-context';
+import { CellEditor } from './cell-editor';
 import { estimateCellHeight } from './cell-height';
 import type { CellType } from './cell-operations';
-import {
-  type CellParts,
-  buildCellParts,
-  el,
-  inputLine,
-  paintViewState,
-  showOutputs,
-} from './cell-parts';
-import { headingLevel } from './headings';
-import type { ViewPart } from './view-state';
+import { CellOutputs } from './cell-outputs';
+import { type CellParts, buildCellParts, el, showMarkdown } from './cell-parts';
+import { CellViewState } from './cell-view-state';
 import { type CellRunState, CellRunView } from './run-states';
-
-/** What every cell view shares, given by the notebook view. */
-export interface CellContext {
-  awareness: Awareness;
-  undoManager: Y.UndoManager;
-  /** The language of code cells now (the kernel's; null: plain text). */
-  codeLanguage(): LanguageSupport | null;
-  /** The notebook's keys while editing `cell`. */
-  editKeys(cell: CellView): readonly KeyBinding[];
-  /** The person clicked or focused into the cell. */
-  onActivate(cell: CellView, mode: 'command' | 'edit'): void;
-  /** Outputs or markdown were rendered (for the test hook and find). */
-  onRendered(cell: CellView): void;
-  /** True when this person may not change the notebook (a viewer). */
-  readOnly(): boolean;
-  /** True when editors show line numbers (Shift-L, this page only). */
-  lineNumbers(): boolean;
-  /** Whether `part` of `cell` is hidden now (its metadata, or this page's own choice). */
-  isHidden(cell: CellView, part: ViewPart): boolean;
-  /** The cell's metadata (`metadata` true) or heading level changed: what it hides may have. */
-  onViewStateChange?(cell: CellView, metadata: boolean): void;
-  /** The cell's parts were built (`true`) or dropped back to a box (`false`). */
-  onBuilt?(cell: CellView, built: boolean): void;
-}
 
 /**
  * One cell of the notebook. Far from the viewport it is an empty box of its last measured (or
  * estimated) height; near it, its parts are built: the input (a live CodeMirror view, or
  * highlighted text until one is mounted; rendered HTML for markdown until edited), prompt, outputs
  * and last-run line. Follows its Y.Map either way; writes go through CodeMirror (bound with
- * y-codemirror.next) or the notebook.
+ * y-codemirror.next) or the notebook. Its editor is in cell-editor.ts, its outputs in
+ * cell-outputs.ts, what it hides and its heading in cell-view-state.ts, its elements in
+ * cell-parts.ts, its prompt and last-run line in run-states.ts.
  */
 export class CellView {
   readonly element = el('div', 'cell', 'cell');
   readonly id: string;
   readonly source: Y.Text;
   private parts: CellParts | null = null;
-  private editor: EditorView | null = null;
+  private readonly editor: CellEditor;
+  private readonly outputs: CellOutputs;
+  private readonly viewState: CellViewState;
   private nearViewport = false;
   private far = true;
   private active = false;
   private editingMarkdown = false;
   private inputPending = false;
-  private observedOutputs: Y.Array<unknown> | null = null;
-  private observedMetadata: Y.Map<unknown> | null = null;
-  private level: number | null = null;
-  private sectionHidden = false;
-  private hiddenBelow = 0;
-  private viewStateQueued = false;
   private renderQueued = { input: false, outputs: false };
   private destroyed = false;
   private readonly runView: CellRunView;
@@ -85,26 +43,25 @@ export class CellView {
   ) {
     this.id = String(map.get('id'));
     this.source = map.get('source') as Y.Text;
+    this.editor = new CellEditor(this, ctx);
     this.runView = new CellRunView(this.element, this.source);
     this.element.dataset.cellId = this.id;
     this.paintType();
     this.element.style.height = `${estimateCellHeight(map)}px`;
     map.observe(this.onMapChange);
     this.source.observe(this.onSourceChange);
-    this.observeOutputs();
-    this.observeMetadata();
+    this.outputs = new CellOutputs(map, () => this.schedule('outputs'));
+    this.viewState = new CellViewState(this, ctx);
   }
 
   /** The level (1–6) of the markdown heading this cell is, or 0 (not markdown, or no heading). */
   get headingLevel(): number {
-    if (this.type !== 'markdown') return 0;
-    this.level ??= headingLevel(this.source.toString());
-    return this.level;
+    return this.viewState.headingLevel;
   }
 
   /** True while a collapsed heading above hides this cell. */
   get isSectionHidden(): boolean {
-    return this.sectionHidden;
+    return this.viewState.isSectionHidden;
   }
 
   /**
@@ -112,32 +69,12 @@ export class CellView {
    * how many cells this cell's own collapsed heading hides.
    */
   setSection(hidden: boolean, hiddenBelow: number): void {
-    if (hidden !== this.sectionHidden) {
-      this.sectionHidden = hidden;
-      this.element.classList.toggle('section-hidden', hidden);
-    }
-    if (hiddenBelow !== this.hiddenBelow) {
-      this.hiddenBelow = hiddenBelow;
-      this.paintViewState();
-    }
+    if (this.viewState.setSection(hidden, hiddenBelow)) this.paintViewState();
   }
 
   /** Shows what is hidden of the cell as the notebook says now. */
   paintViewState(): void {
-    const input = this.ctx.isHidden(this, 'input');
-    this.element.classList.toggle('input-hidden', input);
-    if (!this.parts) return;
-    const outputs = this.map.get('outputs');
-    const level = this.headingLevel;
-    paintViewState(this.parts, {
-      inputHidden: input,
-      outputsHidden: this.ctx.isHidden(this, 'outputs'),
-      headingLevel: level,
-      headingCollapsed: level > 0 && this.ctx.isHidden(this, 'heading'),
-      hiddenCells: this.hiddenBelow,
-      firstLine: input ? (this.source.toString().split('\n', 1)[0] ?? '').slice(0, 200) : '',
-      outputCount: this.type === 'code' && outputs instanceof Y.Array ? outputs.length : 0,
-    });
+    this.viewState.paint(this.parts, this.outputs.count(this.type === 'code'));
   }
 
   /** The cell's type as the document says now. */
@@ -147,7 +84,7 @@ export class CellView {
 
   /** The live editor, when mounted. */
   get view(): EditorView | null {
-    return this.editor;
+    return this.editor.view;
   }
 
   /** True when the markdown cell shows its editor instead of its rendering. */
@@ -173,7 +110,7 @@ export class CellView {
 
   /** True when the cell is near the viewport and a code or raw cell without a live editor yet. */
   get wantsEditor(): boolean {
-    return this.nearViewport && !this.editor && this.type !== 'markdown' && !this.destroyed;
+    return this.nearViewport && !this.editor.view && this.type !== 'markdown' && !this.destroyed;
   }
 
   /** Mounts the live editor if the cell still wants one. */
@@ -230,19 +167,13 @@ export class CellView {
     if (this.type === 'markdown') this.editingMarkdown = true;
     this.syncEditor(true);
     this.element.classList.add('editing');
-    const view = this.editor;
-    if (!view) return;
-    if (pos !== null) {
-      const at = pos === 'start' ? 0 : pos === 'end' ? view.state.doc.length : pos;
-      view.dispatch({ selection: { anchor: Math.min(at, view.state.doc.length) } });
-    }
-    view.focus();
+    this.editor.focusAt(pos);
   }
 
   /** Leaves edit mode; markdown cells render again. */
   leaveEdit(): void {
     this.element.classList.remove('editing');
-    if (this.editor?.hasFocus) this.editor.contentDOM.blur();
+    this.editor.blur();
     if (this.type === 'markdown' && this.editingMarkdown) {
       this.editingMarkdown = false;
       this.syncEditor();
@@ -256,27 +187,24 @@ export class CellView {
     this.materialize();
     if (this.type === 'markdown') this.editingMarkdown = true;
     this.syncEditor(true);
-    this.editor?.dispatch({ selection: { anchor: from, head: to }, scrollIntoView: true });
+    this.editor.selectRange(from, to);
   }
 
   /** Makes the live editor read-only or editable again (a role changed). */
   setReadOnly(readOnly: boolean): void {
-    this.editor?.dispatch({ effects: editabilityCompartment.reconfigure(editability(readOnly)) });
+    this.editor.setReadOnly(readOnly);
   }
 
   /** Highlights a code cell in the notebook's language as it is now (the kernel changed). */
   updateCodeLanguage(): void {
     if (this.type !== 'code') return;
-    const code = this.ctx.codeLanguage();
-    this.editor?.dispatch({
-      effects: languageCompartment.reconfigure(languageExtension({ code })),
-    });
+    this.editor.updateCodeLanguage();
     this.renderInput();
   }
 
   /** Shows or hides the live editor's line numbers (new editors ask `ctx.lineNumbers()`). */
   setLineNumbers(on: boolean): void {
-    this.editor?.dispatch({ effects: lineNumbersCompartment.reconfigure(lineNumbering(on)) });
+    this.editor.setLineNumbers(on);
   }
 
   /** Updates the prompt and last-run line from the runtime map. */
@@ -297,12 +225,11 @@ export class CellView {
     this.materialize();
     this.inputPending = true;
     return new Promise((resolve) => {
-      const { row, field } = inputLine(prompt, password, (value) => {
+      const field = this.outputs.ask(this.parts?.outputs, prompt, password, (value) => {
         this.inputPending = false;
         resolve(value);
         this.releaseIfFar();
       });
-      this.parts?.outputs.after(row);
       this.element.scrollIntoView({ block: 'nearest' });
       field.focus();
     });
@@ -314,10 +241,9 @@ export class CellView {
     this.destroyed = true;
     this.map.unobserve(this.onMapChange);
     this.source.unobserve(this.onSourceChange);
-    this.observedOutputs?.unobserveDeep(this.onOutputsChange);
-    this.observedMetadata?.unobserve(this.onMetadataChange);
-    this.editor?.destroy();
-    this.editor = null;
+    this.outputs.destroy();
+    this.viewState.destroy();
+    this.editor.destroy();
     this.element.remove();
   }
 
@@ -325,37 +251,15 @@ export class CellView {
     const wantsEditor =
       this.type === 'markdown'
         ? this.editingMarkdown
-        : force || this.nearViewport || this.editor?.hasFocus === true;
-    if (wantsEditor && !this.editor && this.parts) {
-      const language =
-        this.type === 'code'
-          ? { code: this.ctx.codeLanguage() }
-          : this.type === 'markdown'
-            ? 'markdown'
-            : 'none';
-      this.editor = createCodeEditor({
-        parent: this.parts.editorHost,
-        ytext: this.source,
-        awareness: this.ctx.awareness,
-        undoManager: this.ctx.undoManager,
-        language,
-        keys: this.ctx.editKeys(this),
-        onFocus: () => this.ctx.onActivate(this, 'edit'),
-        readOnly: this.ctx.readOnly(),
-        lineNumbers: this.ctx.lineNumbers(),
-      });
-    } else if (!wantsEditor && this.editor) {
-      this.editor.destroy();
-      this.editor = null;
-    }
-    this.element.classList.toggle('has-editor', this.editor !== null);
-    if (!this.editor) this.renderInput();
+        : force || this.nearViewport || this.editor.hasFocus;
+    if (wantsEditor && this.parts) this.editor.mount(this.parts.editorHost);
+    else if (!wantsEditor) this.editor.destroy();
+    this.element.classList.toggle('has-editor', this.editor.view !== null);
+    if (!this.editor.view) this.renderInput();
   }
 
   private get pinned(): boolean {
-    return (
-      this.active || this.editingMarkdown || this.inputPending || this.editor?.hasFocus === true
-    );
+    return this.active || this.editingMarkdown || this.inputPending || this.editor.hasFocus;
   }
 
   private releaseIfFar(): void {
@@ -365,8 +269,7 @@ export class CellView {
   // Drops the parts (and the editor) of a far cell, keeping a box of `height` px in their place.
   private release(height: number): void {
     if (!this.parts || this.pinned || this.destroyed) return;
-    this.editor?.destroy();
-    this.editor = null;
+    this.editor.destroy();
     this.parts = null;
     this.element.removeEventListener('mousedown', this.onMouseDown);
     this.element.classList.remove('materialized', 'has-editor');
@@ -392,13 +295,14 @@ export class CellView {
   }
 
   private renderInput(): void {
-    if (this.editor || !this.parts) return;
+    if (this.editor.view || !this.parts) return;
     const text = this.source.toString();
     if (this.type === 'markdown') {
-      const attachments = this.map.get('attachments') as Attachments | undefined;
-      this.parts.rendered.innerHTML = text.trim()
-        ? renderMarkdown(text, attachments ?? null)
-        : '<p class="empty-markdown">Empty markdown cell — double-click to edit</p>';
+      showMarkdown(
+        this.parts.rendered,
+        text,
+        this.map.get('attachments') as Attachments | undefined,
+      );
       this.ctx.onRendered(this);
     } else {
       renderHighlighted(
@@ -411,52 +315,13 @@ export class CellView {
 
   private renderOutputs(): void {
     if (!this.parts) return;
-    const outputs = this.map.get('outputs');
-    const list =
-      this.type === 'code' && outputs instanceof Y.Array
-        ? outputs.toArray().map((o) => (o instanceof Y.Map ? o.toJSON() : {}))
-        : [];
-    showOutputs(this.parts.outputs, list);
+    const count = this.outputs.render(this.parts.outputs, this.type === 'code');
     this.paintViewState();
-    if (list.length) this.ctx.onRendered(this);
+    if (count) this.ctx.onRendered(this);
   }
 
   private renderPrompt(): void {
     this.runView.paint(this.parts, this.type === 'code', this.map.get('execution_count'));
-  }
-
-  private observeOutputs(): void {
-    this.observedOutputs?.unobserveDeep(this.onOutputsChange);
-    const outputs = this.map.get('outputs');
-    this.observedOutputs = outputs instanceof Y.Array ? outputs : null;
-    this.observedOutputs?.observeDeep(this.onOutputsChange);
-  }
-
-  private observeMetadata(): void {
-    this.observedMetadata?.unobserve(this.onMetadataChange);
-    const metadata = this.map.get('metadata');
-    this.observedMetadata = metadata instanceof Y.Map ? metadata : null;
-    this.observedMetadata?.observe(this.onMetadataChange);
-  }
-
-  private onMetadataChange = (): void => {
-    this.paintViewState();
-    this.ctx.onViewStateChange?.(this, true);
-  };
-
-  // A markdown cell's heading level follows its text, once a frame at most while typing.
-  private queueHeadingCheck(): void {
-    if (this.type !== 'markdown' || this.viewStateQueued) return;
-    this.viewStateQueued = true;
-    requestAnimationFrame(() => {
-      this.viewStateQueued = false;
-      if (this.destroyed) return;
-      const before = this.level;
-      this.level = null;
-      if (this.headingLevel === before) return;
-      this.paintViewState();
-      this.ctx.onViewStateChange?.(this, false);
-    });
   }
 
   private schedule(part: 'input' | 'outputs'): void {
@@ -473,20 +338,17 @@ export class CellView {
 
   private onMapChange = (event: Y.YMapEvent<unknown>): void => {
     if (event.keysChanged.has('metadata')) {
-      this.observeMetadata();
-      this.onMetadataChange();
+      this.viewState.metadataReplaced();
     }
     if (event.keysChanged.has('cell_type')) {
-      this.level = null;
-      this.ctx.onViewStateChange?.(this, false);
+      this.viewState.typeChanged();
       if (this.type !== 'markdown') this.editingMarkdown = false;
-      this.editor?.destroy();
-      this.editor = null;
+      this.editor.destroy();
       this.renderAll();
       this.syncEditor();
     }
     if (event.keysChanged.has('outputs')) {
-      this.observeOutputs();
+      this.outputs.follow();
       this.schedule('outputs');
     }
     if (event.keysChanged.has('execution_count')) this.renderPrompt();
@@ -494,17 +356,15 @@ export class CellView {
   };
 
   private onMouseDown = (e: MouseEvent): void => {
-    if (!this.element.contains(document.activeElement) || !this.editor?.hasFocus) {
+    if (!this.element.contains(document.activeElement) || !this.editor.hasFocus) {
       if ((e.target as HTMLElement).closest('.cm-editor, a, summary, button')) return;
       this.ctx.onActivate(this, 'command');
     }
   };
 
   private onSourceChange = (): void => {
-    if (!this.editor) this.schedule('input');
-    this.queueHeadingCheck();
+    if (!this.editor.view) this.schedule('input');
+    this.viewState.queueLevelCheck();
     if (this.runView.followsSource) this.renderPrompt();
   };
-
-  private onOutputsChange = (): void => this.schedule('outputs');
 }
