@@ -24,6 +24,7 @@ import { HOST_CHALLENGE_HEADER } from './signaling/host-proof';
 import {
   CLOSE_GRACE_MS,
   type Limits,
+  MAX_HOST_SOCKETS,
   MAX_HOST_TOPICS,
   type SignalingServerOptions,
   resolveLimits,
@@ -61,7 +62,7 @@ export class SignalingServer {
       this.sockets,
       this.stats,
       () => this.limits.maxGuestSocketMs,
-      options.standalone ? new TopicPins(2 * this.limits.maxSockets * MAX_HOST_TOPICS) : null,
+      options.standalone ? new TopicPins(2 * MAX_HOST_SOCKETS * MAX_HOST_TOPICS) : null,
     );
   }
 

@@ -23,11 +23,22 @@ export const MAX_GUEST_BUFFERED_BYTES = 256 * 1024;
 export const MAX_HUB_BUFFERED_BYTES = 4 * 1024 * 1024;
 /**
  * A standalone server's host socket (host-proof.ts) may send this many times a guest's messages
- * and bytes per second: a hub subscribing to many invites after a reconnect sends a burst.
+ * and bytes per second: a hub subscribing to all its invites after a reconnect sends a burst of
+ * a subscription per 32 and a probe per invite (MAX_HOST_TOPICS: 1056 messages).
  */
-export const HOST_RATE_FACTOR = 20;
-/** Most topics one host socket of a standalone server may hold (a hub's live invites). */
-export const MAX_HOST_TOPICS = 256;
+export const HOST_RATE_FACTOR = 40;
+/**
+ * Most topics one host socket of a standalone server may hold: a hub's invites, live or not
+ * (it stays on an expired or revoked one's topic, to tell its guests why).
+ */
+export const MAX_HOST_TOPICS = 1024;
+/**
+ * Most host sockets of a standalone server, in all and from one address (IPv6: one /64): anyone
+ * may be a host there, and a host's socket is never made to room for others, so hosts may take
+ * a quarter of the sockets at most and guests always find room.
+ */
+export const MAX_HOST_SOCKETS = 128;
+export const MAX_HOST_SOCKETS_PER_ADDRESS = 16;
 export const PING_INTERVAL_MS = 30_000;
 /** Time a closed socket's TCP connection is given to take the close before it is destroyed. */
 export const CLOSE_GRACE_MS = 1000;

@@ -67,7 +67,9 @@ export class TopicRouter {
     conn.challenge = null;
     const key = checkHostProof(challenge, proof);
     if (key === null) return this.sockets.close(conn, 1008, 'the host proof does not verify');
-    conn.hostKey = key;
+    if (!this.sockets.becomeHost(conn, key)) {
+      this.sockets.close(conn, 1013, 'too many hosts on this server now; try again later');
+    }
   }
 
   private publishFromHost(conn: Conn, m: PublishSignal): void {

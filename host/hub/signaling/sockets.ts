@@ -8,6 +8,8 @@ import {
   CLOSE_GRACE_MS,
   HOST_RATE_FACTOR,
   type Limits,
+  MAX_HOST_SOCKETS,
+  MAX_HOST_SOCKETS_PER_ADDRESS,
   MAX_GUEST_BUFFERED_BYTES,
   MAX_HUB_BUFFERED_BYTES,
   MAX_TIMER_MS,
@@ -45,6 +47,9 @@ export class SocketTable {
   private readonly conns = new Map<Socket, Conn>(); // oldest first
   private readonly perAddress = new Map<string, number>();
   private guests = 0;
+  /** A standalone server's host sockets, per address and in all. */
+  private readonly hostsPerAddress = new Map<string, number>();
+  private hosts = 0;
 
   constructor(
     private readonly limits: Limits,
@@ -156,6 +161,17 @@ export class SocketTable {
     this.uncount(conn);
   }
 
+  /** Makes `conn` a standalone server's host with key `key`; false when hosts are at a cap. */
+  becomeHost(conn: Conn, key: string): boolean {
+    const address = conn.address ?? '';
+    const here = this.hostsPerAddress.get(address) ?? 0;
+    if (this.hosts >= MAX_HOST_SOCKETS || here >= MAX_HOST_SOCKETS_PER_ADDRESS) return false;
+    conn.hostKey = key;
+    this.hostsPerAddress.set(address, here + 1);
+    this.hosts++;
+    return true;
+  }
+
   /** Counts `bytes` more from a socket not the hub's; why it must be cut off, or null. */
   overRate(conn: Conn, bytes: number): string | null {
     const now = Date.now();
@@ -196,9 +212,17 @@ export class SocketTable {
     else this.perAddress.delete(conn.address);
   }
 
+  private uncountHost(address: string): void {
+    const n = (this.hostsPerAddress.get(address) ?? 1) - 1;
+    if (n > 0) this.hostsPerAddress.set(address, n);
+    else this.hostsPerAddress.delete(address);
+    this.hosts--;
+  }
+
   private forget(conn: Conn): void {
     if (!this.conns.delete(conn.tcp)) return;
     if (!conn.hub) this.uncount(conn);
+    if (conn.hostKey !== null) this.uncountHost(conn.address ?? '');
     if (conn.timer) clearTimeout(conn.timer);
     this.onForget(conn);
   }

@@ -6,6 +6,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { WebSocket } from 'ws';
 import { SignalingClient } from '../../../host/hub/signaling-client';
 import {
+  MAX_HOST_SOCKETS_PER_ADDRESS,
   MAX_HOST_TOPICS,
   MAX_SOCKETS_PER_ADDRESS,
   SignalingServer,
@@ -45,8 +46,9 @@ async function host(url: string, topics: string[]) {
     onProblem: (p) => problems.push(p),
   });
   cleanups.push(() => client.stop());
-  await client.start();
+  // Subscribed before it connects: all at once when it does, as after a reconnect.
   for (const t of topics) client.subscribe(t);
+  await client.start();
   await until(() => client.confirmed, 'the host holds its topics');
   return { client, got, problems };
 }
@@ -163,6 +165,26 @@ describe('pairbook signal: hosts on a standalone server', () => {
     await until(() => h.client.confirmed, 'the host holds its topic again');
     await guestOffers(url, 'pairbook-t', 'g2');
     await until(() => h.got.some((m) => m.data === 'offer-g2'), 'the offer reaches the host');
+  });
+
+  it(`lets one address be at most ${MAX_HOST_SOCKETS_PER_ADDRESS} hosts`, async () => {
+    const { url } = await standalone();
+    const hosts: Awaited<ReturnType<typeof provenSocket>>[] = [];
+    for (let i = 0; i <= MAX_HOST_SOCKETS_PER_ADDRESS; i++) hosts.push(await provenSocket(url));
+    const last = hosts.at(-1) as (typeof hosts)[number];
+    await until(() => last.closeReason() !== null, 'the last one is refused');
+    expect(last.closeReason()).toMatch(/too many hosts/);
+    expect(hosts.filter((h) => h.closeReason() !== null)).toHaveLength(1);
+    // Guests still find room, and a host that leaves makes room for another.
+    await open(url);
+    hosts[0]?.ws.close();
+    await until(() => hosts[0]?.closeReason() !== null, 'the first host leaves');
+    const next = await provenSocket(url);
+    next.ws.send(JSON.stringify({ type: 'subscribe', topics: ['pairbook-next'], from: 'host' }));
+    const probe = { type: 'publish', topic: 'pairbook-next', data: 'p', from: 'host', to: 'host' };
+    next.ws.send(JSON.stringify(probe));
+    await until(() => next.received.length > 0, 'the new host holds its topic');
+    expect(next.closeReason()).toBeNull();
   });
 
   it('closes a socket whose host proof does not verify', async () => {
