@@ -4,7 +4,7 @@ import { isSignalingUrl } from '../../protocol/invite';
 import type { IceConfig } from '../hub/ice-servers';
 import { iceOption } from './ice-option';
 import { KERNEL_OPTIONS, UsageError, oneFile, parseOptions, portOption } from './options';
-import { stopWhenAsked } from './parent-watch';
+import { exitCodeWhenAsked } from './parent-watch';
 import type { Hub } from '../hub/hub';
 import type { NotebookSession } from '../session/notebook-session';
 import { readKnockAnswers, reportEvents } from './host-events';
@@ -146,29 +146,20 @@ function stopWhenSignalled(
   say: Say,
   json: boolean,
 ): Promise<number> {
-  return new Promise<number>((resolve) => {
-    let stopping = false;
-    const stop = async (signal: string) => {
-      if (stopping) return;
-      stopping = true;
+  return exitCodeWhenAsked(
+    async () => {
+      await hub.stop();
+      await session.close();
+    },
+    (why) => {
       if (!json)
-        process.stderr.write(
-          `\npairbook: ${signal}: stopping sharing and saving ${session.name}\n`,
-        );
-      let code = 0;
-      try {
-        await hub.stop();
-        await session.close();
-      } catch (e) {
-        process.stderr.write(`pairbook: saving failed: ${(e as Error).message}\n`);
-        code = 1;
-      }
-      say('stopped', { signal }, 'stopped');
+        process.stderr.write(`\npairbook: ${why}: stopping sharing and saving ${session.name}\n`);
+    },
+    (why) => {
+      say('stopped', { signal: why }, 'stopped');
       process.stdin.pause();
-      resolve(code);
-    };
-    stopWhenAsked((why) => void stop(why));
-  });
+    },
+  );
 }
 
 /** Starts the hub and prints the invite; false (said on stderr, session closed) on failure. */

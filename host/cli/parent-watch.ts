@@ -89,3 +89,31 @@ export function stopWhenAsked(stop: (why: string) => void): void {
     stop(`the process that started it (${pid}) ended`);
   });
 }
+
+/**
+ * Resolves with the exit code once asked to stop (as stopWhenAsked): `announce` says so, `stop`
+ * ends the work and saves (0; when it fails, 1 and why on stderr), then `after` runs.
+ */
+export function exitCodeWhenAsked(
+  stop: () => Promise<void>,
+  announce: (why: string) => void,
+  after?: (why: string) => void,
+): Promise<number> {
+  return new Promise<number>((resolve) => {
+    let stopping = false;
+    stopWhenAsked(async (why) => {
+      if (stopping) return;
+      stopping = true;
+      announce(why);
+      let code = 0;
+      try {
+        await stop();
+      } catch (e) {
+        process.stderr.write(`pairbook: saving failed: ${(e as Error).message}\n`);
+        code = 1;
+      }
+      after?.(why);
+      resolve(code);
+    });
+  });
+}
