@@ -23,6 +23,39 @@ const ICONS = {
 
 const RUN_TITLE = 'Run the selected cells and advance (Shift-Enter)';
 
+/** A toolbar button running `action`: an icon, with `text` beside it if given. */
+function toolButton(
+  onAction: (action: ToolbarAction) => void,
+  action: ToolbarAction,
+  label: string,
+  icon: string,
+  text?: string,
+): HTMLElement {
+  const b = document.createElement('button');
+  b.className = text ? 'tool-button with-label' : 'tool-button icon-button';
+  b.dataset.testid = `${action}-button`;
+  b.title = label;
+  b.setAttribute('aria-label', label);
+  b.innerHTML = icon + (text ? `<span>${text}</span>` : '');
+  b.addEventListener('click', () => onAction(action));
+  return b;
+}
+
+/** A group of toolbar buttons. */
+function toolGroup(...children: HTMLElement[]): HTMLElement {
+  const g = document.createElement('div');
+  g.className = 'tool-group';
+  g.append(...children);
+  return g;
+}
+
+/** `element` with a class and, optionally, a test id. */
+function mark<T extends HTMLElement>(element: T, className: string, testId?: string): T {
+  element.className = className;
+  if (testId) element.dataset.testid = testId;
+  return element;
+}
+
 /** The toolbar's buttons, by what they do. */
 export type ToolbarAction =
   'run' | 'interrupt' | 'restart' | 'insert' | 'save' | 'find' | 'toggle-theme' | 'share' | 'join';
@@ -54,58 +87,29 @@ export class Toolbar {
     this.kernelPicker = new KernelPicker(doc, (name) =>
       this.kernelListeners.forEach((l) => l(name)),
     );
-    const button = (action: ToolbarAction, label: string, icon: string, text?: string) => {
-      const b = document.createElement('button');
-      b.className = text ? 'tool-button with-label' : 'tool-button icon-button';
-      b.dataset.testid = `${action}-button`;
-      b.title = label;
-      b.setAttribute('aria-label', label);
-      b.innerHTML = icon + (text ? `<span>${text}</span>` : '');
-      b.addEventListener('click', () => onAction(action));
-      return b;
-    };
+    const button = (action: ToolbarAction, label: string, icon: string, text?: string) =>
+      toolButton(onAction, action, label, icon, text);
     this.button = button;
-    const group = (...children: HTMLElement[]) => {
-      const g = document.createElement('div');
-      g.className = 'tool-group';
-      g.append(...children);
-      return g;
-    };
-    const brand = document.createElement('div');
-    brand.className = 'brand';
-    brand.innerHTML =
-      '<svg class="brand-mark" viewBox="0 0 20 20" aria-hidden="true"><rect x="2" y="3" width="9" height="14" rx="2.5"/><rect x="9" y="3" width="9" height="14" rx="2.5" opacity=".55"/></svg>';
-    this.name.className = 'notebook-name';
-    this.name.dataset.testid = 'notebook-name';
-    this.saveState.className = 'save-state';
-    this.saveState.dataset.testid = 'save-state';
-    brand.append(this.name, this.saveState);
-    this.queue.className = 'queue-length';
-    this.queue.dataset.testid = 'queue-length';
-    this.connection.className = 'connection-status';
-    this.connection.dataset.testid = 'connection-status';
-    const spacer = document.createElement('div');
-    spacer.className = 'spacer';
+    mark(this.queue, 'queue-length', 'queue-length');
+    mark(this.connection, 'connection-status', 'connection-status');
     this.sharingGroup.className = 'tool-group sharing-group';
-    this.roleBadge.className = 'role-badge';
-    this.roleBadge.dataset.testid = 'my-role';
-    this.roleBadge.hidden = true;
+    mark(this.roleBadge, 'role-badge', 'my-role').hidden = true;
     this.runButton = button('run', RUN_TITLE, ICONS.run, 'Run');
     this.element.append(
-      brand,
-      group(
+      this.brand(),
+      toolGroup(
         button('insert', 'Insert a cell below (B)', ICONS.add),
         this.runButton,
         button('interrupt', 'Interrupt the kernel (I, I)', ICONS.interrupt),
         button('restart', 'Restart the kernel (0, 0)', ICONS.restart),
       ),
-      spacer,
+      mark(document.createElement('div'), 'spacer'),
       this.connection,
       this.queue,
       this.kernelPicker.element,
       this.roleBadge,
       this.sharingGroup,
-      group(
+      toolGroup(
         button('find', 'Find in notebook (Ctrl-F)', ICONS.find),
         button('save', 'Save (Ctrl-S)', ICONS.save),
         button('toggle-theme', 'Switch between light and dark', ICONS.theme),
@@ -208,6 +212,17 @@ export class Toolbar {
     this.connection.dataset.state = 'ended';
     this.connection.textContent = 'Not connected';
     this.connection.title = '';
+  }
+
+  /** The mark, the notebook's name and its saved state. */
+  private brand(): HTMLElement {
+    const brand = mark(document.createElement('div'), 'brand');
+    brand.innerHTML =
+      '<svg class="brand-mark" viewBox="0 0 20 20" aria-hidden="true"><rect x="2" y="3" width="9" height="14" rx="2.5"/><rect x="9" y="3" width="9" height="14" rx="2.5" opacity=".55"/></svg>';
+    mark(this.name, 'notebook-name', 'notebook-name');
+    mark(this.saveState, 'save-state', 'save-state');
+    brand.append(this.name, this.saveState);
+    return brand;
   }
 
   private paintRuntime(): void {
