@@ -29,80 +29,115 @@ interface State {
   defining: boolean;
 }
 
-function simpleMode(lang: SimpleLanguage): StreamParser<State> {
-  const keywords = new Set(lang.keywords);
-  const atoms = new Set(lang.atoms);
-  const builtins = new Set(lang.builtins);
-  const definers = new Set(lang.definers ?? []);
+/** A language's words and delimiters, made ready for the tokenizer. */
+interface Compiled {
+  lang: SimpleLanguage;
+  keywords: ReadonlySet<string>;
+  atoms: ReadonlySet<string>;
+  builtins: ReadonlySet<string>;
+  definers: ReadonlySet<string>;
+  identifier: RegExp;
+  open: string | null;
+  close: string | null;
+}
+
+function compile(lang: SimpleLanguage): Compiled {
   const extra = (lang.identifierExtra ?? '').replace(/[\\\]^-]/g, '\\$&');
-  const identifier = new RegExp(`^[A-Za-z_${extra}][\\w${extra}]*`);
   const [open, close] = lang.blockComment ?? [null, null];
-
-  const inString = (stream: StringStream, state: State, quote: string): string => {
-    while (!stream.eol()) {
-      const c = stream.next();
-      if (c === '\\') stream.next();
-      else if (c === quote) {
-        state.inside = null;
-        return 'string';
-      }
-    }
-    // Python-like languages need no continuation; R, Julia and JS strings run on across lines.
-    return 'string';
+  return {
+    lang,
+    keywords: new Set(lang.keywords),
+    atoms: new Set(lang.atoms),
+    builtins: new Set(lang.builtins),
+    definers: new Set(lang.definers ?? []),
+    identifier: new RegExp(`^[A-Za-z_${extra}][\\w${extra}]*`),
+    open,
+    close,
   };
+}
 
+function inString(stream: StringStream, state: State, quote: string): string {
+  while (!stream.eol()) {
+    const c = stream.next();
+    if (c === '\\') stream.next();
+    else if (c === quote) {
+      state.inside = null;
+      return 'string';
+    }
+  }
+  // Python-like languages need no continuation; R, Julia and JS strings run on across lines.
+  return 'string';
+}
+
+/** The rest of the block comment or string the line starts inside of. */
+function continued(m: Compiled, stream: StringStream, state: State, inside: string): string {
+  if (inside === 'comment' && m.close) {
+    if (stream.skipTo(m.close)) {
+      stream.pos += m.close.length;
+      state.inside = null;
+    } else stream.skipToEnd();
+    return 'comment';
+  }
+  return inString(stream, state, inside);
+}
+
+/** A comment or string starting at the stream, or null. */
+function opening(m: Compiled, stream: StringStream, state: State): string | null {
+  if (m.open && stream.match(m.open)) {
+    state.inside = 'comment';
+    return 'comment';
+  }
+  if (stream.match(m.lang.lineComment)) {
+    stream.skipToEnd();
+    return 'comment';
+  }
+  const c = stream.peek() ?? '';
+  if (!m.lang.quotes.includes(c)) return null;
+  stream.next();
+  state.inside = c;
+  return inString(stream, state, c);
+}
+
+/** The style of the word `name`: a keyword, a name being defined, an atom, a builtin. */
+function wordStyle(m: Compiled, name: string, state: State): string {
+  if (m.keywords.has(name)) {
+    state.defining = m.definers.has(name);
+    return 'keyword';
+  }
+  if (state.defining) {
+    state.defining = false;
+    return 'def';
+  }
+  if (m.atoms.has(name)) return 'atom';
+  if (m.builtins.has(name)) return 'builtin';
+  return 'variable';
+}
+
+function token(m: Compiled, stream: StringStream, state: State): string | null {
+  if (state.inside) return continued(m, stream, state, state.inside);
+  if (stream.eatSpace()) return null;
+  const quoted = opening(m, stream, state);
+  if (quoted) return quoted;
+  const c = stream.peek() ?? '';
+  if (stream.match(/^(?:0x[\da-f_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:e[+-]?\d+)?)[ilLn]?/i)) {
+    return 'number';
+  }
+  const word = stream.match(m.identifier) as RegExpMatchArray | null;
+  if (word) return wordStyle(m, word[0], state);
+  stream.next();
+  return /[-+*/%=<>!&|^~?:$@]/.test(c) ? 'operator' : null;
+}
+
+function simpleMode(lang: SimpleLanguage): StreamParser<State> {
+  const m = compile(lang);
   return {
     name: lang.name,
     startState: () => ({ inside: null, defining: false }),
-    token(stream, state) {
-      if (state.inside === 'comment' && close) {
-        if (stream.skipTo(close)) {
-          stream.pos += close.length;
-          state.inside = null;
-        } else stream.skipToEnd();
-        return 'comment';
-      }
-      if (state.inside) return inString(stream, state, state.inside);
-      if (stream.eatSpace()) return null;
-      if (open && stream.match(open)) {
-        state.inside = 'comment';
-        return 'comment';
-      }
-      if (stream.match(lang.lineComment)) {
-        stream.skipToEnd();
-        return 'comment';
-      }
-      const c = stream.peek() ?? '';
-      if (lang.quotes.includes(c)) {
-        stream.next();
-        state.inside = c;
-        return inString(stream, state, c);
-      }
-      if (stream.match(/^(?:0x[\da-f_]+|(?:\d[\d_]*\.?[\d_]*|\.\d[\d_]*)(?:e[+-]?\d+)?)[ilLn]?/i)) {
-        return 'number';
-      }
-      const word = stream.match(identifier) as RegExpMatchArray | null;
-      if (word) {
-        const name = word[0];
-        if (keywords.has(name)) {
-          state.defining = definers.has(name);
-          return 'keyword';
-        }
-        if (state.defining) {
-          state.defining = false;
-          return 'def';
-        }
-        if (atoms.has(name)) return 'atom';
-        if (builtins.has(name)) return 'builtin';
-        return 'variable';
-      }
-      stream.next();
-      return /[-+*/%=<>!&|^~?:$@]/.test(c) ? 'operator' : null;
-    },
+    token: (stream, state) => token(m, stream, state),
     languageData: {
       commentTokens: {
         line: lang.lineComment,
-        ...(lang.blockComment ? { block: { open, close } } : {}),
+        ...(lang.blockComment ? { block: { open: m.open, close: m.close } } : {}),
       },
     },
   };
