@@ -21,7 +21,36 @@ const HUB_PATH = '/hub';
 export function createBrowserPlatform(location: Location): Platform {
   const token = new URLSearchParams(location.search).get('token') ?? '';
   const listeners = new Map<string, Set<(value: unknown) => void>>();
+  const desktop = browserDesktop(location, token);
 
+  const openHubTransport = (): Transport => {
+    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
+    const url = `${scheme}://${location.host}${HUB_PATH}?token=${encodeURIComponent(token)}`;
+    return new HubSocketTransport(new WebSocket(url), (text) => {
+      const { channel, value } = JSON.parse(text) as { channel: string; value: unknown };
+      for (const l of listeners.get(channel) ?? []) l(value);
+    });
+  };
+
+  return {
+    desktop,
+    openHubTransport,
+    onDesktopEvent<K extends keyof DesktopEvents>(
+      name: K,
+      listener: (value: DesktopEvents[K]) => void,
+    ) {
+      const channel = DESKTOP_EVENT_CHANNELS[name];
+      const set = listeners.get(channel) ?? new Set();
+      listeners.set(channel, set);
+      const l = listener as (value: unknown) => void;
+      set.add(l);
+      return () => set.delete(l);
+    },
+  };
+}
+
+/** DesktopApi over `POST /api/<channel>`, but for what the tab does itself. */
+function browserDesktop(location: Location, token: string): DesktopApi {
   const call =
     (channel: string) =>
     async (...args: unknown[]) => {
@@ -56,31 +85,7 @@ export function createBrowserPlatform(location: Location): Platform {
     window.open(test ? page.replace('/join#', '/join?test=1#') : page, '_blank', 'noopener');
     return ok(null);
   };
-
-  const openHubTransport = (): Transport => {
-    const scheme = location.protocol === 'https:' ? 'wss' : 'ws';
-    const url = `${scheme}://${location.host}${HUB_PATH}?token=${encodeURIComponent(token)}`;
-    return new HubSocketTransport(new WebSocket(url), (text) => {
-      const { channel, value } = JSON.parse(text) as { channel: string; value: unknown };
-      for (const l of listeners.get(channel) ?? []) l(value);
-    });
-  };
-
-  return {
-    desktop,
-    openHubTransport,
-    onDesktopEvent<K extends keyof DesktopEvents>(
-      name: K,
-      listener: (value: DesktopEvents[K]) => void,
-    ) {
-      const channel = DESKTOP_EVENT_CHANNELS[name];
-      const set = listeners.get(channel) ?? new Set();
-      listeners.set(channel, set);
-      const l = listener as (value: unknown) => void;
-      set.add(l);
-      return () => set.delete(l);
-    },
-  };
+  return desktop;
 }
 
 /**
