@@ -96,64 +96,85 @@ export function openJoinDialog(
       modal.element.addEventListener('cancel', (e) => e.preventDefault());
       modal.element.querySelector('.modal-x')?.remove();
     }
-    const linkField = h('textarea', 'link-field', 'join-link');
-    linkField.rows = 3;
-    linkField.placeholder = 'pairbook://join?… or https://…/join#…';
-    linkField.value = link;
-    const nameField = h('input', 'text-field', 'join-name');
-    nameField.maxLength = MAX_NAME_CHARS;
-    nameField.placeholder = 'How others see you';
-    nameField.value = rememberedName();
-    nameField.setAttribute('autocomplete', 'nickname');
-    const problem = h('p', 'field-error', 'join-error');
-    problem.hidden = true;
-    const outside = h('p', 'field-hint', 'join-outside');
-    if (options.fromOutside) {
-      const where = known?.ok ? known.value.signaling.map(hostOf).join(', ') : null;
-      outside.textContent =
-        'Another program asked Pairbook to open this invite link. Join only if you expected it' +
-        (where ? `: it connects to ${where}.` : '.');
-    } else outside.hidden = true;
+    const fields = joinFields(link);
     const join = h('button', 'primary-button', 'join-submit', 'Join');
     join.type = 'submit';
     const form = h('form', 'join-form');
     form.append(
-      outside,
-      labelled('Invite link', linkField),
-      labelled('Your name', nameField),
-      problem,
+      outsideNote(options, known?.ok ? known.value : null),
+      labelled('Invite link', fields.link),
+      labelled('Your name', fields.name),
+      fields.problem,
     );
     // An old complaint about the link or name goes once the person edits them.
-    form.addEventListener('input', () => (problem.hidden = true));
+    form.addEventListener('input', () => (fields.problem.hidden = true));
     form.addEventListener('submit', (e) => {
       e.preventDefault();
-      const parsed = parseInvite(linkField.value);
-      const name = nameField.value.trim();
-      const why = !parsed.ok
-        ? parsed.error.message
-        : !name
-          ? 'Enter the name others will see'
-          : null;
-      if (why || !parsed.ok) {
-        problem.textContent = why;
-        problem.hidden = false;
-        return;
-      }
-      localStorage.setItem(NAME_KEY, name);
-      if (options.handOff) {
-        const confirmed = { id: inviteId(parsed.value), at: Date.now(), name };
-        localStorage.setItem(CONFIRMED_KEY, JSON.stringify(confirmed));
-      }
-      chosen = { link: linkField.value.trim(), invite: parsed.value, name };
-      modal.close();
+      chosen = choose(fields, options);
+      if (chosen) modal.close();
     });
     join.setAttribute('form', 'join-form');
     form.id = 'join-form';
     modal.body.append(form);
     modal.footer.append(h('div', 'spacer'), join);
     modal.show();
-    (link ? nameField : linkField).focus();
+    (link ? fields.name : fields.link).focus();
   });
+}
+
+/** The Join dialog's fields: the link, the name, and the complaint about either. */
+interface JoinFields {
+  link: HTMLTextAreaElement;
+  name: HTMLInputElement;
+  problem: HTMLElement;
+}
+
+function joinFields(link: string): JoinFields {
+  const linkField = h('textarea', 'link-field', 'join-link');
+  linkField.rows = 3;
+  linkField.placeholder = 'pairbook://join?… or https://…/join#…';
+  linkField.value = link;
+  const nameField = h('input', 'text-field', 'join-name');
+  nameField.maxLength = MAX_NAME_CHARS;
+  nameField.placeholder = 'How others see you';
+  nameField.value = rememberedName();
+  nameField.setAttribute('autocomplete', 'nickname');
+  const problem = h('p', 'field-error', 'join-error');
+  problem.hidden = true;
+  return { link: linkField, name: nameField, problem };
+}
+
+/** For a link from outside the app, says so and where it connects; hidden otherwise. */
+function outsideNote(options: JoinDialogOptions, invite: Invite | null): HTMLElement {
+  const outside = h('p', 'field-hint', 'join-outside');
+  if (options.fromOutside) {
+    const where = invite ? invite.signaling.map(hostOf).join(', ') : null;
+    outside.textContent =
+      'Another program asked Pairbook to open this invite link. Join only if you expected it' +
+      (where ? `: it connects to ${where}.` : '.');
+  } else outside.hidden = true;
+  return outside;
+}
+
+/**
+ * The choice in the fields, remembered (the name; for a hand-off, the confirmed Join); null,
+ * with the complaint shown, when the link or the name will not do.
+ */
+function choose(fields: JoinFields, options: JoinDialogOptions): JoinChoice | null {
+  const parsed = parseInvite(fields.link.value);
+  const name = fields.name.value.trim();
+  const why = !parsed.ok ? parsed.error.message : !name ? 'Enter the name others will see' : null;
+  if (why || !parsed.ok) {
+    fields.problem.textContent = why;
+    fields.problem.hidden = false;
+    return null;
+  }
+  localStorage.setItem(NAME_KEY, name);
+  if (options.handOff) {
+    const confirmed = { id: inviteId(parsed.value), at: Date.now(), name };
+    localStorage.setItem(CONFIRMED_KEY, JSON.stringify(confirmed));
+  }
+  return { link: fields.link.value.trim(), invite: parsed.value, name };
 }
 
 /** The host:port of a signaling URL (already checked by parseInvite). */
