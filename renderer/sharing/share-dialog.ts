@@ -5,6 +5,7 @@ import type {
   DesktopApi,
   GuestSummary,
   InviteSummary,
+  ShareOptions,
   SharingState,
 } from '../../protocol/desktop-api';
 import { GUEST_ROLES, type GuestRole } from '../../protocol/roles';
@@ -29,87 +30,33 @@ const EXPIRIES: [string, number | null][] = [
 
 const capital = (s: string) => s[0]?.toUpperCase() + s.slice(1);
 
+type Say = (message: string, level?: 'info' | 'warning' | 'error') => void;
+
 /** Opens the Share dialog. `subscribe` feeds it each new SharingState; returns an unsubscribe. */
 export function openShareDialog(
   desktop: DesktopApi,
   initial: SharingState | null,
   subscribe: (listener: (s: SharingState) => void) => () => void,
-  say: (message: string, level?: 'info' | 'warning' | 'error') => void,
+  say: Say,
 ): Modal {
   let off = () => {};
   const modal = new Modal('Share session', 'share-dialog', () => off());
-
-  const roleGroup = h('div', 'segmented', 'share-role');
-  roleGroup.setAttribute('role', 'radiogroup');
-  const hint = h('p', 'field-hint', 'share-role-hint');
-  let role: GuestRole = 'editor';
-  const roleButtons = GUEST_ROLES.map((r) => {
-    const b = h('button', 'segment', `share-role-${r}`, capital(r));
-    b.type = 'button';
-    b.setAttribute('role', 'radio');
-    b.addEventListener('click', () => pick(r));
-    return b;
-  });
-  const pick = (r: GuestRole) => {
-    role = r;
-    roleButtons.forEach((b, i) => b.setAttribute('aria-checked', String(GUEST_ROLES[i] === r)));
-    hint.textContent = ROLE_HINTS[r];
-  };
-  roleGroup.append(...roleButtons);
-  pick(role);
-
-  const expiry = h('select', 'select', 'share-expiry');
-  for (const [label, minutes] of EXPIRIES) {
-    const o = h('option', '', undefined, label);
-    o.value = minutes === null ? '' : String(minutes);
-    expiry.append(o);
-  }
-  expiry.value = '60';
-
-  const askLabel = h('label', 'check');
-  const ask = h('input', '', 'share-ask');
-  ask.type = 'checkbox';
-  ask.checked = initial?.askBeforeJoining ?? false;
-  ask.addEventListener('change', async () => {
-    const r = await desktop.setAskBeforeJoining(ask.checked);
-    if (!r.ok) say(r.error, 'warning');
-  });
-  askLabel.append(ask, document.createTextNode(' Ask me before anyone joins with this link'));
-
-  const create = h('button', 'primary-button', 'share-create', 'Create link');
-  create.type = 'button';
-  const linkBox = h('div', 'link-box', 'share-link-box');
-  linkBox.hidden = true;
-  const linkField = h('input', 'link-field', 'share-link');
-  linkField.readOnly = true;
-  const copy = h('button', 'secondary-button', 'share-copy', 'Copy');
-  copy.type = 'button';
-  copy.addEventListener('click', () => void copyText(linkField.value, copy));
-  linkBox.append(linkField, copy);
-
-  create.addEventListener('click', async () => {
-    create.disabled = true;
-    const r = await desktop.createInvite({
-      role,
-      expiresInMinutes: expiry.value === '' ? null : Number(expiry.value),
-    });
-    create.disabled = false;
-    if (!r.ok) return say(`Cannot share: ${r.error}`, 'error');
-    linkField.value = r.value.webLink ?? r.value.link;
-    linkBox.hidden = false;
-    linkField.select();
-    void copyText(linkField.value, copy);
-  });
-
+  const roles = rolePicker();
+  const expiry = expirySelect();
+  const ask = askCheckbox(desktop, initial, say);
+  const maker = linkMaker(desktop, say, () => ({
+    role: roles.role(),
+    expiresInMinutes: expiry.value === '' ? null : Number(expiry.value),
+  }));
   const form = h('div', 'share-form');
   form.append(
-    field('Role', roleGroup, hint),
+    field('Role', roles.element, roles.hint),
     field('Link expires', expiry),
-    askLabel,
+    ask.label,
     h('div', 'share-actions'),
   );
-  (form.lastElementChild as HTMLElement).append(create);
-  form.append(linkBox);
+  (form.lastElementChild as HTMLElement).append(maker.create);
+  form.append(maker.linkBox);
 
   const listHead = h('h3', 'modal-subtitle', undefined, 'Links');
   const list = h('ul', 'invite-list', 'invite-list');
@@ -133,12 +80,94 @@ export function openShareDialog(
     list.replaceChildren(...invites.map((i) => inviteRow(i, desktop, say, guestsOf)));
     listHead.hidden = invites.length === 0;
     stop.hidden = !state?.active;
-    if (state) ask.checked = state.askBeforeJoining;
+    if (state) ask.input.checked = state.askBeforeJoining;
   };
   render(initial);
   off = subscribe(render);
   modal.show();
   return modal;
+}
+
+/** The role buttons (editor at first) and the hint saying what the chosen one allows. */
+function rolePicker(): { element: HTMLElement; hint: HTMLElement; role(): GuestRole } {
+  const roleGroup = h('div', 'segmented', 'share-role');
+  roleGroup.setAttribute('role', 'radiogroup');
+  const hint = h('p', 'field-hint', 'share-role-hint');
+  let role: GuestRole = 'editor';
+  const roleButtons = GUEST_ROLES.map((r) => {
+    const b = h('button', 'segment', `share-role-${r}`, capital(r));
+    b.type = 'button';
+    b.setAttribute('role', 'radio');
+    b.addEventListener('click', () => pick(r));
+    return b;
+  });
+  const pick = (r: GuestRole) => {
+    role = r;
+    roleButtons.forEach((b, i) => b.setAttribute('aria-checked', String(GUEST_ROLES[i] === r)));
+    hint.textContent = ROLE_HINTS[r];
+  };
+  roleGroup.append(...roleButtons);
+  pick(role);
+  return { element: roleGroup, hint, role: () => role };
+}
+
+/** The expiry menu, an hour at first. */
+function expirySelect(): HTMLSelectElement {
+  const expiry = h('select', 'select', 'share-expiry');
+  for (const [label, minutes] of EXPIRIES) {
+    const o = h('option', '', undefined, label);
+    o.value = minutes === null ? '' : String(minutes);
+    expiry.append(o);
+  }
+  expiry.value = '60';
+  return expiry;
+}
+
+/** "Ask me before anyone joins", applied as soon as it is changed. */
+function askCheckbox(
+  desktop: DesktopApi,
+  initial: SharingState | null,
+  say: Say,
+): { label: HTMLElement; input: HTMLInputElement } {
+  const askLabel = h('label', 'check');
+  const ask = h('input', '', 'share-ask');
+  ask.type = 'checkbox';
+  ask.checked = initial?.askBeforeJoining ?? false;
+  ask.addEventListener('change', async () => {
+    const r = await desktop.setAskBeforeJoining(ask.checked);
+    if (!r.ok) say(r.error, 'warning');
+  });
+  askLabel.append(ask, document.createTextNode(' Ask me before anyone joins with this link'));
+  return { label: askLabel, input: ask };
+}
+
+/** Create link, and the box showing the new link with Copy (it is copied at once too). */
+function linkMaker(
+  desktop: DesktopApi,
+  say: Say,
+  options: () => ShareOptions,
+): { create: HTMLElement; linkBox: HTMLElement } {
+  const create = h('button', 'primary-button', 'share-create', 'Create link');
+  create.type = 'button';
+  const linkBox = h('div', 'link-box', 'share-link-box');
+  linkBox.hidden = true;
+  const linkField = h('input', 'link-field', 'share-link');
+  linkField.readOnly = true;
+  const copy = h('button', 'secondary-button', 'share-copy', 'Copy');
+  copy.type = 'button';
+  copy.addEventListener('click', () => void copyText(linkField.value, copy));
+  linkBox.append(linkField, copy);
+  create.addEventListener('click', async () => {
+    create.disabled = true;
+    const r = await desktop.createInvite(options());
+    create.disabled = false;
+    if (!r.ok) return say(`Cannot share: ${r.error}`, 'error');
+    linkField.value = r.value.webLink ?? r.value.link;
+    linkBox.hidden = false;
+    linkField.select();
+    void copyText(linkField.value, copy);
+  });
+  return { create, linkBox };
 }
 
 function field(label: string, ...controls: HTMLElement[]): HTMLElement {
@@ -150,13 +179,27 @@ function field(label: string, ...controls: HTMLElement[]): HTMLElement {
 function inviteRow(
   i: InviteSummary,
   desktop: DesktopApi,
-  say: (m: string, l?: 'info' | 'warning' | 'error') => void,
+  say: Say,
   guestsOf: (inviteId: string) => GuestSummary[],
 ): HTMLElement {
   const row = h('li', `invite-row invite-${i.status}`, 'invite-row');
   row.dataset.inviteId = i.id;
   row.dataset.status = i.status;
   const badge = h('span', `role-badge role-${i.role}`, 'invite-label', i.label);
+  const text = h('span', 'invite-when', undefined, inviteState(i, guestsOf(i.id)));
+  const copy = h('button', 'link-button', 'invite-copy', 'Copy');
+  copy.type = 'button';
+  copy.addEventListener('click', () => void copyText(i.webLink ?? i.link, copy));
+  const revoke = h('button', 'link-button danger', 'invite-revoke', 'Revoke');
+  revoke.type = 'button';
+  revoke.addEventListener('click', () => void revokeInvite(i, desktop, say, guestsOf(i.id)));
+  copy.hidden = revoke.hidden = i.status !== 'live';
+  row.append(badge, text, h('span', 'spacer'), copy, revoke);
+  return row;
+}
+
+/** How long a link lasts (or that it no longer does), whether it asks, and who came in by it. */
+function inviteState(i: InviteSummary, guests: readonly GuestSummary[]): string {
   const when =
     i.status === 'revoked'
       ? 'Revoked'
@@ -165,55 +208,48 @@ function inviteRow(
         : i.expiresAt === null
           ? 'Until you stop sharing'
           : `Until ${new Date(i.expiresAt).toLocaleTimeString([], { hour: '2-digit', minute: '2-digit' })}`;
-  const inBy = guestsOf(i.id).map((g) => g.name);
-  const text = h(
-    'span',
-    'invite-when',
-    undefined,
-    [
-      when,
-      i.asks ? 'asks you first' : '',
-      inBy.length === 0
-        ? ''
-        : i.status === 'live'
-          ? `in use by ${listNames(inBy)}`
-          : `${listNames(inBy)} still in`,
-    ]
-      .filter(Boolean)
-      .join(' · '),
-  );
-  const copy = h('button', 'link-button', 'invite-copy', 'Copy');
-  copy.type = 'button';
-  copy.addEventListener('click', () => void copyText(i.webLink ?? i.link, copy));
-  const revoke = h('button', 'link-button danger', 'invite-revoke', 'Revoke');
-  revoke.type = 'button';
-  revoke.addEventListener('click', async () => {
-    // Those still in by this link stay unless the host says to remove them too.
-    const guests = guestsOf(i.id);
-    let remove: string[] = [];
-    if (guests.length > 0) {
-      const who = listNames(guests.map((g) => g.name));
-      const them = guests.length === 1 ? who : 'them';
-      const choice = await chooseAction({
-        title: `Revoke ${i.label}?`,
-        text:
-          `Nobody new will be able to join with it. Also remove ${who}, who joined with this ` +
-          'link? Removed people keep a read-only copy and cannot rejoin this session.',
-        choices: [
-          { key: 'keep', label: `Revoke, keep ${them}` },
-          { key: 'remove', label: `Revoke and remove ${them}` },
-        ],
-        testId: 'revoke-guests',
-      });
-      if (choice === null) return;
-      if (choice === 'remove') remove = guests.map((g) => g.peerId);
-    }
-    const r = await desktop.revokeInvite(i.id, remove);
-    if (!r.ok) say(r.error, 'warning');
-  });
-  copy.hidden = revoke.hidden = i.status !== 'live';
-  row.append(badge, text, h('span', 'spacer'), copy, revoke);
-  return row;
+  const inBy = guests.map((g) => g.name);
+  return [
+    when,
+    i.asks ? 'asks you first' : '',
+    inBy.length === 0
+      ? ''
+      : i.status === 'live'
+        ? `in use by ${listNames(inBy)}`
+        : `${listNames(inBy)} still in`,
+  ]
+    .filter(Boolean)
+    .join(' · ');
+}
+
+/** Revokes link `i`; asks first whether `guests`, still in by it, are removed too. */
+async function revokeInvite(
+  i: InviteSummary,
+  desktop: DesktopApi,
+  say: Say,
+  guests: readonly GuestSummary[],
+): Promise<void> {
+  // Those still in by this link stay unless the host says to remove them too.
+  let remove: string[] = [];
+  if (guests.length > 0) {
+    const who = listNames(guests.map((g) => g.name));
+    const them = guests.length === 1 ? who : 'them';
+    const choice = await chooseAction({
+      title: `Revoke ${i.label}?`,
+      text:
+        `Nobody new will be able to join with it. Also remove ${who}, who joined with this ` +
+        'link? Removed people keep a read-only copy and cannot rejoin this session.',
+      choices: [
+        { key: 'keep', label: `Revoke, keep ${them}` },
+        { key: 'remove', label: `Revoke and remove ${them}` },
+      ],
+      testId: 'revoke-guests',
+    });
+    if (choice === null) return;
+    if (choice === 'remove') remove = guests.map((g) => g.peerId);
+  }
+  const r = await desktop.revokeInvite(i.id, remove);
+  if (!r.ok) say(r.error, 'warning');
 }
 
 /** "Ada", "Ada and Grace", "Ada, Grace and Linus", "Ada, Grace, Linus and 2 others". */
