@@ -2,28 +2,21 @@
 // they are in, the cell they are running, connection state, Follow), plus, for the host, knocks
 // to admit or deny and each guest's role, verification code and Remove. It also marks the cells
 // others are in and says out loud what changed ("Ada is now a viewer") to guests; the host hears
-// it from its shell's SharingState.
+// it from its shell's SharingState. Who is present is read in presence/participants-of.ts, the
+// cells they are in marked by presence/cell-marks.ts.
 import type { Awareness } from 'y-protocols/awareness';
 import type * as Y from 'yjs';
 import type { DesktopApi, GuestSummary, SharingState } from '../../protocol/desktop-api';
 import { GUEST_ROLES, type Role, isGuestRole } from '../../protocol/roles';
 import { type CellRun, RUNTIME, runtimeOf } from '../../protocol/runtime-state';
 import { h } from '../chrome/modal';
+import { CellMarks } from '../presence/cell-marks';
 import { Follow } from '../presence/follow';
+import { type Participant, participantsOf } from '../presence/participants-of';
 import { ROLE_HINTS } from './share-dialog';
 import { testEvent } from '../test-hook';
 
-/** One participant as awareness describes them. */
-export interface Participant {
-  clientId: number;
-  name: string;
-  color: string;
-  role: Role | null;
-  activeCell: string | null;
-  /** The hub's peer id for a guest (stamped by the host on their presence); null otherwise. */
-  peerId: string | null;
-  self: boolean;
-}
+export { type Participant, participantsOf } from '../presence/participants-of';
 
 /** What the list needs from the app. */
 export interface ParticipantsOptions {
@@ -44,25 +37,6 @@ export interface ParticipantsOptions {
 const capital = (s: string) => s[0]?.toUpperCase() + s.slice(1);
 const article = (role: string) => (role === 'editor' ? 'an' : 'a');
 
-/** Reads the participants out of `awareness`, this person first. */
-export function participantsOf(awareness: Awareness): Participant[] {
-  const out: Participant[] = [];
-  for (const [clientId, state] of awareness.getStates()) {
-    const user = state.user as { name?: unknown; color?: unknown } | undefined;
-    if (!user || typeof user.name !== 'string') continue;
-    out.push({
-      clientId,
-      name: user.name,
-      color: typeof user.color === 'string' ? user.color : '#888888',
-      role: typeof state.role === 'string' ? (state.role as Role) : null,
-      activeCell: typeof state.activeCell === 'string' ? state.activeCell : null,
-      peerId: typeof state.peer === 'string' ? state.peer : null,
-      self: clientId === awareness.clientID,
-    });
-  }
-  return out.sort((a, b) => Number(b.self) - Number(a.self) || a.name.localeCompare(b.name));
-}
-
 /** The People panel beside the notebook. */
 export class ParticipantsPanel {
   readonly element = h('aside', 'participants', 'participants');
@@ -78,10 +52,11 @@ export class ParticipantsPanel {
   private sharingVersion = 0;
   private shown = '';
   private readonly roles = new Map<number, { name: string; role: Role | null }>();
-  private marked = new Set<HTMLElement>();
+  private readonly marks: CellMarks;
   private queued = false;
 
   constructor(private readonly o: ParticipantsOptions) {
+    this.marks = new CellMarks((id) => o.cellElement(id));
     const head = h('div', 'participants-head');
     head.append(h('h2', 'participants-title', undefined, 'People'), this.count);
     this.element.append(head, this.knocks, this.list);
@@ -208,7 +183,7 @@ export class ParticipantsPanel {
     this.list.replaceChildren(...rows);
     this.count.textContent = String(rows.length);
     this.knocks.replaceChildren(...(this.sharing?.knocks ?? []).map((k) => this.knockRow(k)));
-    this.markCells(people);
+    this.marks.mark(people);
   }
 
   private row(p: Participant, guest: GuestSummary | null, state?: string): HTMLElement {
@@ -225,6 +200,21 @@ export class ParticipantsPanel {
       'participant-name',
       p.self ? `${p.name} (you)` : p.name,
     );
+    const conn = h('span', `connection-dot ${connection}`, 'participant-connection');
+    conn.title = capital(connection);
+    const info = h('div', 'participant-info');
+    const line = h('div', 'participant-line');
+    line.append(name, conn);
+    if (!p.self && p.clientId >= 0 && !state) line.append(this.followButton(p));
+    info.append(line, this.subLine(p, guest), ...this.guestLines(guest));
+    const code = p.self ? this.selfCode : this.o.desktop ? (guest?.code ?? null) : null;
+    if (code) info.append(codeLine(code, p.self ? 'the host' : p.name));
+    li.append(dot, info);
+    return li;
+  }
+
+  /** The cell they are in and the one they run, with their role: for the host, its menu and Remove. */
+  private subLine(p: Participant, guest: GuestSummary | null): HTMLElement {
     const n = p.activeCell ? this.o.cellNumber(p.activeCell) : null;
     const where = h('span', 'participant-cell', 'participant-cell', n ? `cell ${n}` : '');
     const runningCell = this.runningBy(p);
@@ -235,40 +225,10 @@ export class ParticipantsPanel {
       runningCell ? `running cell ${runningCell}` : '',
     );
     running.hidden = runningCell === null;
-    const conn = h('span', `connection-dot ${connection}`, 'participant-connection');
-    conn.title = capital(connection);
-    const info = h('div', 'participant-info');
-    const line = h('div', 'participant-line');
-    line.append(name, conn);
-    if (!p.self && p.clientId >= 0 && !state) line.append(this.followButton(p));
     const sub = h('div', 'participant-sub');
     const role = guest?.role ?? p.role;
     if (this.o.desktop && guest) {
-      const select = h('select', 'role-select', 'participant-role');
-      select.setAttribute('aria-label', `${p.name}'s role`);
-      for (const r of GUEST_ROLES) {
-        const o = h('option', '', undefined, capital(r));
-        o.value = r;
-        o.title = ROLE_HINTS[r];
-        select.append(o);
-      }
-      select.value = guest.role;
-      select.addEventListener('change', async () => {
-        if (!isGuestRole(select.value)) return;
-        const next = select.value;
-        const r = await this.o.desktop?.setGuestRole(guest.peerId, next);
-        if (r && !r.ok) this.o.say(r.error, 'warning');
-        else if (next === 'runner') {
-          this.o.say(`${p.name} can now run code as you: anything your account can do`, 'warning');
-        }
-      });
-      const remove = h('button', 'link-button danger', 'participant-remove', 'Remove');
-      remove.type = 'button';
-      remove.addEventListener('click', async () => {
-        const r = await this.o.desktop?.removeGuest(guest.peerId);
-        if (r && !r.ok) this.o.say(r.error, 'warning');
-      });
-      sub.append(select, where, running, remove);
+      sub.append(this.roleSelect(p, guest), where, running, this.removeButton(guest));
     } else {
       sub.append(
         h(
@@ -281,28 +241,65 @@ export class ParticipantsPanel {
         running,
       );
     }
-    info.append(line, sub);
+    return sub;
+  }
+
+  /** The host's menu of a guest's role. */
+  private roleSelect(p: Participant, guest: GuestSummary): HTMLSelectElement {
+    const select = h('select', 'role-select', 'participant-role');
+    select.setAttribute('aria-label', `${p.name}'s role`);
+    for (const r of GUEST_ROLES) {
+      const o = h('option', '', undefined, capital(r));
+      o.value = r;
+      o.title = ROLE_HINTS[r];
+      select.append(o);
+    }
+    select.value = guest.role;
+    select.addEventListener('change', async () => {
+      if (!isGuestRole(select.value)) return;
+      const next = select.value;
+      const r = await this.o.desktop?.setGuestRole(guest.peerId, next);
+      if (r && !r.ok) this.o.say(r.error, 'warning');
+      else if (next === 'runner') {
+        this.o.say(`${p.name} can now run code as you: anything your account can do`, 'warning');
+      }
+    });
+    return select;
+  }
+
+  /** The host's Remove button of a guest. */
+  private removeButton(guest: GuestSummary): HTMLElement {
+    const remove = h('button', 'link-button danger', 'participant-remove', 'Remove');
+    remove.type = 'button';
+    remove.addEventListener('click', async () => {
+      const r = await this.o.desktop?.removeGuest(guest.peerId);
+      if (r && !r.ok) this.o.say(r.error, 'warning');
+    });
+    return remove;
+  }
+
+  /** For the host: the link a guest came in by, and how they are connected. */
+  private guestLines(guest: GuestSummary | null): HTMLElement[] {
+    const lines: HTMLElement[] = [];
+    if (!this.o.desktop || !guest) return lines;
     // Which link the guest came in by, for the host (whose revoke offers to remove them).
-    const invite = guest && this.sharing?.invites.find((i) => i.id === guest.inviteId);
-    if (this.o.desktop && invite) {
+    const invite = this.sharing?.invites.find((i) => i.id === guest.inviteId);
+    if (invite) {
       const revoked = invite.status === 'revoked' ? ' (revoked)' : '';
       const via = h('div', 'participant-sub', 'participant-via', `via ${invite.label}${revoked}`);
       via.title = `Joined with ${invite.label}, made for ${article(invite.role)} ${invite.role}`;
-      info.append(via);
+      lines.push(via);
     }
     // Direct, or through the host's TURN relay (docs/networks.md).
-    if (this.o.desktop && guest?.relayed !== undefined) {
+    if (guest.relayed !== undefined) {
       const text = guest.relayed ? 'connected through a relay' : 'connected directly';
       const path = h('div', 'participant-sub', 'participant-path', text);
       path.title = guest.relayed
         ? 'No direct path between you: the data goes through the TURN server, encrypted end to end'
         : 'A direct peer-to-peer connection';
-      info.append(path);
+      lines.push(path);
     }
-    const code = p.self ? this.selfCode : this.o.desktop ? (guest?.code ?? null) : null;
-    if (code) info.append(codeLine(code, p.self ? 'the host' : p.name));
-    li.append(dot, info);
-    return li;
+    return lines;
   }
 
   private followButton(p: Participant): HTMLElement {
@@ -352,31 +349,6 @@ export class ParticipantsPanel {
     buttons.append(admit, deny);
     div.append(text, codeLine(k.code, k.name), buttons);
     return div;
-  }
-
-  // A coloured edge on each cell someone else is in, with their names as its title.
-  private markCells(people: Participant[]): void {
-    const byCell = new Map<string, Participant[]>();
-    for (const p of people) {
-      if (p.self || !p.activeCell) continue;
-      byCell.set(p.activeCell, [...(byCell.get(p.activeCell) ?? []), p]);
-    }
-    const next = new Set<HTMLElement>();
-    for (const [id, ps] of byCell) {
-      const el = this.o.cellElement(id);
-      if (!el) continue;
-      next.add(el);
-      el.classList.add('has-presence');
-      el.style.setProperty('--presence', (ps[0] as Participant).color);
-      el.dataset.presence = ps.map((p) => p.name).join(', ');
-    }
-    for (const el of this.marked) {
-      if (next.has(el)) continue;
-      el.classList.remove('has-presence');
-      el.style.removeProperty('--presence');
-      delete el.dataset.presence;
-    }
-    this.marked = next;
   }
 }
 
