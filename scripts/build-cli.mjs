@@ -1,7 +1,6 @@
 // Bundles the CLI (and the host it runs: sessions, hub, browser shell, kernel bridge) with esbuild
 // into dist/cli/:
 //   pairbook.mjs       the entry bin/pairbook.mjs loads; it exports main(argv)
-//   full-state-worker.mjs  the worker thread that merges the document's encoding for joins
 //   <name>-<hash>.mjs  one chunk per command and what only it needs, loaded when that command runs
 //                      (`check` never loads zeromq, node-datachannel, ws or @jupyterlab/services)
 //   inputs.json        the repository files the bundle was built from, for the staleness check
@@ -76,11 +75,7 @@ export async function buildCli({ prune = true } = {}) {
   const { build } = await import('esbuild');
   const result = await build({
     absWorkingDir: root,
-    entryPoints: {
-      pairbook: join(root, 'host/cli/main.ts'),
-      // The worker thread host/session/full-state-cache.ts starts (beside its chunk).
-      'full-state-worker': join(root, 'host/session/full-state-worker.ts'),
-    },
+    entryPoints: { pairbook: join(root, 'host/cli/main.ts') },
     outdir: CLI_DIR,
     outExtension: { '.js': '.mjs' },
     bundle: true,

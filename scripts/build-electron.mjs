@@ -1,6 +1,5 @@
 // Bundles the Electron shell with esbuild into dist/electron/:
 //   main.mjs     the main process (ESM, Node platform; native modules and electron stay external)
-//   full-state-worker.mjs  a worker thread of the main process's host (full-state-cache.ts)
 //   preload.cjs  the preload (CommonJS: a sandboxed preload cannot load ES modules)
 //   package.json what `electron dist/electron` reads: name, version, entry point
 // and makes sure dist/renderer/ (scripts/build-renderer.mjs) is built, which windows load from
@@ -32,28 +31,23 @@ if (renderer.status !== 0) process.exit(renderer.status ?? 1);
 
 mkdirSync(out, { recursive: true });
 await Promise.all([
-  ...[
-    ['electron/main/main.ts', 'main.mjs'],
-    ['host/session/full-state-worker.ts', 'full-state-worker.mjs'],
-  ].map(([entry, outfile]) =>
-    build({
-      entryPoints: [join(root, entry)],
-      outfile: join(out, outfile),
-      bundle: true,
-      format: 'esm',
-      platform: 'node',
-      target: [NODE_TARGET],
-      // Native modules load their .node binaries from node_modules at run time.
-      external: ['electron', 'zeromq', 'node-datachannel'],
-      // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
-      banner: {
-        js: "import { createRequire as __pairbookRequire } from 'node:module'; const require = __pairbookRequire(import.meta.url);",
-      },
-      sourcemap: 'linked',
-      legalComments: 'none',
-      logLevel: 'warning',
-    }),
-  ),
+  build({
+    entryPoints: [join(root, 'electron/main/main.ts')],
+    outfile: join(out, 'main.mjs'),
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: [NODE_TARGET],
+    // Native modules load their .node binaries from node_modules at run time.
+    external: ['electron', 'zeromq', 'node-datachannel'],
+    // CommonJS dependencies bundled into an ES module still call require() for Node built-ins.
+    banner: {
+      js: "import { createRequire as __pairbookRequire } from 'node:module'; const require = __pairbookRequire(import.meta.url);",
+    },
+    sourcemap: 'linked',
+    legalComments: 'none',
+    logLevel: 'warning',
+  }),
   build({
     entryPoints: [join(root, 'electron/preload/preload.ts')],
     outfile: join(out, 'preload.cjs'),
