@@ -4,6 +4,7 @@
 // for a position in an array or text: a character of a cell's source is
 // ['cells', '#', 'source', '#'], a cell's execution count ['cells', '#', 'execution_count'].
 import * as Y from 'yjs';
+import { runHolding } from '../document/clock-runs';
 import { type PlacedItem, cellShapeProblem } from './cell-shape';
 
 /** One place an update writes: its path and the item written or deleted there. */
@@ -192,17 +193,15 @@ class Placement {
 
   private find(id: IdLike): AnyItem | null {
     const list = this.fresh.get(id.client);
-    if (list) {
-      let lo = 0;
-      let hi = list.length - 1;
-      while (lo <= hi) {
-        const mid = (lo + hi) >> 1;
-        const s = list[mid] as AnyItem;
-        if (id.clock < s.id.clock) hi = mid - 1;
-        else if (id.clock >= s.id.clock + s.length) lo = mid + 1;
-        else return s;
-      }
-    }
+    const fresh =
+      list &&
+      runHolding(
+        list,
+        id.clock,
+        (s) => s.id.clock,
+        (s) => s.length,
+      );
+    if (fresh) return fresh;
     const store = this.doc.store;
     if (id.clock >= Y.getState(store, id.client)) return null;
     const s = Y.getItem(store, Y.createID(id.client, id.clock));
@@ -248,16 +247,14 @@ class Placement {
 function indexDeleteSet(ds: DeleteSet): (id: IdLike) => boolean {
   return (id) => {
     const ranges = ds.clients.get(id.client);
-    if (!ranges) return false;
-    let lo = 0;
-    let hi = ranges.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const r = ranges[mid] as { clock: number; len: number };
-      if (id.clock < r.clock) hi = mid - 1;
-      else if (id.clock >= r.clock + r.len) lo = mid + 1;
-      else return true;
-    }
-    return false;
+    return (
+      !!ranges &&
+      !!runHolding(
+        ranges,
+        id.clock,
+        (r) => r.clock,
+        (r) => r.len,
+      )
+    );
   };
 }

@@ -4,6 +4,7 @@
 // leads to its counterpart in the live text, and a late edit finds its place there.
 import * as Y from 'yjs';
 import { type Char, type Segment, indexOf } from './text-segments';
+import { runHolding } from '../document/clock-runs';
 
 /** Characters `clock .. clock+len-1` of one client, paired with consecutive characters `to…`. */
 interface Run {
@@ -143,17 +144,15 @@ export class Counterparts {
 
   private counterpart(id: Y.ID): Y.ID | null {
     const list = this.runs.get(id.client);
-    if (!list) return null;
-    let lo = 0;
-    let hi = list.length - 1;
-    while (lo <= hi) {
-      const mid = (lo + hi) >> 1;
-      const r = list[mid] as Run;
-      if (id.clock < r.clock) hi = mid - 1;
-      else if (id.clock >= r.clock + r.len) lo = mid + 1;
-      else return Y.createID(r.to.client, r.to.clock + id.clock - r.clock);
-    }
-    return null;
+    const r =
+      list &&
+      runHolding(
+        list,
+        id.clock,
+        (run) => run.clock,
+        (run) => run.len,
+      );
+    return r ? Y.createID(r.to.client, r.to.clock + id.clock - r.clock) : null;
   }
 }
 
