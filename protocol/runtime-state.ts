@@ -45,6 +45,34 @@ export interface CellRun {
    * queued or running cell whose source no longer has this digest runs an earlier version.
    */
   digest?: string;
+  /**
+   * The generation of the kernel process it ran on (KernelStart.generation): a run of an earlier
+   * generation produced its outputs in a kernel that has since restarted or been replaced.
+   */
+  kernel?: number;
+  /**
+   * Set by the host once the cell's source no longer has `digest` after the run ended: who edited
+   * it (display names, first to last, at most SOURCE_CHANGE_NAMES) and when it first differed (ms
+   * since epoch, the host's clock). Absent when the source is the one that ran, or for a change
+   * the host cannot attribute (an edit of unknown origin leaves `by` empty).
+   */
+  changed?: SourceChange;
+}
+
+/** Who changed a cell's source since its last run, and since when (CellRun.changed). */
+export interface SourceChange {
+  by: string[];
+  at: number;
+}
+
+/** Most names a SourceChange lists. */
+export const SOURCE_CHANGE_NAMES = 3;
+
+/** The kernel process running now: its generation (1, 2, … per start or restart) and start time. */
+export interface KernelStart {
+  generation: number;
+  /** When the host started or restarted it, ms since epoch (the host's clock). */
+  at: number;
 }
 
 /** Keys of the runtime map. */
@@ -57,6 +85,8 @@ export const RUNTIME = {
   lastRuns: 'lastRuns',
   /** KernelChoice[]: the kernels the host can start, by name; absent when it cannot start any. */
   kernels: 'kernels',
+  /** KernelStart: the kernel process runs now go to; absent before the first kernel. */
+  kernelStart: 'kernelStart',
 } as const;
 
 /** The runtime map of a notebook document. */

@@ -6,6 +6,7 @@ import {
   KERNEL_ORIGIN,
   type KernelChoice,
   type KernelInfo,
+  type KernelStart,
   RUNTIME,
   runtimeOf,
 } from '../../protocol/runtime-state';
@@ -41,6 +42,8 @@ export class ExecutionQueue {
   private destroyed = false;
   /** Why the kernel died, until it runs again: runs are refused meanwhile. */
   private death: string | null = null;
+  /** The generation of the kernel process runs go to now (KernelStart). */
+  private generation = 0;
 
   constructor(
     private readonly doc: Y.Doc,
@@ -59,6 +62,7 @@ export class ExecutionQueue {
       }),
     );
     this.setKernel(kernel.status);
+    this.newGeneration();
   }
 
   /**
@@ -115,6 +119,7 @@ export class ExecutionQueue {
   async restart(): Promise<void> {
     this.cancelQueued();
     this.running?.abort.abort();
+    this.newGeneration();
     await this.kernel.restart();
   }
 
@@ -168,6 +173,7 @@ export class ExecutionQueue {
     const abort = new AbortController();
     this.running = { run, abort };
     run.startedAt = Date.now();
+    run.kernel = this.generation;
     const outputs = new CellOutputs();
     this.outputsByCell.set(run.cellId, outputs);
     this.targets.set(run.cellId, cell);
@@ -313,6 +319,17 @@ export class ExecutionQueue {
     if (this.spec.server) info.server = this.spec.server;
     if (message) info.message = message;
     this.transact(() => runtimeOf(this.doc).set(RUNTIME.kernel, info));
+  }
+
+  // A new kernel process: runs from now on are of the next generation; outputs of the ones
+  // before are from an earlier kernel (the generation goes on from the document's, so a kernel
+  // changed, or a host recovered from its journal, counts on).
+  private newGeneration(): void {
+    const runtime = runtimeOf(this.doc);
+    const previous = runtime.get(RUNTIME.kernelStart) as KernelStart | undefined;
+    this.generation = (previous?.generation ?? 0) + 1;
+    const start: KernelStart = { generation: this.generation, at: Date.now() };
+    this.transact(() => runtime.set(RUNTIME.kernelStart, start));
   }
 
   private publishQueue(): void {

@@ -10,6 +10,7 @@ import {
 } from '../../protocol/runtime-state';
 import { metaOf } from '../../protocol/ydoc-nbformat';
 import { ExecutionQueue } from './execution-queue';
+import { SourceChanges } from './source-changes';
 
 /**
  * Starts kernels for one notebook: kernel-choice.ts has the local (ZeroMQ) one,
@@ -36,8 +37,17 @@ export class NotebookKernel {
   private changes: Promise<void> = Promise.resolve();
   private changingTo: string | null = null;
   private destroyed = false;
+  /** Who changed each cell's source since its last run (source-changes.ts). */
+  private readonly sourceChanges: SourceChanges;
 
-  constructor(private readonly doc: Y.Doc) {}
+  constructor(private readonly doc: Y.Doc) {
+    this.sourceChanges = new SourceChanges(doc);
+  }
+
+  /** Edits coming on `transport` are `who`'s: names the editor in a run record's `changed`. */
+  know(transport: object, who: { name: string }): void {
+    this.sourceChanges.know(transport, who);
+  }
 
   /** The queue running cells on the kernel; null while none is attached. */
   get execution(): ExecutionQueue | null {
@@ -88,6 +98,7 @@ export class NotebookKernel {
   /** Stops the kernel; nothing more is written. Idempotent. */
   async destroy(): Promise<void> {
     this.destroyed = true;
+    this.sourceChanges.destroy();
     const queue = this.queue;
     this.queue = null;
     this.launcher = null;

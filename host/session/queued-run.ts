@@ -81,8 +81,17 @@ export function snapshotRuns(
 }
 
 export function publicRun(run: QueuedRun): CellRun {
-  const { cellId, by, peer, requestedAt, startedAt, endedAt, digest } = run;
-  return { cellId, by, ...(peer ? { peer } : {}), requestedAt, startedAt, endedAt, digest };
+  const { cellId, by, peer, requestedAt, startedAt, endedAt, digest, kernel } = run;
+  return {
+    cellId,
+    by,
+    ...(peer ? { peer } : {}),
+    requestedAt,
+    startedAt,
+    endedAt,
+    digest,
+    ...(kernel !== undefined ? { kernel } : {}),
+  };
 }
 
 /** True while `cell` is in its document's cells array (not deleted, e.g. by a move). */
