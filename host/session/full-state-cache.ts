@@ -21,6 +21,8 @@ import { WholeStateSlicer } from './whole-state-slicer';
 
 /** Past this many bytes changed since (or a quarter of the document), encode it anew. */
 const MIN_STALE_BYTES = 256 * 1024;
+/** Slicers one encoding chains, each writing what came while the one before wrote. */
+const MAX_PASSES = 4;
 /** Rounds of encoding a join waits for before it takes what changed meanwhile as it is. */
 const MAX_ROUNDS = 3;
 /** The encoding is let go after this long without a fresh replica to sync. */
@@ -144,23 +146,31 @@ export class FullStateCache {
   private async encode(): Promise<void> {
     const generation = this.generation;
     this.stats.encodings++;
-    const slicer = new WholeStateSlicer(this.doc);
-    for (;;) {
-      const deadline = performance.now() + SLICE_MS;
-      while (!slicer.done && performance.now() < deadline) slicer.next(deadline);
-      if (slicer.done) break;
-      await nextSlice();
+    const parts: Uint8Array[] = [];
+    let slicer = new WholeStateSlicer(this.doc);
+    for (let pass = 1; ; pass++) {
+      for (;;) {
+        const deadline = performance.now() + SLICE_MS;
+        while (!slicer.done && performance.now() < deadline) slicer.next(deadline);
+        if (slicer.done) break;
+        await nextSlice();
+        if (generation !== this.generation) return;
+      }
+      // Much written meanwhile (a paste) is written in slices too, not at once in last().
+      if (slicer.behind <= MIN_STALE_BYTES || pass >= MAX_PASSES) break;
+      parts.push(await slicer.part(updateHead));
       if (generation !== this.generation) return;
+      slicer = new WholeStateSlicer(this.doc, slicer.state);
     }
     const last = slicer.last();
-    // The document is now what the slicer wrote and `last`: what changes from here, they lack.
+    // The document is now what the slicers wrote and `last`: what changes from here, they lack.
     this.recording = true;
     this.since = [];
     this.sinceBytes = 0;
-    const part = await slicer.part(updateHead);
+    parts.push(await slicer.part(updateHead));
     if (generation !== this.generation) return;
-    const messages = [part, syncMessage(syncProtocol.messageYjsUpdate, last)];
-    this.base = { messages, bytes: part.length + last.length };
+    const messages = [...parts, syncMessage(syncProtocol.messageYjsUpdate, last)];
+    this.base = { messages, bytes: messages.reduce((n, m) => n + m.length, 0) };
   }
 
   private touch(): void {

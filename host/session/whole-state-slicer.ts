@@ -14,7 +14,8 @@
 // - part() joins what next() wrote: the document as it was when the slicer was made.
 // - last() encodes whatever came after that state, and the delete set of the document now.
 // Applied in order to an empty document, part() then last() make the document as it is when
-// last() is called.
+// last() is called. When much came meanwhile (a 16 MiB paste), a second slicer made from the
+// first one's state writes it in slices too, and so on: part(), part() of the next, …, last().
 import * as encoding from 'lib0/encoding';
 import * as Y from 'yjs';
 import { nextSlice } from '../document/loop-slices';
@@ -49,13 +50,38 @@ export class WholeStateSlicer {
   private readonly written: ClientStructs[] = [];
   private writtenBytes = 0;
 
-  constructor(private readonly doc: Y.Doc) {
+  /**
+   * Writes the structs from `from` (each client's clock: where an earlier slicer's state ended;
+   * nothing, the whole document) to the document's state now.
+   */
+  constructor(
+    private readonly doc: Y.Doc,
+    private readonly from: ReadonlyMap<number, number> = new Map(),
+  ) {
     (doc.store.clients as Map<number, Struct[]>).forEach((structs, client) => {
       const last = structs[structs.length - 1];
       if (last) this.start.set(client, last.id.clock + last.length);
     });
-    // Higher client ids first, as Yjs writes them.
-    this.clients = [...this.start.keys()].sort((a, b) => b - a);
+    // Higher client ids first, as Yjs writes them; only those with structs past `from`.
+    this.clients = [...this.start.keys()]
+      .filter((c) => this.start.get(c)! > (from.get(c) ?? 0))
+      .sort((a, b) => b - a);
+    this.clock = this.clients.length > 0 ? (from.get(this.clients[0]!) ?? 0) : 0;
+  }
+
+  /** Each client's clock where this slicer's state ends (where a next one would begin). */
+  get state(): ReadonlyMap<number, number> {
+    return this.start;
+  }
+
+  /** How far the document has moved past this slicer's state, in clock units (characters). */
+  get behind(): number {
+    let n = 0;
+    (this.doc.store.clients as Map<number, Struct[]>).forEach((structs, client) => {
+      const last = structs[structs.length - 1];
+      if (last) n += last.id.clock + last.length - (this.start.get(client) ?? 0);
+    });
+    return n;
   }
 
   /** True when next() has nothing left to write. */
@@ -92,7 +118,8 @@ export class WholeStateSlicer {
     }
     if (clock >= end) {
       this.clientIndex++;
-      this.clock = 0;
+      const following = this.clients[this.clientIndex];
+      this.clock = following === undefined ? 0 : (this.from.get(following) ?? 0);
     } else this.clock = clock;
     const bytes = body.toUint8Array();
     mine.count += count;
@@ -110,7 +137,7 @@ export class WholeStateSlicer {
       const enc = encoding.createEncoder();
       encoding.writeVarUint(enc, count);
       encoding.writeVarUint(enc, client);
-      encoding.writeVarUint(enc, 0); // each client's structs from clock 0
+      encoding.writeVarUint(enc, this.from.get(client) ?? 0);
       return encoding.toUint8Array(enc);
     });
     const clients = encoding.createEncoder();

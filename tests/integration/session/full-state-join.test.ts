@@ -158,16 +158,26 @@ describe('a fresh replica joining a large notebook', () => {
     expectSameDocument(doc, second.doc);
     expectSameDocument(doc, first.doc);
 
-    // A third, at once: what changed since is small, so the cached encoding serves it.
+    // A paste while the next encoding is made: written in slices by a second slicer.
+    for (let i = 0; i < 30; i++) big.insert(0, 'w'.repeat(32 * 1024));
+    let pasted = false;
+    const pasting = await join(doc, awareness, () => {
+      if (!pasted) big.insert(5, 'v'.repeat(700 * 1024));
+      pasted = true;
+    });
+    expectSameDocument(doc, pasting.doc);
+
+    // Another, at once: what changed since is small, so the cached encoding serves it.
     for (let i = 0; i < 20; i++) edit();
     const third = await join(doc, awareness);
     expectSameDocument(doc, third.doc);
 
     expect(onLoop.wholeEncodings).toBe(0);
     expect(Math.max(0, ...onLoop.mergedBytes)).toBeLessThan(MiB);
-    // The first join, the one after the big change (and, maybe, one more while it was made).
-    expect(fullStateCacheOf(doc).stats.encodings).toBeGreaterThanOrEqual(2);
-    expect(fullStateCacheOf(doc).stats.encodings).toBeLessThanOrEqual(3);
+    // The first join, the one after the big change, the one after the second (and, maybe, one
+    // more while one was made).
+    expect(fullStateCacheOf(doc).stats.encodings).toBeGreaterThanOrEqual(3);
+    expect(fullStateCacheOf(doc).stats.encodings).toBeLessThanOrEqual(4);
   });
 
   it('serves a small change since from the encoding it has', async () => {

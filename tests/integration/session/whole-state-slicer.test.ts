@@ -134,4 +134,37 @@ describe('WholeStateSlicer', () => {
     expect(long.toString()).not.toContain('\ufffd');
     expect((cellsOf(copy).get(1).get('source') as Y.Text).toString()).toBe(long.toString());
   });
+
+  it('chains a second slicer over what came while the first wrote (a paste), from its state', async () => {
+    const rnd = seededRandom(7);
+    const doc = loaded(60);
+    const other = new Y.Doc();
+    const first = new WholeStateSlicer(doc);
+    let n = 0;
+    while (!first.done) {
+      first.next(0);
+      edit(doc, other, rnd, n++);
+    }
+    // A paste of 600 Ki characters into one cell, and another client's edits.
+    (cellsOf(doc).get(2).get('source') as Y.Text).insert(3, 'p'.repeat(600 * 1024));
+    edit(doc, other, rnd, n++);
+    expect(first.behind).toBeGreaterThan(600 * 1024);
+    const parts = [await first.part(() => new Uint8Array(0))];
+    const second = new WholeStateSlicer(doc, first.state);
+    let slices = 0;
+    while (!second.done) {
+      second.next(0);
+      slices++;
+      edit(doc, other, rnd, n++);
+    }
+    expect(slices).toBeGreaterThan(2); // the paste in pieces
+    const last = second.last();
+    parts.push(await second.part(() => new Uint8Array(0)), last);
+    const copy = new Y.Doc();
+    Y.applyUpdate(copy, parts[0]!);
+    Y.applyUpdate(copy, parts[1]!);
+    expect(copy.store.pendingStructs).toBeNull();
+    Y.applyUpdate(copy, parts[2]!);
+    expectSameDocument(doc, copy);
+  });
 });
