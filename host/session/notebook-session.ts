@@ -155,6 +155,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
    * Returns a function that detaches it.
    */
   attach(transport: Transport, who: Who = { name: 'Host' }): () => void {
+    this.kernels.know(transport, who);
     const client = this.clients.add(transport);
     this.journaledAhead.add(transport);
     // The role is read at each request: the host may change it while the client is connected.
