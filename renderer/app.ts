@@ -9,6 +9,7 @@ import { GuestLifecycle } from './app/guest-lifecycle';
 import { HostControls } from './app/host-controls';
 import { JoinProgress } from './app/join-progress';
 import { KernelRequests } from './app/kernel-requests';
+import { kernelHelp } from './app/kernel-help';
 import { Permissions } from './app/permissions';
 import { Presence, guestName } from './app/presence';
 import { Saving } from './app/saving';
@@ -160,6 +161,7 @@ class App {
       },
       readOnlyRefused: () => permissions.explainReadOnly(),
       notify: feedback.say,
+      kernelHelp: kernelHelp(client, permissions),
     });
     const findBar = new FindBar(client.doc, view);
     this.notebook = { view, findBar };

@@ -40,6 +40,8 @@ export interface CodeEditorOptions {
   readOnly?: boolean;
   /** Show line numbers (Shift-L); reconfigure with `lineNumbering`. */
   lineNumbers?: boolean;
+  /** More of the editor (kernel completion), ahead of the notebook's keys. */
+  extensions?: Extension;
 }
 
 /** The compartment holding an editor's read-only state; reconfigure it with `editability`. */
@@ -74,6 +76,7 @@ export function createCodeEditor(o: CodeEditorOptions): EditorView {
     parent: o.parent,
     doc: o.ytext.toString(),
     extensions: [
+      o.extensions ?? [],
       Prec.highest(keymap.of([...o.keys])),
       drawSelection(),
       dropCursor(),

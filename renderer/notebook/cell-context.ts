@@ -3,6 +3,7 @@
 import type { LanguageSupport } from '@codemirror/language';
 import type { KeyBinding } from '@codemirror/view';
 import type { Awareness } from 'y-protocols/awareness';
+import type { KernelHelp } from '../editor/kernel-help';
 import type * as Y from 'yjs';
 import type { CellView } from './cell-view';
 import type { ViewPart } from './view-state';
@@ -21,6 +22,8 @@ export interface CellContext {
   onRendered(cell: CellView): void;
   /** True when this person may not change the notebook (a viewer). */
   readOnly(): boolean;
+  /** Completion and inspection from the kernel (Tab, Shift-Tab) in code cells; none: indent. */
+  kernelHelp?: KernelHelp | null;
   /** True when editors show line numbers (Shift-L, this page only). */
   lineNumbers(): boolean;
   /** Whether `part` of `cell` is hidden now (its metadata, or this page's own choice). */

@@ -11,6 +11,7 @@ import {
   lineNumbering,
   lineNumbersCompartment,
 } from '../editor/code-editor';
+import { kernelAssist } from '../editor/kernel-completion';
 import type { CellContext } from './cell-context';
 import type { CellView } from './cell-view';
 
@@ -53,6 +54,8 @@ export class CellEditor {
       onFocus: () => ctx.onActivate(cell, 'edit'),
       readOnly: ctx.readOnly(),
       lineNumbers: ctx.lineNumbers(),
+      // Every cell's editor has it: a cell changed to code completes without a new editor.
+      extensions: ctx.kernelHelp ? kernelAssist(ctx.kernelHelp, () => cell.type === 'code') : [],
     });
   }
 

@@ -2,6 +2,7 @@ import type { Awareness } from 'y-protocols/awareness';
 import * as Y from 'yjs';
 import { runtimeOf } from '../../protocol/runtime-state';
 import { cellsOf } from '../../protocol/ydoc-nbformat';
+import type { KernelHelp } from '../editor/kernel-help';
 import { CellDrag } from './cell-drag';
 import { CellFocus } from './cell-focus';
 import { LOCAL_ORIGIN } from './cell-operations';
@@ -33,6 +34,8 @@ export interface NotebookActions {
   readOnlyRefused?(): void;
   /** Tells this person something (a toast), e.g. that the clipboard holds no cells; optional. */
   notify?(message: string, level: 'info' | 'warning' | 'error'): void;
+  /** Completion and inspection from the kernel (Tab, Shift-Tab); none: Tab only indents. */
+  kernelHelp?: KernelHelp;
 }
 
 /** What this person may do to the notebook, as their role allows. */
@@ -269,6 +272,7 @@ export class NotebookView implements CommandTarget {
       onRendered: (cell) => this.actions.rendered(cell.id),
       readOnly: () => !this.currentPermissions.edit,
       lineNumbers: () => this.showLineNumbers,
+      kernelHelp: this.actions.kernelHelp ?? null,
       isHidden: (cell, part) => this.visibility.isHidden(cell, part),
       onViewStateChange: (cell, metadata) => this.visibility.cellChanged(cell, metadata),
       onBuilt: (cell, built) => this.windowing.built(cell, built),

@@ -1,0 +1,24 @@
+// Completion and inspection (Tab, Shift-Tab) through the host, for this person's editors: only
+// when their role may run code (the host and runners; REQUEST_RULES says the same at the host).
+// Anyone else's Tab indents and sends nothing.
+import { can } from '../../protocol/roles';
+import type { HubClient } from '../connection/hub-client';
+import type { KernelHelp } from '../editor/kernel-help';
+import { testEvent } from '../test-hook';
+import type { Permissions } from './permissions';
+
+/** Asks the host's kernel for this page, while its role allows it. */
+export function kernelHelp(
+  client: Pick<HubClient, 'request'>,
+  permissions: Pick<Permissions, 'role'>,
+): KernelHelp {
+  return {
+    allowed: () => can(permissions.role, 'run'),
+    ask: async (question) => {
+      if (!can(permissions.role, 'run')) return null;
+      const { ok, code = null, message = null, result } = await client.request(question);
+      testEvent({ type: 'reply', request: question.type, ok, code, message });
+      return ok ? (result ?? null) : null;
+    },
+  };
+}
