@@ -5,6 +5,12 @@ import * as decoding from 'lib0/decoding';
 import * as encoding from 'lib0/encoding';
 import { PairbookError, type Result, err, ok } from './errors';
 import { isSourceDigest } from './source-digest';
+import {
+  type TimelineRequest,
+  type TimelineResult,
+  decodeTimelineRequest,
+  timelineResultOf,
+} from './timeline-messages';
 
 /** Message tags. */
 export const Tag = {
@@ -49,12 +55,15 @@ export type ClientRequest =
    */
   | { id: number; type: 'complete'; code: string; cursor: number }
   /** What the kernel knows of the name at `cursor` (signature, docstring): `inspection`. */
-  | { id: number; type: 'inspect'; code: string; cursor: number; detail: 0 | 1 };
+  | { id: number; type: 'inspect'; code: string; cursor: number; detail: 0 | 1 }
+  /** The timeline's requests (timeline-messages.ts, docs/timeline.md). */
+  | ({ id: number } & TimelineRequest);
 
 /** What a completion or inspection request's reply carries, positions in UTF-16 units. */
 export type RequestResult =
   | { kind: 'completions'; matches: string[]; from: number; to: number }
-  | { kind: 'inspection'; found: boolean; text: string };
+  | { kind: 'inspection'; found: boolean; text: string }
+  | TimelineResult;
 
 /** What the host tells one client. */
 export type HostNotice =
@@ -240,6 +249,13 @@ export function decodeRequest(body: decoding.Decoder): Result<ClientRequest> {
     case 'complete':
     case 'inspect':
       return decodeCodeQuery(id, r, bad);
+    case 'timeline-steps':
+    case 'timeline-view':
+    case 'timeline-diff':
+    case 'timeline-blame':
+    case 'timeline-restore':
+    case 'timeline-clear':
+      return decodeTimelineRequest(id, r, bad);
     default:
       return bad(`unknown type ${JSON.stringify(r.type)}`);
   }
@@ -263,7 +279,7 @@ export function requestResultOf(value: unknown): RequestResult | undefined {
   if (r.kind === 'inspection' && typeof r.found === 'boolean' && typeof r.text === 'string') {
     return { kind: 'inspection', found: r.found, text: r.text };
   }
-  return undefined;
+  return timelineResultOf(value);
 }
 
 /** Longest source a completion or inspection request may carry (a cell, as its sender sees it). */

@@ -40,6 +40,13 @@ export const REQUEST_RULES: { readonly [K in RequestKind]: Rule<K> } = {
   // The kernel evaluates code to complete or inspect it: as much the run permission as a run.
   complete: { needs: 'run', refused: `${RUNNER} to complete from the kernel` },
   inspect: { needs: 'run', refused: `${RUNNER} to look names up in the kernel` },
+  // Anyone in the session may browse the timeline; a restore is an edit; clearing is the host's.
+  'timeline-steps': { needs: 'view', refused: '' },
+  'timeline-view': { needs: 'view', refused: '' },
+  'timeline-diff': { needs: 'view', refused: '' },
+  'timeline-blame': { needs: 'view', refused: '' },
+  'timeline-restore': { needs: 'edit', refused: 'ask the host for the editor role' },
+  'timeline-clear': { needs: 'manage', refused: 'only the host can clear the timeline' },
 };
 
 /** What a role must allow for `request`, or null when anyone may send it. */

@@ -18,6 +18,7 @@ import { NotebookKernel } from './notebook-kernel';
 import { type RequestHandler, attachSyncClient } from './sync-client';
 import { updateFeedOf } from './update-feed';
 import { SessionJournal } from './session-journal';
+import { SessionTimeline } from './timeline';
 import { InputPrompts } from './input-prompts';
 import { routeRequest } from './request-router';
 import { sessionRequests } from './session-requests';
@@ -75,6 +76,8 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   readonly kernels = new NotebookKernel(this.doc);
   /** The kernel's input() prompts, each to the person who ran the cell. */
   readonly prompts = new InputPrompts();
+  /** Every accepted change, who made it and when (timeline.ts), beside the journal. */
+  readonly timeline: SessionTimeline;
 
   /** The notebook's file: as read or last written, and what a save writes. */
   private readonly store: FileStore;
@@ -104,6 +107,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.store = new FileStore(path, this.doc);
     this.clients = new SessionClients(this.store.name);
     this.journal = Journal.for(options.dataDir, path);
+    this.timeline = new SessionTimeline(options.dataDir, path, this.doc);
     this.keeper = new SessionJournal(
       this.journal,
       this.doc,
@@ -158,6 +162,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.kernels.know(transport, who);
     const client = this.clients.add(transport);
     this.journaledAhead.add(transport);
+    this.timeline.know(transport, who);
     // The role is read at each request: the host may change it while the client is connected.
     const handler: RequestHandler = (request) =>
       routeRequest(this.requests, request, {
@@ -253,6 +258,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       for (let i = 0; i < 3 && (i === 0 || this.isDirty); i++) await this.save();
     } finally {
       this.closed = true;
+      this.timeline.close();
       this.keeper.close();
       this.carry?.stop();
       this.awareness.destroy();
@@ -285,6 +291,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       this.keeper.beginInBackground();
     }
     updateFeedOf(this.doc).subscribe(this.onUpdate);
+    this.timeline.start();
     // After the replay: the journal already holds whatever was carried before the crash.
     this.carry = carryEditsIntoMovedCells(this.doc);
   }

@@ -7,6 +7,7 @@ import type { NotebookKernel } from './notebook-kernel';
 import type { InputPrompts } from './input-prompts';
 import { completeWith, inspectWith } from './kernel-queries';
 import type { RequestHandlers, RequestSender } from './request-router';
+import type { SessionTimeline } from './timeline';
 import type { RequestOutcome } from './sync-client';
 
 /** What the handlers need of a session. */
@@ -14,6 +15,8 @@ export interface RequestTarget {
   readonly name: string;
   readonly kernels: NotebookKernel;
   readonly prompts: InputPrompts;
+  /** Every accepted change, who made it and when (timeline.ts). */
+  readonly timeline: SessionTimeline;
   save(options: { force?: boolean }): Promise<void>;
   reload(): Promise<void>;
   /** Takes the kernels from the Jupyter server at `url` (null: this machine). */
@@ -54,6 +57,12 @@ export function sessionRequests(session: RequestTarget): RequestHandlers {
     'input-reply': async (r, from) => session.prompts.answer(r.inputId, r.value, from.transport),
     complete: (r) => withKernel(session, (k) => completeWith(k, r.code, r.cursor)),
     inspect: (r) => withKernel(session, (k) => inspectWith(k, r.code, r.cursor, r.detail)),
+    'timeline-steps': (r, from) => timeline(session, r, from),
+    'timeline-view': (r, from) => timeline(session, r, from),
+    'timeline-diff': (r, from) => timeline(session, r, from),
+    'timeline-blame': (r, from) => timeline(session, r, from),
+    'timeline-restore': (r, from) => timeline(session, r, from),
+    'timeline-clear': (r, from) => timeline(session, r, from),
   };
 }
 
@@ -65,6 +74,16 @@ async function withKernel(
   const queue = session.kernels.execution;
   if (!queue) return { ok: false, code: 'no-kernel', message: session.kernels.unavailable };
   return { ok: true, result: await ask(queue.kernel) };
+}
+
+// A timeline request; a restore or clear is by the sender as the session knows them.
+async function timeline(
+  session: RequestTarget,
+  request: Parameters<SessionTimeline['answer']>[0],
+  from: RequestSender,
+): Promise<RequestOutcome> {
+  const author = { name: from.name, peer: from.peer ?? 'host' };
+  return { ok: true, result: session.timeline.answer(request, author) };
 }
 
 // A guest's save that finds the file changed gets told the host decides; the host is asked.

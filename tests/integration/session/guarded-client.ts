@@ -56,6 +56,6 @@ export function attachGuarded(
     peerId: `peer-${name}`,
     role,
   };
-  session.attach(new GuardedTransport(hostEnd, ctx), { name });
+  session.attach(new GuardedTransport(hostEnd, ctx), { name, peer: ctx.peerId });
   return guestEnd;
 }

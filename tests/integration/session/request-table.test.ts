@@ -25,6 +25,12 @@ const SAMPLES: ClientRequest[] = [
   { id: 8, type: 'input-reply', inputId: 'x', value: '' },
   { id: 9, type: 'complete', code: 'import o', cursor: 8 },
   { id: 10, type: 'inspect', code: 'print(', cursor: 6, detail: 0 },
+  { id: 12, type: 'timeline-steps', limit: 20 },
+  { id: 13, type: 'timeline-view', step: 1 },
+  { id: 14, type: 'timeline-diff', from: 1, to: 2, cellIds: ['a'] },
+  { id: 15, type: 'timeline-blame', cellId: 'a' },
+  { id: 16, type: 'timeline-restore', step: 1, cellId: 'a' },
+  { id: 17, type: 'timeline-clear' },
 ];
 
 const decodes = (json: unknown) => {
@@ -48,6 +54,9 @@ describe('request kinds', () => {
     expect(SAMPLES.map((r) => r.type).sort()).toEqual(kinds(REQUEST_RULES));
     for (const r of SAMPLES) expect(decodes(r), r.type).toBe(true);
     expect(decodes({ id: 11, type: 'shutdown-host' })).toBe(false);
+    expect(decodes({ id: 18, type: 'timeline-steps', limit: 100_000 })).toBe(false);
+    expect(decodes({ id: 19, type: 'timeline-view', step: -1 })).toBe(false);
+    expect(decodes({ id: 20, type: 'timeline-blame', cellId: 'x'.repeat(65) })).toBe(false);
   });
 
   it("refuses a guest what its role lacks at the session too, in the rule's words", async () => {

@@ -1,0 +1,89 @@
+// The timeline's grouping by time and its size bound, on a document of its own with a clock the
+// test moves: pauses split steps, and past the bound the oldest steps fold into a base that
+// still shows the notebook as it was at every step kept.
+import { statSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import * as Y from 'yjs';
+import { SessionTimeline } from '../../host/session/timeline';
+import { timelinePath } from '../../host/session/timeline-file';
+import { STEP_GAP_MS } from '../../host/session/timeline-steps';
+import { updateFeedOf } from '../../host/session/update-feed';
+import type { TimelineResult, TimelineStep } from '../../protocol/timeline-messages';
+import { LOAD_ORIGIN, cellsOf, createCellMap } from '../../protocol/ydoc-nbformat';
+import { tempDir } from '../helpers/notebooks';
+
+type Steps = Extract<TimelineResult, { kind: 'timeline-steps' }>;
+
+function setup(maxBytes?: number) {
+  const doc = new Y.Doc();
+  doc.transact(() => {
+    cellsOf(doc).insert(0, [
+      createCellMap({ cell_type: 'code', source: 'a', metadata: {}, outputs: [] } as never, 'a'),
+    ]);
+  }, LOAD_ORIGIN);
+  updateFeedOf(doc); // the session's feed exists before the timeline subscribes
+  const clock = { now: 1_000_000 };
+  const dataDir = tempDir();
+  const timeline = new SessionTimeline(dataDir, '/nb.ipynb', doc, {
+    now: () => clock.now,
+    ...(maxBytes ? { maxBytes } : {}),
+  });
+  timeline.start();
+  const guest = {};
+  timeline.know(guest, { name: 'Ada', peer: 'p1' });
+  const text = cellsOf(doc).get(0).get('source') as Y.Text;
+  const type = (s: string, gapMs: number) => {
+    for (const ch of s) {
+      clock.now += gapMs;
+      doc.transact(() => text.insert(text.length, ch), guest);
+    }
+  };
+  return { doc, timeline, type, clock, dataDir, guest };
+}
+
+const list = (t: SessionTimeline, limit = 200) => (t.steps(undefined, limit) as Steps).steps;
+
+describe('timeline steps and bound', () => {
+  it('one step per burst; a pause longer than the gap starts another', () => {
+    const { timeline, type } = setup();
+    type('bcd', 300);
+    type('ef', STEP_GAP_MS + 1);
+    const steps = list(timeline);
+    expect(steps.map((s: TimelineStep) => [s.kind, s.cells.join()])).toEqual([
+      ['edit', 'a'],
+      ['edit', 'a'],
+      ['edit', 'a'],
+      ['open', ''],
+    ]);
+    const view = (n: number) => timeline.browse.view(n).cells[0]!.source;
+    expect(steps.map((s) => view(s.n))).toEqual(['abcdef', 'abcde', 'abcd', 'a']);
+    timeline.close();
+  });
+
+  it('past the size bound folds the oldest steps into the base, views of the rest unchanged', () => {
+    const { doc, timeline, dataDir, clock, guest } = setup(64 * 1024);
+    const text = cellsOf(doc).get(0).get('source') as Y.Text;
+    for (let i = 0; i < 1000; i++) {
+      clock.now += STEP_GAP_MS + 1;
+      doc.transact(() => {
+        text.delete(0, text.length);
+        text.insert(0, `line ${i} ${'x'.repeat(200)}`);
+      }, guest);
+    }
+    const steps = list(timeline);
+    const result = timeline.steps() as Steps;
+    expect(result.first).toBeGreaterThan(1); // the oldest were compacted away
+    expect(steps.length).toBeLessThan(1000);
+    const newest = steps[0]!.n;
+    const oldestKept = result.first;
+    expect(timeline.browse.view(newest).cells[0]!.source).toContain('line 999');
+    expect(timeline.browse.view(oldestKept).cells[0]!.source).not.toContain('line 999');
+    timeline.close();
+    // The file holds about the bound, not every edit ever made.
+    expect(statSync(timelinePath(dataDir, '/nb.ipynb')).size).toBeLessThan(64 * 1024 * 1.5);
+    // And reads back as it was.
+    const again = new SessionTimeline(dataDir, '/nb.ipynb', new Y.Doc());
+    expect((again.steps() as Steps).first).toBe(oldestKept);
+    expect(again.browse.view(newest).cells[0]!.source).toContain('line 999');
+  });
+});
