@@ -7,9 +7,9 @@
 // The document is encoded a slice at a time (WholeStateSlicer, taking turns with other sliced
 // work: loop-slices.ts) into two updates: the document as it was when the encoding began, and
 // what came after until it ended (with the delete set). Those are kept, framed as messages, and
-// every later join is sent them and what changed since. Once the changes pass a quarter of the
-// document (or 256 KiB) the encoding is let go, and the next join waits for a new one; joins that
-// come while one is made wait for it. Encoding from the document (not merging updates) keeps the
+// every later join is sent them and what changed since, merged (256 KiB at most: a few ms). A
+// join that finds more changed waits for a new encoding, as do joins that come while one is made;
+// past a quarter of the document (or 256 KiB) changed, the encoding is let go at once. Encoding from the document (not merging updates) keeps the
 // answer as small as the document: content deleted since is not carried.
 import * as encoding from 'lib0/encoding';
 import * as syncProtocol from 'y-protocols/sync';
@@ -80,8 +80,10 @@ export class FullStateCache {
   wholeMessages(answer: (messages: Uint8Array[]) => void): void {
     this.touch();
     if (this.job === null && this.base !== null) {
-      answer(this.messages(this.base));
-      return;
+      if (this.sinceBytes <= MIN_STALE_BYTES) return answer(this.messages(this.base));
+      // More changed than merges in a few ms (up to a quarter of a large document is kept):
+      // encoding the document anew, in slices, costs the loop less.
+      this.forget();
     }
     if (this.waiters.length === 0) this.rounds = 0;
     this.waiters.push(answer);
