@@ -4,6 +4,7 @@
 // updates into steps happens here; persistence is timeline-file.ts, views timeline-views.ts.
 import * as Y from 'yjs';
 import type { TimelineAuthor, TimelineStep } from '../../protocol/timeline-messages';
+import { type CellsAt, type StepTexts, textsAt } from './timeline-texts';
 
 /** Longest pause within one step: a burst of typing in one cell by one person. */
 export const STEP_GAP_MS = 2000;
@@ -17,12 +18,18 @@ export interface Step extends TimelineStep {
   updates: Uint8Array[];
   /** Counts changes to `updates`, so a view of an open step is not reused once it grew. */
   version: number;
+  /** The cells it touched as it left them (timeline-texts.ts), and their size in bytes. */
+  texts?: StepTexts;
+  textBytes?: number;
 }
 
 /** The steps since one base state; `steps[0]` is the base's own step (view at it = base + its updates). */
 export interface Epoch {
   base: Uint8Array[];
   steps: Step[];
+  /** The cells' sources at steps[0], and their size in bytes (none yet: made on first need). */
+  texts?: CellsAt;
+  textBytes?: number;
 }
 
 /** What one change touched, found by touchedBy(). */
@@ -263,7 +270,7 @@ const sum = (us: Uint8Array[]) => us.reduce((s, b) => s + b.length, 0);
  */
 export function boundOf(log: StepLog, maxBytes: number): number {
   const newest = log.epochs[log.epochs.length - 1];
-  return Math.max(maxBytes, 2 * (newest ? sum(newest.base) : 0));
+  return Math.max(maxBytes, 2 * (newest ? sum(newest.base) + (newest.textBytes ?? 0) : 0));
 }
 
 /**
@@ -273,7 +280,10 @@ export function boundOf(log: StepLog, maxBytes: number): number {
 export function compact(log: StepLog, maxBytes: number): void {
   while (log.bytes > (boundOf(log, maxBytes) * 3) / 4) {
     const epoch = log.epochs[0]!;
-    const held = sum(epoch.base) + epoch.steps.reduce((s, st) => s + sum(st.updates), 0);
+    const held =
+      sum(epoch.base) +
+      (epoch.textBytes ?? 0) +
+      epoch.steps.reduce((s, st) => s + sum(st.updates) + (st.textBytes ?? 0), 0);
     if (log.epochs.length > 1) {
       log.epochs.shift();
       log.bytes -= held;
@@ -283,16 +293,30 @@ export function compact(log: StepLog, maxBytes: number): void {
     if (epoch.steps.length < 2) return;
     const k = Math.ceil((epoch.steps.length - 1) / 2);
     const folded = epoch.steps.slice(0, k + 1);
+    const texts = epoch.texts ? textsAt(epoch, k) : undefined;
+    const textBytes = textSize(texts);
+    log.bytes += textBytes - (epoch.textBytes ?? 0);
+    log.bytes -= folded.reduce((s, st) => s + (st.textBytes ?? 0), 0);
     const doc = new Y.Doc();
     Y.applyUpdate(doc, Y.mergeUpdates([...epoch.base, ...folded.flatMap((s) => s.updates)]));
     const base = Y.encodeStateAsUpdate(doc);
     doc.destroy();
     const before = log.bytes;
     log.bytes += base.length - sum(epoch.base) - sum(folded.flatMap((s) => s.updates));
-    const head = { ...epoch.steps[k]!, updates: [], version: epoch.steps[k]!.version + 1 };
+    const head: Step = { ...epoch.steps[k]!, updates: [], version: epoch.steps[k]!.version + 1 };
+    delete head.texts;
+    delete head.textBytes;
+    Object.assign(epoch, { texts, textBytes });
     epoch.base = [base];
     epoch.steps = [head, ...epoch.steps.slice(k + 1)];
     log.clocks.fold(log.epochs[0]!.steps[0]!.n);
     if (log.bytes >= before) return;
   }
+}
+
+/** Bytes the sources of `cells` take (two a character). */
+export function textSize(cells: CellsAt | undefined): number {
+  let chars = 0;
+  cells?.forEach((c) => (chars += c.source.length));
+  return 2 * chars;
 }

@@ -10,15 +10,13 @@ import {
   type TimelineAuthor,
   type TimelineCell,
 } from '../../protocol/timeline-messages';
-import { cellsOf, findCell } from '../../protocol/ydoc-nbformat';
+import { findCell } from '../../protocol/ydoc-nbformat';
 import { diffLines } from './timeline-diff';
 import type { StepLog } from './timeline-steps';
+import { type CellsAt, textsAt } from './timeline-texts';
 
 /** Rebuilt documents kept for the next request (a panel views, then diffs, the same steps). */
 const CACHED = 3;
-
-/** The notebook's cells at a step, by id, in order. */
-export type CellsAt = Map<string, { type: string; source: string }>;
 
 export class TimelineViews {
   private cache: { key: string; doc: Y.Doc }[] = [];
@@ -48,16 +46,11 @@ export class TimelineViews {
     return doc;
   }
 
-  /** Every cell's type and source at step `n`. */
+  /** Every cell's type and source at step `n`, without rebuilding the document. */
   cellsAt(n: number): CellsAt {
-    const out: CellsAt = new Map();
-    for (const cell of cellsOf(this.docAt(n)).toArray()) {
-      const id = cell.get('id');
-      const source = cell.get('source');
-      if (typeof id !== 'string') continue;
-      out.set(id, { type: String(cell.get('cell_type')), source: source?.toString() ?? '' });
-    }
-    return out;
+    const found = this.log.find(n);
+    if (!found) throw new PairbookError('invalid-message', `the timeline has no step ${n}`);
+    return textsAt(found.epoch, found.index);
   }
 
   /** Sources at step `n` (of `only`, when given), within the reply's size bound. */

@@ -24,7 +24,16 @@ import {
   wholeLog,
 } from './timeline-file';
 import { RestoreOrigin, cellsById, restoreCell, restoreNotebook } from './timeline-restore';
-import { type Step, StepLog, type Touched, boundOf, compact, describeStep } from './timeline-steps';
+import {
+  type Step,
+  StepLog,
+  type Touched,
+  boundOf,
+  compact,
+  describeStep,
+  textSize,
+} from './timeline-steps';
+import { CellReader, textsOf } from './timeline-texts';
 import { touchedBy } from './timeline-touched';
 import { TimelineViews } from './timeline-views';
 import { updateFeedOf } from './update-feed';
@@ -57,6 +66,7 @@ export class SessionTimeline {
   private epochStep: Step | null = null;
   private readonly maxBytes: number;
   private readonly now: () => number;
+  private readonly reader: CellReader;
 
   constructor(
     dataDir: string,
@@ -69,6 +79,7 @@ export class SessionTimeline {
     this.views = new TimelineViews(this.log);
     this.maxBytes = options.maxBytes ?? TIMELINE_MAX_BYTES;
     this.now = options.now ?? Date.now;
+    this.reader = new CellReader(doc);
   }
 
   /**
@@ -78,6 +89,7 @@ export class SessionTimeline {
    */
   start(): void {
     const step = this.log.begin([], FILE, this.now(), 'open');
+    this.keepTexts();
     this.base = { parts: [], encoder: new SlicedStateEncoder(this.doc) };
     // A file read back is written again whole (a torn end is cut); the new epoch follows it
     // once its base is encoded.
@@ -166,6 +178,7 @@ export class SessionTimeline {
     this.views.reset();
     this.views = new TimelineViews(this.log);
     this.log.begin([Y.encodeStateAsUpdate(this.doc)], author, this.now(), 'clear');
+    this.keepTexts();
     this.log.clocks.noteBase(Y.decodeStateVector(Y.encodeStateVector(this.doc)));
     this.file.rewrite(wholeLog(this.log));
   }
@@ -195,10 +208,25 @@ export class SessionTimeline {
     const change = { update, author, at: this.now(), visible, kind, from, ...touched } as const;
     const step = this.log.add(change);
     if (!step) return;
+    if (visible) {
+      const bytes =
+        2 *
+        this.reader.note((step.texts ??= { cells: new Map() }), touched.cells, touched.notebook);
+      step.textBytes = (step.textBytes ?? 0) + bytes;
+      this.log.bytes += bytes;
+    }
     if (step !== previous) this.file.append(stepRecord(step));
     this.file.append(updateRecord(change));
     if (step !== previous && this.log.bytes > boundOf(this.log, this.maxBytes)) this.compact();
   };
+
+  // The newest epoch's sources, read from the document as it is now (its base).
+  private keepTexts(): void {
+    const epoch = this.log.epochs[this.log.epochs.length - 1]!;
+    epoch.texts = textsOf(this.doc);
+    epoch.textBytes = textSize(epoch.texts);
+    this.log.bytes += epoch.textBytes;
+  }
 
   private authorOf(origin: unknown): TimelineAuthor {
     let author = HOST;
