@@ -193,7 +193,7 @@ describe('the journal begun again after a reload', () => {
 
   it('journals an edit made before the new base is done', () => {
     const { journal, doc, keeper, file } = reloaded();
-    let update = new Uint8Array();
+    let update: Uint8Array = new Uint8Array();
     doc.once('update', (u: Uint8Array) => (update = u));
     doc.getArray<Y.Text>('t').get(1).insert(0, 'early ');
     file.dirty = true;
