@@ -9,6 +9,7 @@ import { timelinePath } from '../../host/session/timeline-file';
 import { STEP_GAP_MS } from '../../host/session/timeline-steps';
 import { updateFeedOf } from '../../host/session/update-feed';
 import type { TimelineResult, TimelineStep } from '../../protocol/timeline-messages';
+import { KERNEL_ORIGIN } from '../../protocol/runtime-state';
 import { LOAD_ORIGIN, cellsOf, createCellMap } from '../../protocol/ydoc-nbformat';
 import { tempDir } from '../helpers/notebooks';
 
@@ -57,6 +58,55 @@ describe('timeline steps and bound', () => {
     ]);
     const view = (n: number) => timeline.browse.view(n).cells[0]!.source;
     expect(steps.map((s) => view(s.n))).toEqual(['abcdef', 'abcde', 'abcd', 'a']);
+    timeline.close();
+  });
+
+  it("names the kernel's outputs, and keeps kernel status inside steps without making one", () => {
+    const { doc, timeline, type } = setup();
+    type('b', 10);
+    doc.transact(() => doc.getMap('runtime').set('kernel', { status: 'busy' }), KERNEL_ORIGIN);
+    doc.transact(() => {
+      const outputs = new Y.Array();
+      cellsOf(doc).get(0).set('outputs', outputs);
+    }, KERNEL_ORIGIN);
+    const steps = list(timeline);
+    expect(steps.map((s) => [s.kind, s.name, s.peer, s.cells.join()])).toEqual([
+      ['edit', 'Kernel', 'kernel', 'a'],
+      ['edit', 'Ada', 'p1', 'a'],
+      ['open', 'the file', 'file', ''],
+    ]);
+    timeline.close();
+  });
+
+  it('shows each step the same from kept sources as from the rebuilt document', () => {
+    const { doc, timeline, clock, guest } = setup();
+    const cells = cellsOf(doc);
+    const cell = (id: string, source: string) =>
+      createCellMap({ cell_type: 'code', source, metadata: {}, outputs: [] } as never, id);
+    const edits: (() => void)[] = [
+      () => cells.push([cell('b', 'bee'), cell('c', 'sea')]),
+      () => (cells.get(1).get('source') as Y.Text).insert(3, 's'),
+      () => cells.delete(0, 1),
+      () => cells.insert(0, [cell('a', 'moved a')]),
+      () => (cells.get(2).get('source') as Y.Text).delete(0, 1),
+      () => cells.get(1).set('cell_type', 'markdown'),
+    ];
+    for (const edit of edits) {
+      clock.now += STEP_GAP_MS + 1;
+      doc.transact(edit, guest);
+    }
+    const rebuilt = (n: number) =>
+      cellsOf(timeline.browse.docAt(n))
+        .toArray()
+        .map((c) => ({
+          id: c.get('id'),
+          type: c.get('cell_type'),
+          source: String(c.get('source')),
+        }));
+    const steps = list(timeline);
+    expect(steps).toHaveLength(edits.length + 1);
+    for (const s of steps)
+      expect(timeline.browse.view(s.n).cells, `step ${s.n}`).toEqual(rebuilt(s.n));
     timeline.close();
   });
 
