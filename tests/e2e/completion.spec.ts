@@ -26,6 +26,9 @@ async function openWithKernel(nb: NotebookPage, cells: string[]): Promise<void> 
   await expect(nb.page.getByTestId('kernel-status')).toContainText('Idle', { timeout: 30_000 });
 }
 
+/** The part of the page the screenshots show (docs/screenshots/completion-list.png, ...). */
+const SHOT = { x: 120, y: 60, width: 960, height: 400 };
+
 /** The app's 'reply' events for completion or inspection requests, on one page. */
 async function kernelReplies(nb: NotebookPage): Promise<unknown[]> {
   return (await nb.events()).filter(
@@ -45,7 +48,7 @@ test('Tab completes from the kernel, Enter inserts, Shift-Tab shows the signatur
   await nb.page.keyboard.type('import o');
   await nb.page.keyboard.press('Tab');
   await expect(options.filter({ hasText: /^os$/ })).toHaveCount(1);
-  await nb.page.screenshot({ path: testInfo.outputPath('completion-list.png') });
+  await nb.page.screenshot({ path: testInfo.outputPath('completion-list.png'), clip: SHOT });
   // Tab and the arrows move through the list, as in JupyterLab; Enter inserts the chosen one.
   for (let i = 0; i < 50; i++) {
     if ((await list.locator('li[aria-selected]').textContent()) === 'os') break;
@@ -72,7 +75,7 @@ test('Tab completes from the kernel, Enter inserts, Shift-Tab shows the signatur
   await expect(tooltip).toContainText('print(');
   await expect(tooltip).toContainText('sep=');
   expect(await tooltip.innerHTML()).not.toContain('\u001b');
-  await nb.page.screenshot({ path: testInfo.outputPath('inspection-tooltip.png') });
+  await nb.page.screenshot({ path: testInfo.outputPath('inspection-tooltip.png'), clip: SHOT });
   await nb.page.keyboard.type('1');
   await expect(tooltip).toBeHidden();
   await nb.page.keyboard.press('Shift+Tab');
@@ -100,13 +103,49 @@ test('Tab at the start of a line or after whitespace indents, and asks nothing',
   expect(await kernelReplies(nb)).toEqual([]);
 });
 
+test('while the kernel runs a cell, Tab waits without blocking typing; a late answer is dropped', async ({
+  notebook: nb,
+}) => {
+  test.setTimeout(60_000);
+  await openWithKernel(nb, [
+    'import time\ntime.sleep(3)',
+    'import o',
+    'import time\ntime.sleep(7)',
+  ]);
+  const list = nb.page.locator('.cm-tooltip-autocomplete');
+  // The answer comes after the run (Jupyter's shell queue); the text changed meanwhile: dropped.
+  await nb.cell(0).getByTestId('cell-run-button').click();
+  await expect(nb.cell(0).getByTestId('cell-prompt')).toHaveText('[*]:');
+  await nb.editCodeCell(1);
+  await nb.page.keyboard.press('Tab');
+  // CodeMirror sends the request 50 ms after Tab, with the text as it is then: type after that.
+  await nb.page.waitForTimeout(300);
+  await nb.page.keyboard.type('s');
+  expect(await nb.editorText(1)).toBe('import os');
+  await expect.poll(() => kernelReplies(nb), { timeout: 15_000 }).toHaveLength(1);
+  await nb.page.waitForTimeout(300);
+  await expect(list).toBeHidden();
+  expect(await nb.editorText(1)).toBe('import os');
+
+  // A run longer than the wait (5 s): the list never shows, even when the answer comes.
+  await nb.cell(2).getByTestId('cell-run-button').click();
+  await expect(nb.cell(2).getByTestId('cell-prompt')).toHaveText('[*]:');
+  await nb.editCodeCell(1);
+  await nb.page.keyboard.press('Backspace');
+  await nb.page.keyboard.press('Tab');
+  await expect.poll(() => kernelReplies(nb), { timeout: 15_000 }).toHaveLength(2);
+  await nb.page.waitForTimeout(300);
+  await expect(list).toBeHidden();
+  expect(await nb.editorText(1)).toBe('import o');
+});
+
 const COUNT_COMPLETIONS = [
   'k = get_ipython().kernel',
   'asked = []',
   'k.do_complete = (lambda f: lambda code, pos: asked.append(code) or f(code, pos))(k.do_complete)',
 ].join('\n');
 
-test("a viewer's and an editor's Tab indent and send nothing to the host's kernel", async ({
+test("a viewer's and an editor's Tab indent and send nothing to the host's kernel; a runner's completes", async ({
   notebook: host,
   browser,
 }) => {
@@ -147,4 +186,18 @@ test("a viewer's and an editor's Tab indent and send nothing to the host's kerne
   await host.page.keyboard.press('Escape');
   await host.cell(2).getByTestId('cell-run-button').click();
   await expect(host.cell(2).getByTestId('output-stream')).toHaveText('1');
+
+  // A runner may: their Tab asks the host's kernel over WebRTC and shows them the list.
+  const runner = await Guest.open(browser);
+  guests.push(runner);
+  await runner.join(await sharing.createLink('runner'), 'Rue');
+  await runner.nb.editCodeCell(1);
+  await runner.page.keyboard.press('Tab');
+  await expect(runner.page.locator('.cm-tooltip-autocomplete li', { hasText: /^os$/ })).toHaveCount(
+    1,
+  );
+  await runner.page.keyboard.press('Escape');
+  expect(await runner.nb.editorText(1)).toBe('import o');
+  await host.cell(2).getByTestId('cell-run-button').click();
+  await expect(host.cell(2).getByTestId('output-stream')).toHaveText('2');
 });
