@@ -1,5 +1,6 @@
 // Jupyter's keys as one table: which chord runs which command, in command mode, edit mode or both.
-// Pure (no DOM), so it is table-tested.
+// Pure (no DOM), so it is table-tested. Tab and Shift-Tab are the cell editor's own: completion
+// and inspection from the kernel, else indent and dedent (renderer/editor/kernel-completion.ts).
 import type { NotebookCommand } from './commands';
 
 /** A key of the notebook. */
