@@ -21,6 +21,8 @@ export interface CellParts {
   rendered: HTMLElement;
   outputs: HTMLElement;
   footer: HTMLElement;
+  /** Above the outputs, when they are stale: why (stale-marker.ts). */
+  staleNote: HTMLElement;
   /** Shown instead of the input while it is hidden: "…" and the first line. */
   inputHidden: HTMLElement;
   /** Shown instead of the outputs while they are hidden. */
@@ -90,13 +92,15 @@ export function buildCellParts(cell: HTMLElement): CellParts {
     rendered: el('div', 'markdown-body cell-rendered', 'markdown-rendered'),
     outputs: el('div', 'cell-outputs', 'cell-outputs'),
     footer: el('div', 'cell-footer', 'cell-last-run'),
+    staleNote: el('div', 'stale-note', 'stale-note'),
     inputHidden: el('button', 'cell-hidden-part', 'input-hidden'),
     outputsHidden: el('button', 'cell-hidden-part', 'outputs-hidden'),
     headingToggle: el('button', 'heading-toggle icon-button', 'heading-toggle'),
     hiddenCells: el('button', 'hidden-cells', 'hidden-cells'),
   };
   const { prompt, runButton, input, editorHost, placeholder, rendered, outputs, footer } = parts;
-  const { inputHidden, outputsHidden, headingToggle, hiddenCells } = parts;
+  const { inputHidden, outputsHidden, headingToggle, hiddenCells, staleNote } = parts;
+  staleNote.hidden = true;
   runButton.title = 'Run this cell (Shift-Enter)';
   runButton.setAttribute('aria-label', 'Run cell');
   runButton.innerHTML = RUN_ICON;
@@ -120,7 +124,7 @@ export function buildCellParts(cell: HTMLElement): CellParts {
   inputArea.append(collapser('input'), input, inputHidden);
   const outputArea = el('div', 'cell-area cell-output-area');
   outputArea.append(collapser('outputs'), outputs, outputsHidden);
-  body.append(inputArea, outputArea, footer, hiddenCells);
+  body.append(inputArea, staleNote, outputArea, footer, hiddenCells);
   cell.append(dragHandle, gutter, body);
   return parts;
 }

@@ -10,6 +10,7 @@ import { CellOutputs } from './cell-outputs';
 import { type CellParts, buildCellParts, el, showMarkdown } from './cell-parts';
 import { CellViewState } from './cell-view-state';
 import { type CellRunState, CellRunView } from './run-states';
+import { StaleMarker } from './stale-marker';
 
 /**
  * One cell of the notebook. Far from the viewport it is an empty box of its last measured (or
@@ -36,6 +37,7 @@ export class CellView {
   private renderQueued = { input: false, outputs: false };
   private destroyed = false;
   private readonly runView: CellRunView;
+  private readonly stale: StaleMarker;
 
   constructor(
     readonly map: Y.Map<unknown>,
@@ -45,6 +47,7 @@ export class CellView {
     this.source = map.get('source') as Y.Text;
     this.editor = new CellEditor(this, ctx);
     this.runView = new CellRunView(this.element, this.source);
+    this.stale = new StaleMarker(this.element, this.source, () => this.paintStale());
     this.element.dataset.cellId = this.id;
     this.paintType();
     this.element.style.height = `${estimateCellHeight(map)}px`;
@@ -209,7 +212,8 @@ export class CellView {
 
   /** Updates the prompt and last-run line from the runtime map. */
   setRunState(state: CellRunState): void {
-    if (this.runView.set(state)) this.renderPrompt();
+    const shown = this.runView.set(state);
+    if (this.stale.setRun(state) || shown) this.renderPrompt();
   }
 
   /** Updates the elapsed time of a running cell. */
@@ -242,6 +246,7 @@ export class CellView {
     this.map.unobserve(this.onMapChange);
     this.source.unobserve(this.onSourceChange);
     this.outputs.destroy();
+    this.stale.destroy();
     this.viewState.destroy();
     this.editor.destroy();
     this.element.remove();
@@ -317,11 +322,20 @@ export class CellView {
     if (!this.parts) return;
     const count = this.outputs.render(this.parts.outputs, this.type === 'code');
     this.paintViewState();
+    this.paintStale();
     if (count) this.ctx.onRendered(this);
   }
 
   private renderPrompt(): void {
     this.runView.paint(this.parts, this.type === 'code', this.map.get('execution_count'));
+    this.paintStale();
+  }
+
+  // Dims outputs that came from an earlier source or kernel, with the line saying which.
+  private paintStale(): void {
+    const count = this.map.get('execution_count');
+    const results = this.outputs.count(this.type === 'code') > 0 || typeof count === 'number';
+    this.stale.paint(this.parts?.staleNote ?? null, results);
   }
 
   private schedule(part: 'input' | 'outputs'): void {
@@ -365,6 +379,7 @@ export class CellView {
   private onSourceChange = (): void => {
     if (!this.editor.view) this.schedule('input');
     this.viewState.queueLevelCheck();
+    this.stale.sourceChanged();
     if (this.runView.followsSource) this.renderPrompt();
   };
 }

@@ -1,7 +1,7 @@
 // Run states: where each cell stands in the kernel's queue, read from the runtime map
 // (protocol/runtime-state.ts), and how its prompt and footer show it.
 import * as Y from 'yjs';
-import { type CellRun, RUNTIME } from '../../protocol/runtime-state';
+import { type CellRun, type KernelStart, RUNTIME } from '../../protocol/runtime-state';
 import { sourceDigest } from '../../protocol/source-digest';
 import type { CellView } from './cell-view';
 
@@ -13,6 +13,10 @@ export interface CellRunState {
   queued: boolean;
   /** The run in progress or the last one that ended; null when never run in this session. */
   run: CellRun | null;
+  /** The last run that ended (its outputs are the ones shown), whatever is queued now. */
+  last?: CellRun | null;
+  /** The kernel process running now, for outputs from an earlier one. */
+  kernel?: KernelStart | null;
 }
 
 /** How often a running cell's elapsed time is updated, ms. */
@@ -36,6 +40,7 @@ export class RunStates {
   update = (): void => {
     const queue = (this.runtime.get(RUNTIME.queue) as CellRun[] | undefined) ?? [];
     const lastRuns = this.runtime.get(RUNTIME.lastRuns);
+    const kernel = (this.runtime.get(RUNTIME.kernelStart) as KernelStart | undefined) ?? null;
     const position = new Map<string, number>();
     queue.forEach((r, i) => {
       if (!position.has(r.cellId)) position.set(r.cellId, i);
@@ -48,7 +53,13 @@ export class RunStates {
       anyRunning ||= running;
       const last =
         lastRuns instanceof Y.Map ? (lastRuns.get(v.id) as CellRun | undefined) : undefined;
-      v.setRunState({ running, queued: at >= 0 && !running, run: queued ?? last ?? null });
+      v.setRunState({
+        running,
+        queued: at >= 0 && !running,
+        run: queued ?? last ?? null,
+        last: last ?? null,
+        kernel,
+      });
     }
     this.tickWhile(anyRunning);
   };
