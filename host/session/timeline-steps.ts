@@ -21,6 +21,9 @@ export interface Step extends TimelineStep {
   /** The cells it touched as it left them (timeline-texts.ts), and their size in bytes. */
   texts?: StepTexts;
   textBytes?: number;
+  /** Cells it touched whose texts are not read yet (and whether the cell order changed). */
+  dirty?: Set<string>;
+  orderDirty?: boolean;
 }
 
 /** The steps since one base state; `steps[0]` is the base's own step (view at it = base + its updates). */

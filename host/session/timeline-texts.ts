@@ -5,7 +5,7 @@
 // that did not change are shared, not copied.
 import * as Y from 'yjs';
 import { cellsOf } from '../../protocol/ydoc-nbformat';
-import type { Epoch } from './timeline-steps';
+import type { Epoch, Step } from './timeline-steps';
 
 /** A cell's type and source. */
 export interface CellText {
@@ -55,6 +55,13 @@ export class CellReader {
       cell = this.byId.get(id);
     }
     return cell ? textOf(cell) : null;
+  }
+
+  /** The length of cell `id`'s source now (0 when there is none), without reading it. */
+  length(id: string): number {
+    const cell = this.byId.get(id);
+    const text = cell && !cell._item?.deleted ? cell.get('source') : null;
+    return text instanceof Y.Text ? text.length : (this.read(id)?.source.length ?? 0);
   }
 
   /** The ids of the cells, in order. */
@@ -113,4 +120,48 @@ function replay(epoch: Epoch): void {
     reader.note(step.texts, step.cells, step.notebook);
   }
   doc.destroy();
+}
+
+/** Sources a step's cells may have, together, to be read before every change of the step. */
+const SMALL_CHARS = 64 * 1024;
+
+/**
+ * Keeps each step's texts without reading a large cell at every keystroke: a change marks the
+ * cells it touched; they are read before the next change when that change may end the step
+ * (another person, a pause), or when they are small; and when a step ends anyway.
+ */
+export class TextKeeper {
+  private readonly reader: CellReader;
+
+  constructor(doc: Y.Doc) {
+    this.reader = new CellReader(doc);
+  }
+
+  /** After a change recorded in `step` (`previous`: the step open before it). Returns bytes added. */
+  touched(step: Step, previous: Step | null, cells: string[], notebook: boolean): number {
+    const bytes = previous && previous !== step ? this.flush(previous) : 0;
+    const dirty = (step.dirty ??= new Set());
+    cells.forEach((id) => dirty.add(id));
+    if (notebook) step.orderDirty = true;
+    return bytes;
+  }
+
+  /** Before a change: reads the open step's cells if the change may end it or they are small. */
+  before(step: Step | null, mayEnd: boolean): number {
+    if (!step?.dirty?.size && !step?.orderDirty) return 0;
+    let chars = 0;
+    step.dirty?.forEach((id) => (chars += this.reader.length(id)));
+    return mayEnd || chars <= SMALL_CHARS ? this.flush(step) : 0;
+  }
+
+  /** Reads what `step` touched and has not read yet; returns the bytes its texts grew by. */
+  flush(step: Step | null): number {
+    if (!step?.dirty?.size && !step?.orderDirty) return 0;
+    const texts = (step.texts ??= { cells: new Map() });
+    const bytes = 2 * this.reader.note(texts, [...(step.dirty ?? [])], step.orderDirty ?? false);
+    delete step.dirty;
+    delete step.orderDirty;
+    step.textBytes = (step.textBytes ?? 0) + bytes;
+    return bytes;
+  }
 }

@@ -28,12 +28,14 @@ import {
   type Step,
   StepLog,
   type Touched,
+  STEP_GAP_MS,
+  STEP_MAX_MS,
   boundOf,
   compact,
   describeStep,
   textSize,
 } from './timeline-steps';
-import { CellReader, textsOf } from './timeline-texts';
+import { TextKeeper, textsOf } from './timeline-texts';
 import { touchedBy } from './timeline-touched';
 import { TimelineViews } from './timeline-views';
 import { updateFeedOf } from './update-feed';
@@ -66,7 +68,7 @@ export class SessionTimeline {
   private epochStep: Step | null = null;
   private readonly maxBytes: number;
   private readonly now: () => number;
-  private readonly reader: CellReader;
+  private readonly texts: TextKeeper;
 
   constructor(
     dataDir: string,
@@ -79,7 +81,7 @@ export class SessionTimeline {
     this.views = new TimelineViews(this.log);
     this.maxBytes = options.maxBytes ?? TIMELINE_MAX_BYTES;
     this.now = options.now ?? Date.now;
-    this.reader = new CellReader(doc);
+    this.texts = new TextKeeper(doc);
   }
 
   /**
@@ -96,12 +98,12 @@ export class SessionTimeline {
     if (this.log.epochs.length > 1) this.file.rewrite(wholeLog(this.log).slice(0, -2));
     else this.file.remove();
     this.epochStep = step;
-    this.doc.on('beforeTransaction', this.finishBase);
+    this.doc.on('beforeTransaction', this.beforeChange);
     this.doc.on('beforeObserverCalls', this.noteTouched);
     const offFeed = updateFeedOf(this.doc).subscribe(this.record);
     this.off = () => {
       offFeed();
-      this.doc.off('beforeTransaction', this.finishBase);
+      this.doc.off('beforeTransaction', this.beforeChange);
       this.doc.off('beforeObserverCalls', this.noteTouched);
     };
     void this.encodeBaseInSlices();
@@ -114,7 +116,7 @@ export class SessionTimeline {
 
   /** Handles one timeline request from `author` (who restores or clears). */
   answer(r: TimelineRequest, author: TimelineAuthor): TimelineResult {
-    this.finishBase();
+    this.settle();
     switch (r.type) {
       case 'timeline-steps':
         return this.steps(r.before, r.limit);
@@ -152,6 +154,7 @@ export class SessionTimeline {
 
   /** The views (as of now) of the recorded steps. */
   get browse(): TimelineViews {
+    this.settle();
     return this.views;
   }
 
@@ -208,13 +211,8 @@ export class SessionTimeline {
     const change = { update, author, at: this.now(), visible, kind, from, ...touched } as const;
     const step = this.log.add(change);
     if (!step) return;
-    if (visible) {
-      const bytes =
-        2 *
-        this.reader.note((step.texts ??= { cells: new Map() }), touched.cells, touched.notebook);
-      step.textBytes = (step.textBytes ?? 0) + bytes;
-      this.log.bytes += bytes;
-    }
+    if (visible)
+      this.log.bytes += this.texts.touched(step, previous, touched.cells, touched.notebook);
     if (step !== previous) this.file.append(stepRecord(step));
     this.file.append(updateRecord(change));
     if (step !== previous && this.log.bytes > boundOf(this.log, this.maxBytes)) this.compact();
@@ -229,18 +227,46 @@ export class SessionTimeline {
   }
 
   private authorOf(origin: unknown): TimelineAuthor {
-    let author = HOST;
-    if (origin === KERNEL_ORIGIN) author = KERNEL;
-    else if (origin instanceof RestoreOrigin) author = origin.author;
-    else if (typeof origin === 'object' && origin !== null)
-      author = this.authors.get(origin) ?? HOST;
-    else if (origin === 'pairbook:move-carry') return this.lastAuthor; // the mover's typing, carried
+    const author = this.whoIs(origin);
     this.lastAuthor = author;
     return author;
   }
 
-  private compact(): void {
+  private whoIs(origin: unknown): TimelineAuthor {
+    if (origin === KERNEL_ORIGIN) return KERNEL;
+    if (origin instanceof RestoreOrigin) return origin.author;
+    if (typeof origin === 'object' && origin !== null) return this.authors.get(origin) ?? HOST;
+    if (origin === 'pairbook:move-carry') return this.lastAuthor; // the mover's typing, carried
+    return HOST;
+  }
+
+  // Before any change: the base is finished, and the open step's cells read if it may end it.
+  private beforeChange = (tr: Y.Transaction): void => {
     this.finishBase();
+    const open = this.log.last;
+    if (!open?.dirty && !open?.orderDirty) return;
+    const { origin } = tr;
+    const who = this.whoIs(origin);
+    const now = this.now();
+    const mayEnd =
+      typeof origin === 'string' ||
+      origin instanceof RestoreOrigin ||
+      who.peer !== open.peer ||
+      who.name !== open.name ||
+      open.notebook ||
+      now - open.end >= STEP_GAP_MS ||
+      now - open.at >= STEP_MAX_MS;
+    this.log.bytes += this.texts.before(open, mayEnd);
+  };
+
+  /** Reads what the open step touched, for views and compaction. */
+  private settle(): void {
+    this.finishBase();
+    this.log.bytes += this.texts.flush(this.log.last);
+  }
+
+  private compact(): void {
+    this.settle();
     compact(this.log, this.maxBytes);
     this.views.reset();
     this.file.rewrite(wholeLog(this.log));

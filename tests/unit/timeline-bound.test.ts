@@ -110,6 +110,24 @@ describe('timeline steps and bound', () => {
     timeline.close();
   });
 
+  it('a large cell is read when its step ends, not at every keystroke, and reads the same', () => {
+    const { doc, timeline, type, clock } = setup();
+    const text = cellsOf(doc).get(0).get('source') as Y.Text;
+    const bo = {};
+    timeline.know(bo, { name: 'Bo', peer: 'p2' });
+    const big = 'x'.repeat(100_000);
+    doc.transact(() => text.insert(1, big));
+    type('ada', 100); // Ada, within the gap: joins, the cell is not read at each keystroke
+    clock.now += 50;
+    doc.transact(() => text.insert(0, 'bo '), bo); // Bo's change ends Ada's step first
+    const steps = list(timeline);
+    expect(steps.map((s) => s.name)).toEqual(['Bo', 'Ada', 'Host', 'the file']);
+    const sourceAt = (n: number) => timeline.browse.view(n).cells[0]!.source;
+    expect(sourceAt(steps[1]!.n)).toBe(`a${big}ada`);
+    expect(sourceAt(steps[0]!.n)).toBe(`bo a${big}ada`);
+    timeline.close();
+  });
+
   it('past the size bound folds the oldest steps into the base, views of the rest unchanged', () => {
     const { doc, timeline, dataDir, clock, guest } = setup(64 * 1024);
     const text = cellsOf(doc).get(0).get('source') as Y.Text;
