@@ -28,6 +28,9 @@ function tooltipOf({ pos, text }: Inspection): Tooltip {
       // Escaped text with colour spans only (outputs/ansi.ts): never the kernel's text as HTML.
       pre.innerHTML = ansiToHtml(text.trimEnd());
       dom.append(pre);
+      // Clicking it (its scrollbar, to read on) must not take the focus from the editor: that
+      // closes it.
+      dom.addEventListener('mousedown', (e) => e.preventDefault());
       return { dom };
     },
   };
