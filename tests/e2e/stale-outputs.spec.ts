@@ -102,6 +102,11 @@ test('an edit after a run marks the outputs stale on every page, a run clears it
     'Source changed since this ran — by Ada, just now · from the previous kernel',
   );
   await host.page.screenshot({ path: test.info().outputPath('stale-kernel.png') });
+  // docs/screenshots/stale-outputs.png: the notebook column only.
+  await host.page.screenshot({
+    path: test.info().outputPath('stale-outputs.png'),
+    clip: { x: 0, y: 60, width: 930, height: 690 },
+  });
   // Running a cell in the new kernel clears its marker only.
   await host.cell(1).getByTestId('cell-run-button').click();
   for (const nb of pages) {
