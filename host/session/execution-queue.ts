@@ -63,6 +63,9 @@ export class ExecutionQueue {
     );
     this.setKernel(kernel.status);
     this.newGeneration();
+    // Made now, not with the first record: a transaction that creates a map does not list it as
+    // changed, and source-changes.ts follows the records by it.
+    this.transact(() => this.lastRuns());
   }
 
   /**

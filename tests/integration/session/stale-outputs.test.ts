@@ -89,6 +89,22 @@ describe('stale outputs, from the host run record', () => {
     ada.client.destroy();
   });
 
+  it('names who edited a cell while it ran, once the run ends', async () => {
+    const text = sourceOf(host.doc, 'a');
+    text.delete(0, text.length);
+    text.insert(0, 'import time\ntime.sleep(1)\nx = 1');
+    const bo = connectGuest(session, 'editor', 'Bo');
+    await bo.synced;
+    const before = lastRun(host.doc, 'a')?.endedAt ?? 0;
+    expect(await host.request({ type: 'run', cellIds: ['a'] })).toMatchObject({ ok: true });
+    await guestUntil(bo, (d) => sourceOf(d, 'a').toString().startsWith('import time'));
+    sourceOf(bo.client.doc, 'a').insert(0, '# while it ran\n');
+    await host.until((d) => (lastRun(d, 'a')?.endedAt ?? 0) > before);
+    await host.until((d) => lastRun(d, 'a')?.changed !== undefined);
+    expect(lastRun(host.doc, 'a')?.changed?.by).toEqual(['Bo']);
+    bo.client.destroy();
+  });
+
   it('starts a new kernel generation on restart: earlier runs are of the previous kernel', async () => {
     const ran = await run('a');
     const generation = kernelStart(host.doc).generation;
