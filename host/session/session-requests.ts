@@ -83,6 +83,8 @@ async function timeline(
   from: RequestSender,
 ): Promise<RequestOutcome> {
   const author = { name: from.name, peer: from.peer ?? 'host' };
+  const busy = session.timeline.busy(request, author);
+  if (busy) return { ok: false, code: 'rate-limited', message: busy };
   return { ok: true, result: session.timeline.answer(request, author) };
 }
 

@@ -29,6 +29,16 @@ export class TimelineViews {
     this.cache = [];
   }
 
+  /** Milliseconds spent rebuilding documents so far. */
+  rebuildMs = 0;
+
+  /** True when the document at step `n` is rebuilt already. */
+  has(n: number): boolean {
+    const found = this.log.find(n);
+    const key = found ? `${n}:${found.epoch.steps[found.index]!.version}` : '';
+    return this.cache.some((c) => c.key === key);
+  }
+
   /** The document as it was once step `n` was made. Throws 'invalid-message' for an unknown step. */
   docAt(n: number): Y.Doc {
     const found = this.log.find(n);
@@ -37,10 +47,12 @@ export class TimelineViews {
     const key = `${n}:${epoch.steps[index]!.version}`;
     const hit = this.cache.find((c) => c.key === key);
     if (hit) return hit.doc;
+    const t0 = performance.now();
     const doc = new Y.Doc();
     const updates = [...epoch.base];
     for (let i = 0; i <= index; i++) updates.push(...epoch.steps[i]!.updates);
     Y.applyUpdate(doc, Y.mergeUpdates(updates));
+    this.rebuildMs += performance.now() - t0;
     this.cache.push({ key, doc });
     if (this.cache.length > CACHED) this.cache.shift()!.doc.destroy();
     return doc;

@@ -42,6 +42,8 @@ import { updateFeedOf } from './update-feed';
 
 /** Bytes of bases and updates kept before the oldest steps are compacted into a base. */
 export const TIMELINE_MAX_BYTES = 32 * 1024 * 1024;
+/** After a guest's request rebuilt a document in `ms`, guests' next rebuild waits this long. */
+const wait = (ms: number) => Math.max(2 * ms, 200);
 /** Transaction origin of a reload from disk (notebook-session.ts's RELOAD_ORIGIN). */
 const RELOAD = 'pairbook:reload';
 
@@ -68,6 +70,8 @@ export class SessionTimeline {
   private epochStep: Step | null = null;
   private readonly maxBytes: number;
   private readonly now: () => number;
+  /** Until when guests' requests that rebuild a document wait (performance.now()). */
+  private guestsWaitUntil = 0;
   private readonly texts: TextKeeper;
 
   constructor(
@@ -114,8 +118,30 @@ export class SessionTimeline {
     this.authors.set(transport, { name: who.name, peer: who.peer ?? 'host' });
   }
 
+  /**
+   * Why a guest's `r` must wait, or null: guests together may spend on rebuilding documents (blame,
+   * restore; a few hundred ms for a large notebook) a third of the host's time, and at most five a
+   * second.
+   */
+  busy(r: TimelineRequest, author: TimelineAuthor): string | null {
+    if (author.peer === 'host' || performance.now() >= this.guestsWaitUntil) return null;
+    if (r.type !== 'timeline-blame' && r.type !== 'timeline-restore') return null;
+    if (this.views.has(r.step ?? this.log.last?.n ?? 0)) return null;
+    return 'The host is busy rebuilding the notebook at an earlier step; try again in a moment';
+  }
+
   /** Handles one timeline request from `author` (who restores or clears). */
   answer(r: TimelineRequest, author: TimelineAuthor): TimelineResult {
+    const spent = this.views.rebuildMs;
+    try {
+      return this.answerNow(r, author);
+    } finally {
+      const ms = this.views.rebuildMs - spent;
+      if (author.peer !== 'host' && ms > 0) this.guestsWaitUntil = performance.now() + wait(ms);
+    }
+  }
+
+  private answerNow(r: TimelineRequest, author: TimelineAuthor): TimelineResult {
     this.settle();
     switch (r.type) {
       case 'timeline-steps':

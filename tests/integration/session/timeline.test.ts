@@ -116,6 +116,28 @@ describe('timeline', () => {
     hana.client.destroy();
   });
 
+  it("limits the time guests' rebuilds of old notebooks take, not the host's", async () => {
+    const session = await open(writeNotebook(three()));
+    const { hana, ada, bo, cy } = await threePeople(session);
+    typeInto(ada.client.doc, 'a', '!');
+    await settle();
+    const newest = (session.timeline.steps() as Extract<TimelineResult, { kind: 'timeline-steps' }>)
+      .last;
+    await ask(cy.client, { type: 'timeline-blame', cellId: 'a', step: newest }, 'timeline-blame');
+    // Another step at once: wait, unless it is rebuilt already.
+    expect(
+      await cy.client.request({ type: 'timeline-blame', cellId: 'a', step: newest - 1 }),
+    ).toMatchObject({ ok: false, code: 'rate-limited' });
+    await ask(cy.client, { type: 'timeline-blame', cellId: 'a', step: newest }, 'timeline-blame');
+    await ask(
+      hana.client,
+      { type: 'timeline-blame', cellId: 'a', step: newest - 1 },
+      'timeline-blame',
+    );
+    [ada, bo, cy].forEach((g) => g.client.destroy());
+    hana.client.destroy();
+  });
+
   it('restores one cell as a new step every client gets, undone by restoring again', async () => {
     const session = await open(writeNotebook(three()));
     const { hana, ada, bo, cy } = await threePeople(session);
