@@ -240,6 +240,27 @@ describe('timeline', () => {
     cy.client.destroy();
   });
 
+  it('records a reload from disk as a step, the history before it still viewable', async () => {
+    const session = await open(writeNotebook(three()));
+    const ada = connectGuest(session, 'editor', 'Ada');
+    await ada.synced;
+    typeInto(ada.client.doc, 'a', ' + 1');
+    await settle();
+    await session.reload();
+    const { steps } = session.timeline.steps() as Extract<
+      TimelineResult,
+      { kind: 'timeline-steps' }
+    >;
+    expect(steps.map((s) => [s.kind, s.name])).toEqual([
+      ['reload', 'Host'],
+      ['edit', 'Ada'],
+      ['open', 'the file'],
+    ]);
+    expect(session.timeline.browse.view(steps[1]!.n).cells[0]!.source).toBe('x = 1 + 1');
+    expect(session.timeline.browse.view(steps[0]!.n).cells[0]!.source).toBe('x = 1');
+    ada.client.destroy();
+  });
+
   it('takes authors from the hub, never from the client', async () => {
     const session = await open(writeNotebook(three()));
     const { hana, ada, bo, cy } = await threePeople(session);
