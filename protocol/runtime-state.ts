@@ -51,6 +51,12 @@ export interface CellRun {
    */
   kernel?: number;
   /**
+   * When this cell's code as run last changed in this kernel (ms since epoch): the start of the
+   * first of its runs with this `digest` on this kernel generation. A cell below whose run
+   * started before it ran before this code did.
+   */
+  codeSince?: number;
+  /**
    * Set by the host once the cell's source no longer has `digest` after the run ended: who edited
    * it (display names, first to last, at most SOURCE_CHANGE_NAMES) and when it first differed (ms
    * since epoch, the host's clock). Absent when the source is the one that ran, or for a change

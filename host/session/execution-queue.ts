@@ -177,6 +177,9 @@ export class ExecutionQueue {
     this.running = { run, abort };
     run.startedAt = Date.now();
     run.kernel = this.generation;
+    const previous = this.lastRuns().get(run.cellId);
+    const same = previous?.digest === run.digest && previous.kernel === run.kernel;
+    run.codeSince = (same ? previous.codeSince : undefined) ?? run.startedAt;
     const outputs = new CellOutputs();
     this.outputsByCell.set(run.cellId, outputs);
     this.targets.set(run.cellId, cell);

@@ -81,7 +81,7 @@ export function snapshotRuns(
 }
 
 export function publicRun(run: QueuedRun): CellRun {
-  const { cellId, by, peer, requestedAt, startedAt, endedAt, digest, kernel } = run;
+  const { cellId, by, peer, requestedAt, startedAt, endedAt, digest, kernel, codeSince } = run;
   return {
     cellId,
     by,
@@ -91,6 +91,7 @@ export function publicRun(run: QueuedRun): CellRun {
     endedAt,
     digest,
     ...(kernel !== undefined ? { kernel } : {}),
+    ...(codeSince !== undefined ? { codeSince } : {}),
   };
 }
 

@@ -17,6 +17,8 @@ export interface CellRunState {
   last?: CellRun | null;
   /** The kernel process running now, for outputs from an earlier one. */
   kernel?: KernelStart | null;
+  /** The position (1-based) of a cell above that ran new code on this kernel after this ran. */
+  newerAbove?: number | null;
 }
 
 /** How often a running cell's elapsed time is updated, ms. */
@@ -46,6 +48,7 @@ export class RunStates {
       if (!position.has(r.cellId)) position.set(r.cellId, i);
     });
     let anyRunning = false;
+    const order = new RunOrder(kernel?.generation);
     for (const v of this.cells()) {
       const at = position.get(v.id) ?? -1;
       const queued = queue[at];
@@ -59,6 +62,7 @@ export class RunStates {
         run: queued ?? last ?? null,
         last: last ?? null,
         kernel,
+        newerAbove: order.next(last),
       });
     }
     this.tickWhile(anyRunning);
@@ -80,6 +84,31 @@ export class RunStates {
       clearInterval(this.ticker);
       this.ticker = null;
     }
+  }
+}
+
+/**
+ * Which cells ran before new code in a cell above them did, on the kernel running now: read in
+ * notebook order, each run with the newest code change above it.
+ */
+class RunOrder {
+  private newest = -Infinity;
+  private newestAt = 0;
+  private index = 0;
+
+  constructor(private readonly generation: number | undefined) {}
+
+  /** The next cell's last run: the position of a cell above whose new code ran after it. */
+  next(run: CellRun | undefined): number | null {
+    this.index++;
+    if (!run || run.kernel === undefined || run.kernel !== this.generation) return null;
+    const started = run.startedAt ?? 0;
+    const newerAbove = run.endedAt !== null && this.newest > started ? this.newestAt : null;
+    if (run.codeSince !== undefined && run.codeSince > this.newest) {
+      this.newest = run.codeSince;
+      this.newestAt = this.index;
+    }
+    return newerAbove;
   }
 }
 

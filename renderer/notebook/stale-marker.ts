@@ -19,6 +19,8 @@ export interface Staleness {
   source: boolean;
   /** The outputs were made by a kernel that has since restarted or been replaced (how many ago). */
   kernelsAgo: number;
+  /** The position (1-based) of a cell above that ran new code after this ran; null if none. */
+  newerAbove: number | null;
 }
 
 /** Markers showing a relative time, brought up to date together. */
@@ -41,6 +43,7 @@ export class StaleMarker {
   private last: CellRun | null = null;
   private kernel: KernelStart | null = null;
   private running = false;
+  private newerAbove: number | null = null;
   /** The run digest the source was last compared with, and whether it differed. */
   private compared: string | null = null;
   private differs = false;
@@ -56,7 +59,12 @@ export class StaleMarker {
   ) {}
 
   /** Takes the run records; true when the staleness or what the line says may have changed. */
-  setRun(state: { running: boolean; last?: CellRun | null; kernel?: KernelStart | null }): boolean {
+  setRun(state: {
+    running: boolean;
+    last?: CellRun | null;
+    kernel?: KernelStart | null;
+    newerAbove?: number | null;
+  }): boolean {
     const last = state.last?.endedAt != null ? state.last : null;
     const changed =
       last !== this.last ||
@@ -65,8 +73,11 @@ export class StaleMarker {
     this.last = last;
     this.kernel = state.kernel ?? null;
     this.running = state.running;
+    const newerAbove = state.newerAbove ?? null;
+    const reordered = newerAbove !== this.newerAbove;
+    this.newerAbove = newerAbove;
     if (last?.digest !== undefined && last.digest !== this.compared) this.compare();
-    return changed;
+    return changed || reordered;
   }
 
   /** The source was edited: compares it again once the edits pause. */
@@ -83,10 +94,13 @@ export class StaleMarker {
   /** Why the outputs are stale now. */
   get staleness(): Staleness {
     const run = this.last;
-    if (!run || this.running || !this.hasResults) return { source: false, kernelsAgo: 0 };
+    if (!run || this.running || !this.hasResults) {
+      return { source: false, kernelsAgo: 0, newerAbove: null };
+    }
     const now = this.kernel?.generation;
     const kernelsAgo = run.kernel !== undefined && now !== undefined ? now - run.kernel : 0;
-    return { source: this.differs, kernelsAgo: Math.max(0, kernelsAgo) };
+    const newerAbove = this.newerAbove;
+    return { source: this.differs, kernelsAgo: Math.max(0, kernelsAgo), newerAbove };
   }
 
   /**
@@ -101,19 +115,19 @@ export class StaleMarker {
 
   /** Paints again with the time now. */
   repaint(): void {
-    const { source, kernelsAgo } = this.staleness;
-    const stale = source || kernelsAgo > 0;
+    const staleness = this.staleness;
+    const { source, kernelsAgo, newerAbove } = staleness;
+    const stale = source || kernelsAgo > 0 || newerAbove !== null;
     this.cell.classList.toggle('stale-outputs', stale);
-    this.cell.dataset.stale = [source ? 'source' : '', kernelsAgo > 0 ? 'kernel' : '']
-      .filter(Boolean)
-      .join(' ');
+    const why = [source && 'source', kernelsAgo > 0 && 'kernel', newerAbove !== null && 'order'];
+    this.cell.dataset.stale = why.filter(Boolean).join(' ');
     tick(this, stale && source && this.last?.changed !== undefined && this.note !== null);
     const note = this.note;
     if (!note) return;
     note.hidden = !stale;
     if (!stale || !this.last) return;
-    note.textContent = staleText(source, kernelsAgo, this.last.changed, Date.now());
-    note.title = staleTitle(this.last, source, kernelsAgo);
+    note.textContent = staleText(staleness, this.last.changed, Date.now());
+    note.title = staleTitle(this.last, staleness);
   }
 
   /** Stops its timers. */
@@ -133,8 +147,7 @@ export class StaleMarker {
 
 /** "Source changed since this ran — by Ada, 2 min ago · from the previous kernel". */
 export function staleText(
-  source: boolean,
-  kernelsAgo: number,
+  { source, kernelsAgo, newerAbove }: Staleness,
   changed: SourceChange | undefined,
   now: number,
 ): string {
@@ -151,14 +164,19 @@ export function staleText(
     const which = kernelsAgo === 1 ? 'the previous kernel' : 'an earlier kernel';
     parts.push(parts.length ? `from ${which}` : `From ${which}`);
   }
+  if (newerAbove !== null) {
+    const text = `cell ${newerAbove} above ran new code after this`;
+    parts.push(parts.length ? text : `C${text.slice(1)}`);
+  }
   return parts.join(' · ');
 }
 
-function staleTitle(run: CellRun, source: boolean, kernelsAgo: number): string {
+function staleTitle(run: CellRun, { source, kernelsAgo, newerAbove }: Staleness): string {
   const at = run.endedAt ? ` at ${clockTime(run.endedAt)}` : '';
   const why = [
     source ? 'the code has been edited since' : '',
     kernelsAgo > 0 ? 'the kernel has restarted since, so its variables are gone' : '',
+    newerAbove !== null ? `cell ${newerAbove}, above, has run new code since` : '',
   ]
     .filter(Boolean)
     .join(', and ');

@@ -1,7 +1,8 @@
 // Stale-output markers with three people (the host in the browser shell, two guests in their own
 // browser contexts, over WebRTC inside scripts/netns-run) on a real ipykernel: an edit after a run
-// dims the cell's outputs on every page with who changed it, a run clears it, and a restart marks
-// every output as from the previous kernel.
+// dims the cell's outputs on every page with who changed it, a run clears it and marks the cell
+// below that ran before the new code, and a restart marks every output as from the previous
+// kernel.
 import type { Locator } from '@playwright/test';
 import { type Shell, startShell } from './support/shell';
 import { expect, test } from './support/test';
@@ -76,13 +77,19 @@ test('an edit after a run marks the outputs stale on every page, a run clears it
   await ada.nb.commandMode();
   await host.page.screenshot({ path: test.info().outputPath('stale-source.png') });
 
-  // Bob runs it again: the marker goes away on every page.
+  // Bob runs it again: its marker goes away on every page, and the cell below, which ran
+  // before this new code did, says so.
   await bob.nb.cell(2).getByTestId('cell-run-button').click();
   for (const nb of pages) {
     await expect(nb.cell(2).getByTestId('cell-last-run')).toContainText('by Bob');
     await expect(note(nb, 2)).toBeHidden();
-    await expect(nb.page.locator('.cell.stale-outputs')).toHaveCount(0);
+    await expect(note(nb, 3)).toHaveText('Cell 3 above ran new code after this');
+    await expect(nb.cell(3)).toHaveAttribute('data-stale', 'order');
+    await expect(nb.page.locator('.cell.stale-outputs')).toHaveCount(1);
   }
+  // Running the cell below after it clears that too.
+  await host.cell(3).getByTestId('cell-run-button').click();
+  for (const nb of pages) await expect(nb.page.locator('.cell.stale-outputs')).toHaveCount(0);
 
   // The host restarts the kernel: every output is from the previous kernel, for everyone.
   await host.page.getByTestId('restart-button').click();
