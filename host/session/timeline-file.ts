@@ -57,13 +57,41 @@ export const stepRecord = (s: Step) =>
     encoding.writeVarString(e, JSON.stringify({ n, kind, name, peer, at, notebook, from }));
   });
 
-/** An update joining the last step, with when it was made and what it touched. */
-export const updateRecord = (c: Pick<Change, 'update' | 'at' | 'cells' | 'visible'>) =>
-  record(Kind.Update, (e) => {
-    encoding.writeVarUint8Array(e, c.update);
-    encoding.writeFloat64(e, c.at);
-    encoding.writeVarString(e, c.visible ? JSON.stringify(c.cells) : '');
-  });
+/**
+ * An update joining the last step, with when it was made and what it touched: the record made
+ * by hand, in the layout lib0 reads (it is made for every keystroke).
+ */
+export function updateRecord(c: Pick<Change, 'update' | 'at' | 'cells' | 'visible'>): Uint8Array {
+  const cells = Buffer.from(c.visible ? JSON.stringify(c.cells) : '');
+  const bodyLength =
+    1 +
+    varUintSize(c.update.length) +
+    c.update.length +
+    8 +
+    varUintSize(cells.length) +
+    cells.length;
+  const out = new Uint8Array(varUintSize(bodyLength) + bodyLength);
+  let at = writeVarUint(out, 0, bodyLength);
+  out[at++] = Kind.Update;
+  at = writeVarUint(out, at, c.update.length);
+  out.set(c.update, at);
+  at += c.update.length;
+  new DataView(out.buffer).setFloat64(at, c.at); // big-endian, as lib0 writes it
+  at = writeVarUint(out, at + 8, cells.length);
+  out.set(cells, at);
+  return out;
+}
+
+const varUintSize = (n: number): number => (n < 0x80 ? 1 : 1 + varUintSize(Math.floor(n / 0x80)));
+
+function writeVarUint(out: Uint8Array, at: number, n: number): number {
+  while (n >= 0x80) {
+    out[at++] = 0x80 | (n & 0x7f);
+    n = Math.floor(n / 0x80);
+  }
+  out[at++] = n;
+  return at;
+}
 
 /** The whole log, as a rewrite writes it. */
 export function wholeLog(log: StepLog): Uint8Array[] {
