@@ -53,8 +53,9 @@ export const epochRecord = (base: Uint8Array[]) =>
 /** A step's head: what it is and who made it (its updates follow). */
 export const stepRecord = (s: Step) =>
   record(Kind.Step, (e) => {
-    const { n, kind, name, peer, at, notebook, from } = s;
-    encoding.writeVarString(e, JSON.stringify({ n, kind, name, peer, at, notebook, from }));
+    const { n, kind, name, peer, at, end, cells, notebook, from } = s;
+    const head = { n, kind, name, peer, at, end, cells, notebook, from };
+    encoding.writeVarString(e, JSON.stringify(head));
   });
 
 /**
@@ -122,7 +123,8 @@ export function wholeLog(log: StepLog): Uint8Array[] {
   return out;
 }
 
-type StepHead = TimelineAuthor & Pick<Step, 'n' | 'kind' | 'at' | 'notebook' | 'from'>;
+type StepHead = TimelineAuthor &
+  Pick<Step, 'n' | 'kind' | 'at' | 'end' | 'cells' | 'notebook' | 'from'>;
 
 /** Reads a timeline file back into a log; what cannot be read ends it. */
 export function readLog(path: string): StepLog {

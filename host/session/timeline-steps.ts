@@ -166,7 +166,11 @@ export class StepLog {
   startStep(
     epoch: Epoch,
     head: TimelineAuthor &
-      Omit<Change, 'author' | 'update' | 'visible' | 'cells'> & { n: number; cells?: string[] },
+      Omit<Change, 'author' | 'update' | 'visible' | 'cells'> & {
+        n: number;
+        cells?: string[];
+        end?: number;
+      },
   ): Step {
     const { n, name, peer, at } = head;
     this.nextStep = Math.max(this.nextStep, n + 1);
@@ -177,7 +181,7 @@ export class StepLog {
       name,
       peer,
       at,
-      end: at,
+      end: head.end ?? at,
       cells: [...(head.cells ?? [])],
       notebook: head.notebook,
       bytes: 0,

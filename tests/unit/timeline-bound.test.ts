@@ -153,5 +153,11 @@ describe('timeline steps and bound', () => {
     const again = new SessionTimeline(dataDir, '/nb.ipynb', new Y.Doc());
     expect((again.steps() as Steps).first).toBe(oldestKept);
     expect(again.browse.view(newest).cells[0]!.source).toContain('line 999');
+    const readBack = (again.steps(undefined, 200) as Steps).steps;
+    expect(
+      readBack.map(({ n, name, peer, at, end, cells }) => ({ n, name, peer, at, end, cells })),
+    ).toEqual(
+      steps.map(({ n, name, peer, at, end, cells }) => ({ n, name, peer, at, end, cells })),
+    );
   });
 });
