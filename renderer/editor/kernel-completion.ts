@@ -1,11 +1,12 @@
 // Tab completion from the host's kernel, as in JupyterLab: Tab with something before the caret
 // asks the kernel (never on every keystroke: the host rate-limits guests); one match is inserted
-// at once, several open CodeMirror's completion list, where Tab and Shift-Tab (or the arrows) move,
-// Enter inserts and Escape closes. Elsewhere Shift-Tab shows the kernel's inspection
+// at once, several open CodeMirror's completion list, where Tab types what the matches share and
+// moves on (Shift-Tab and the arrows move too), Enter inserts and Escape closes. Elsewhere Shift-Tab shows the kernel's inspection
 // (kernel-tooltip.ts).
 // Where there is only whitespace before the caret, or this person may not ask the kernel, Tab and
 // Shift-Tab indent and dedent as before and nothing is sent.
 import {
+  type Completion,
   type CompletionContext,
   type CompletionResult,
   type CompletionSource,
@@ -52,12 +53,42 @@ export function kernelCompletionSource(help: KernelHelp): CompletionSource {
   };
 }
 
-/** Tab: in the open list, the next match (or the only one, inserted); else asks the kernel. */
+/** The longest start all of `labels` share. */
+export function commonPrefix(labels: readonly string[]): string {
+  let prefix = labels[0] ?? '';
+  for (const label of labels) {
+    while (!label.startsWith(prefix)) prefix = prefix.slice(0, -1);
+  }
+  return prefix;
+}
+
+/** Types the rest of what every listed match starts with, if longer than the word typed. */
+function typeCommonPrefix(view: EditorView, options: readonly Completion[]): void {
+  const { state } = view;
+  const head = state.selection.main.head;
+  const line = state.doc.lineAt(head);
+  const typed = /[\w$]*$/.exec(line.text.slice(0, head - line.from))?.[0] ?? '';
+  const prefix = commonPrefix(options.map((o) => o.label));
+  if (prefix.length <= typed.length || !prefix.startsWith(typed)) return;
+  const insert = prefix.slice(typed.length);
+  view.dispatch({
+    changes: { from: head, insert },
+    selection: { anchor: head + insert.length },
+    userEvent: 'input.type',
+  });
+}
+
+/**
+ * Tab: in the open list, as JupyterLab 4: the only match is inserted; else what all the matches
+ * share is typed and the next match selected. Without a list, asks the kernel.
+ */
 function tab(help: KernelHelp, enabled: () => boolean): Command {
   return (view) => {
     const status = completionStatus(view.state);
     if (status === 'active') {
-      if (currentCompletions(view.state).length === 1) return acceptCompletion(view);
+      const options = currentCompletions(view.state);
+      if (options.length === 1) return acceptCompletion(view);
+      typeCommonPrefix(view, options);
       return moveCompletionSelection(true)(view);
     }
     // A second Tab while the kernel is still answering must not indent under the answer.

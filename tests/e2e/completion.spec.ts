@@ -86,6 +86,31 @@ test('Tab completes from the kernel, Enter inserts, Shift-Tab shows the signatur
   expect(await kernelReplies(nb)).toHaveLength(4);
 });
 
+test('Tab in the list types what the matches share and moves on, as in JupyterLab 4', async ({
+  notebook: nb,
+}) => {
+  await openWithKernel(nb, ['value_one = 1\nvalue_two = 2', 'val']);
+  await nb.cell(0).getByTestId('cell-run-button').click();
+  await expect(nb.cell(0).getByTestId('cell-prompt')).toHaveText('[1]:');
+  const list = nb.page.locator('.cm-tooltip-autocomplete');
+  await nb.editCodeCell(1);
+  await nb.page.keyboard.press('Tab');
+  await expect(list.locator('li[role="option"]')).toHaveText(['value_one', 'value_two']);
+  await expect(list.locator('li[aria-selected]')).toHaveText('value_one');
+  await nb.page.keyboard.press('Tab');
+  await expect.poll(() => nb.editorText(1)).toBe('value_');
+  await expect(list.locator('li[aria-selected]')).toHaveText('value_two');
+  await nb.page.keyboard.press('Shift+Tab');
+  await expect(list.locator('li[aria-selected]')).toHaveText('value_one');
+  await nb.page.keyboard.press('Enter');
+  await expect.poll(() => nb.editorText(1)).toBe('value_one');
+  // One match: Tab inserts it without a list.
+  await nb.page.keyboard.type('\nvalue_t');
+  await nb.page.keyboard.press('Tab');
+  await expect.poll(() => nb.editorText(1)).toBe('value_one\nvalue_two');
+  await expect(list).toBeHidden();
+});
+
 test('Tab at the start of a line or after whitespace indents, and asks nothing', async ({
   notebook: nb,
 }) => {

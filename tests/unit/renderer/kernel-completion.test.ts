@@ -2,7 +2,7 @@ import { CompletionContext } from '@codemirror/autocomplete';
 import { EditorSelection, EditorState } from '@codemirror/state';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import type { RequestResult } from '../../../protocol/hub-messages';
-import { kernelCompletionSource } from '../../../renderer/editor/kernel-completion';
+import { commonPrefix, kernelCompletionSource } from '../../../renderer/editor/kernel-completion';
 import {
   type KernelHelp,
   type KernelQuestion,
@@ -120,5 +120,18 @@ describe('kernelCompletionSource', () => {
       const source = kernelCompletionSource(helpAnswering(answer));
       await expect(source(new CompletionContext(state, 8, true))).resolves.toBeNull();
     }
+  });
+});
+
+describe('commonPrefix (Tab in the list types what every match starts with)', () => {
+  it.each([
+    [['value_one', 'value_two'], 'value_'],
+    [['array', 'arrays'], 'array'],
+    [['os', 'operator'], 'o'],
+    [['x', 'y'], ''],
+    [['only'], 'only'],
+    [[], ''],
+  ])('%j: %j', (labels, prefix) => {
+    expect(commonPrefix(labels)).toBe(prefix);
   });
 });
