@@ -87,99 +87,127 @@ export function attachSyncClient(
   onRequest: RequestHandler,
   accept: UpdateGate = () => true,
 ): () => void {
-  const notify = (notice: HostNotice) => transport.send(encodeNotice(notice));
-  const feed = updateFeedOf(doc);
-  const clientIds = new Set<number>();
+  const client = new SyncClient(doc, awareness, transport, onRequest, accept);
+  return () => client.detach();
+}
 
-  const onDocUpdate = (update: Uint8Array, origin: unknown) => {
-    if (origin !== transport) transport.send(updateMessage(update));
-  };
-  const onAwareness = (change: AwarenessChange, origin: unknown) => {
-    if (origin === transport) {
-      change.added.forEach((id) => clientIds.add(id));
-      change.removed.forEach((id) => clientIds.delete(id));
-    }
-    transport.send(awarenessMessage(awareness, change));
-  };
+/** One attached client: what it is sent, what it sends, until it detaches. */
+class SyncClient {
+  private readonly feed;
+  /** The awareness client ids this client announced (removed for everyone when it leaves). */
+  private readonly clientIds = new Set<number>();
+  private readonly offs: (() => void)[] = [];
+  private detached = false;
 
-  const answerStep1 = (stateVector: Uint8Array) => {
-    const whole = decodeStateVector(stateVector).size === 0;
-    if (whole)
-      return fullStateCacheOf(doc).wholeMessages((messages) => {
-        // Prepared off the event loop for a large document: the client may be gone by now.
-        if (!detached) messages.forEach((m) => transport.send(m));
-      });
-    const diff = encodeStateAsUpdate(doc, stateVector);
-    transport.send(syncMessage(syncProtocol.messageYjsSyncStep2, diff));
-  };
-
-  const onMessage = (bytes: Uint8Array) => {
-    const msg = decodeHubMessage(bytes);
-    if (!msg.ok) return transport.close(msg.error.message);
-    try {
-      if (msg.value.tag === Tag.Sync) {
-        const body = msg.value.body;
-        const type = decoding.readVarUint(body);
-        if (type === syncProtocol.messageYjsSyncStep1) {
-          answerStep1(decoding.readVarUint8Array(body));
-        } else if (
-          type === syncProtocol.messageYjsSyncStep2 ||
-          type === syncProtocol.messageYjsUpdate
-        ) {
-          const update = decoding.readVarUint8Array(body);
-          if (accept(update)) feed.applyReceived(update, transport);
-        } else {
-          throw new Error(`unknown sync message type ${type}`);
-        }
-      } else if (msg.value.tag === Tag.Awareness) {
-        const update = decoding.readVarUint8Array(msg.value.body);
-        awarenessProtocol.applyAwarenessUpdate(awareness, update, transport);
-      } else if (msg.value.tag === Tag.Request) {
-        const request = decodeRequest(msg.value.body);
-        if (!request.ok) return transport.close(request.error.message);
-        const { id } = request.value;
-        onRequest(request.value, { transport, notify }).then(
-          (r) => notify({ type: 'reply', id, ...r }),
-          (e: unknown) =>
-            notify({
-              type: 'reply',
-              id,
-              ok: false,
-              message: (e as Error).message,
-              ...(e instanceof PairbookError ? { code: e.code } : {}),
-            }),
-        );
-      } else {
-        return transport.close('clients do not send notices');
-      }
-    } catch (e) {
-      transport.close(`unreadable message (tag ${msg.value.tag}): ${(e as Error).message}`);
-    }
-  };
-
-  let detached = false;
-  const detach = () => {
-    if (detached) return;
-    detached = true;
-    offUpdates();
-    awareness.off('update', onAwareness);
-    offMessage();
-    offClose();
-    awarenessProtocol.removeAwarenessStates(awareness, [...clientIds], 'detached');
-  };
-  const offUpdates = feed.subscribe(onDocUpdate);
-  awareness.on('update', onAwareness);
-  const offMessage = transport.onMessage(onMessage);
-  const offClose = transport.onClose(detach);
-
-  const step1 = encodeHubMessage(Tag.Sync);
-  syncProtocol.writeSyncStep1(step1, doc);
-  transport.send(encoding.toUint8Array(step1));
-  const states = [...awareness.getStates().keys()];
-  if (states.length > 0) {
-    const enc = encodeHubMessage(Tag.Awareness);
-    encoding.writeVarUint8Array(enc, awarenessProtocol.encodeAwarenessUpdate(awareness, states));
-    transport.send(encoding.toUint8Array(enc));
+  constructor(
+    private readonly doc: Doc,
+    private readonly awareness: awarenessProtocol.Awareness,
+    private readonly transport: Transport,
+    private readonly onRequest: RequestHandler,
+    private readonly accept: UpdateGate,
+  ) {
+    this.feed = updateFeedOf(doc);
+    awareness.on('update', this.onAwareness);
+    this.offs.push(
+      this.feed.subscribe(this.onDocUpdate),
+      () => awareness.off('update', this.onAwareness),
+      transport.onMessage((bytes) => this.onMessage(bytes)),
+      transport.onClose(() => this.detach()),
+    );
+    this.greet();
   }
-  return detach;
+
+  detach(): void {
+    if (this.detached) return;
+    this.detached = true;
+    this.offs.forEach((off) => off());
+    awarenessProtocol.removeAwarenessStates(this.awareness, [...this.clientIds], 'detached');
+  }
+
+  /** Sync step 1, and everyone's presence. */
+  private greet(): void {
+    const step1 = encodeHubMessage(Tag.Sync);
+    syncProtocol.writeSyncStep1(step1, this.doc);
+    this.transport.send(encoding.toUint8Array(step1));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length === 0) return;
+    const enc = encodeHubMessage(Tag.Awareness);
+    encoding.writeVarUint8Array(
+      enc,
+      awarenessProtocol.encodeAwarenessUpdate(this.awareness, states),
+    );
+    this.transport.send(encoding.toUint8Array(enc));
+  }
+
+  private readonly onDocUpdate = (update: Uint8Array, origin: unknown): void => {
+    if (origin !== this.transport) this.transport.send(updateMessage(update));
+  };
+
+  private readonly onAwareness = (change: AwarenessChange, origin: unknown): void => {
+    if (origin === this.transport) {
+      change.added.forEach((id) => this.clientIds.add(id));
+      change.removed.forEach((id) => this.clientIds.delete(id));
+    }
+    this.transport.send(awarenessMessage(this.awareness, change));
+  };
+
+  private onMessage(bytes: Uint8Array): void {
+    const msg = decodeHubMessage(bytes);
+    if (!msg.ok) return this.transport.close(msg.error.message);
+    const { tag, body } = msg.value;
+    try {
+      if (tag === Tag.Sync) this.receiveSync(body);
+      else if (tag === Tag.Awareness) {
+        const update = decoding.readVarUint8Array(body);
+        awarenessProtocol.applyAwarenessUpdate(this.awareness, update, this.transport);
+      } else if (tag === Tag.Request) this.receiveRequest(body);
+      else this.transport.close('clients do not send notices');
+    } catch (e) {
+      this.transport.close(`unreadable message (tag ${tag}): ${(e as Error).message}`);
+    }
+  }
+
+  private receiveSync(body: decoding.Decoder): void {
+    const type = decoding.readVarUint(body);
+    if (type === syncProtocol.messageYjsSyncStep1) {
+      this.answerStep1(decoding.readVarUint8Array(body));
+    } else if (
+      type === syncProtocol.messageYjsSyncStep2 ||
+      type === syncProtocol.messageYjsUpdate
+    ) {
+      const update = decoding.readVarUint8Array(body);
+      if (this.accept(update)) this.feed.applyReceived(update, this.transport);
+    } else {
+      throw new Error(`unknown sync message type ${type}`);
+    }
+  }
+
+  private answerStep1(stateVector: Uint8Array): void {
+    if (decodeStateVector(stateVector).size === 0) {
+      return fullStateCacheOf(this.doc).wholeMessages((messages) => {
+        // Prepared off the event loop for a large document: the client may be gone by now.
+        if (!this.detached) messages.forEach((m) => this.transport.send(m));
+      });
+    }
+    const diff = encodeStateAsUpdate(this.doc, stateVector);
+    this.transport.send(syncMessage(syncProtocol.messageYjsSyncStep2, diff));
+  }
+
+  private receiveRequest(body: decoding.Decoder): void {
+    const request = decodeRequest(body);
+    if (!request.ok) return this.transport.close(request.error.message);
+    const { id } = request.value;
+    const notify = (notice: HostNotice) => this.transport.send(encodeNotice(notice));
+    this.onRequest(request.value, { transport: this.transport, notify }).then(
+      (r) => notify({ type: 'reply', id, ...r }),
+      (e: unknown) =>
+        notify({
+          type: 'reply',
+          id,
+          ok: false,
+          message: (e as Error).message,
+          ...(e instanceof PairbookError ? { code: e.code } : {}),
+        }),
+    );
+  }
 }
