@@ -114,6 +114,11 @@ test('an edit after a run marks the outputs stale on every page, a run clears it
     path: test.info().outputPath('stale-outputs.png'),
     clip: { x: 0, y: 60, width: 930, height: 690 },
   });
+  const theme = (t: string) =>
+    host.page.evaluate((value) => (document.documentElement.dataset.theme = value), t);
+  await theme('dark');
+  await host.page.screenshot({ path: test.info().outputPath('stale-outputs-dark.png') });
+  await theme('light');
   // Running a cell in the new kernel clears its marker only.
   await host.cell(1).getByTestId('cell-run-button').click();
   for (const nb of pages) {
