@@ -128,6 +128,19 @@ test('Tab at the start of a line or after whitespace indents, and asks nothing',
   expect(await kernelReplies(nb)).toEqual([]);
 });
 
+test('without a kernel, Tab after code indents as before and asks nothing', async ({
+  notebook: nb,
+}) => {
+  shell = await startShell(notebook([codeCell('c0', 'import o')]));
+  await nb.open(shell.url);
+  await nb.editCodeCell(0);
+  await nb.page.keyboard.press('Tab');
+  expect(await nb.editorText(0)).toBe('    import o');
+  await nb.page.keyboard.press('Shift+Tab');
+  expect(await nb.editorText(0)).toBe('import o');
+  expect(await kernelReplies(nb)).toEqual([]);
+});
+
 test('while the kernel runs a cell, Tab waits without blocking typing; a late answer is dropped', async ({
   notebook: nb,
 }) => {
