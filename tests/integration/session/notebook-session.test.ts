@@ -26,8 +26,6 @@ const open = (path: string, autosaveDelayMs = 0) =>
   NotebookSession.open(path, { dataDir: tempDir(), autosaveDelayMs });
 const text = (doc: Y.Doc, i = 0) => cellsOf(doc).get(i).get('source') as Y.Text;
 
-const settle = () => new Promise((r) => setTimeout(r, 20));
-
 describe('NotebookSession', () => {
   it('saves an unchanged notebook as the very same bytes without touching the file', async () => {
     const path = writeNotebook(sampleNotebook());
@@ -59,11 +57,13 @@ describe('NotebookSession', () => {
     const s = await open(writeNotebook(sampleNotebook()));
     const a = connectClient(s);
     const b = connectClient(s);
-    await settle();
-    expect(cellsOf(a.doc).length).toBe(3);
+    await a.until((d) => cellsOf(d).length === 3);
+    await b.until((d) => cellsOf(d).length === 3);
     text(a.doc, 1).insert(0, 'A');
     text(b.doc, 1).insert(0, 'B');
-    await settle();
+    const both = (d: Y.Doc) => /^(AB|BA)/.test(text(d, 1).toString());
+    await a.until(both);
+    await b.until(both);
     const host = text(s.doc, 1).toString();
     expect(host.slice(0, 2).split('').sort().join('')).toBe('AB');
     expect(text(a.doc, 1).toString()).toBe(host);
@@ -75,9 +75,8 @@ describe('NotebookSession', () => {
     const path = writeNotebook(sampleNotebook());
     const s = await open(path);
     const c = connectClient(s);
-    await settle();
+    await c.until((d) => cellsOf(d).length > 0);
     text(c.doc, 0).insert(0, 'x');
-    await settle();
     expect(await c.request({ type: 'save' })).toEqual({ ok: true });
     expect(readFileSync(path, 'utf8')).toContain('"x# Title\\n"');
     expect(await c.request({ type: 'run', cellIds: ['code1'] })).toEqual({
@@ -92,13 +91,11 @@ describe('NotebookSession', () => {
     const s = await open(writeNotebook(sampleNotebook()));
     const bad = connectClient(s);
     const good = connectClient(s);
-    await settle();
+    await good.until((d) => cellsOf(d).length > 0);
     bad.transport.send(new Uint8Array([0, 9, 255, 255, 255]));
-    await settle();
-    expect(bad.closed()).toMatch(/unreadable message/);
+    await expect.poll(() => bad.closed()).toMatch(/unreadable message/);
     text(good.doc, 0).insert(0, 'still here ');
-    await settle();
-    expect(text(s.doc, 0).toString()).toMatch(/^still here /);
+    await expect.poll(() => text(s.doc, 0).toString()).toMatch(/^still here /);
     await s.close();
   });
 
