@@ -70,7 +70,7 @@ function makeEdits(base: Uint8Array): Edit[] {
     const burst = 20 + rand(60);
     for (let k = 0; k < burst && edits.length < EDITS; k++) {
       // The update of this keystroke alone, as a client sends it.
-      let update = new Uint8Array();
+      let update: Uint8Array = new Uint8Array();
       const take = (u: Uint8Array) => (update = u);
       doc.once('update', take);
       if (rand(8) === 0 && pos > 0) text.delete(--pos, 1);
