@@ -1,6 +1,7 @@
 // A cell's live CodeMirror view (editor/code-editor.ts), while the cell has one: bound to the
 // cell's source with y-codemirror.next, set up with the notebook's keys and this page's settings,
 // and reconfigured in place when the kernel's language, the role or line numbers change.
+import { closeCompletion } from '@codemirror/autocomplete';
 import type { EditorView } from '@codemirror/view';
 import {
   createCodeEditor,
@@ -88,7 +89,10 @@ export class CellEditor {
 
   /** Makes the editor read-only or editable again (a role changed). */
   setReadOnly(readOnly: boolean): void {
-    this.editor?.dispatch({ effects: editabilityCompartment.reconfigure(editability(readOnly)) });
+    if (!this.editor) return;
+    // A completion list opened before would still insert on Enter.
+    if (readOnly) closeCompletion(this.editor);
+    this.editor.dispatch({ effects: editabilityCompartment.reconfigure(editability(readOnly)) });
   }
 
   /** Highlights code in the notebook's language as it is now (the kernel changed). */

@@ -238,4 +238,12 @@ test("a viewer's and an editor's Tab indent and send nothing to the host's kerne
   expect(await runner.nb.editorText(1)).toBe('import o');
   await host.cell(2).getByTestId('cell-run-button').click();
   await expect(host.cell(2).getByTestId('output-stream')).toHaveText('2');
+
+  // Made a viewer while the list is open: it closes, and Enter inserts nothing.
+  await runner.page.keyboard.press('Tab');
+  await expect(runner.page.locator('.cm-tooltip-autocomplete')).toBeVisible();
+  await sharing.participant('Rue').getByTestId('participant-role').selectOption('viewer');
+  await expect(runner.page.locator('.cm-tooltip-autocomplete')).toBeHidden();
+  await runner.page.keyboard.press('Enter');
+  expect(await runner.nb.editorText(1)).toBe('import o');
 });
