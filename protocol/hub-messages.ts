@@ -59,7 +59,7 @@ export type ClientRequest =
   /** The timeline's requests (timeline-messages.ts, docs/timeline.md). */
   | ({ id: number } & TimelineRequest);
 
-/** What a completion, inspection (positions in UTF-16 units) or timeline request's reply carries. */
+/** What a completion, inspection (positions in UTF-16 units) or timeline reply carries. */
 export type RequestResult =
   | { kind: 'completions'; matches: string[]; from: number; to: number }
   | { kind: 'inspection'; found: boolean; text: string }

@@ -13,7 +13,7 @@ export const MAX_TIMELINE_RESULT_CHARS = 2 * 1024 * 1024;
 
 /** A timeline request, without the request id. Steps are numbered from 1, never reused. */
 export type TimelineRequest =
-  /** The newest `limit` steps (at most MAX_TIMELINE_PAGE) older than step `before` (or the newest). */
+  /** The newest `limit` steps (at most MAX_TIMELINE_PAGE) older than step `before`, or newest. */
   | { type: 'timeline-steps'; before?: number; limit?: number }
   /** Every cell's (or the named cells') source as it was once step `step` was made. */
   | { type: 'timeline-view'; step: number; cellIds?: string[] }

@@ -4,7 +4,7 @@ import type { DiffLine } from '../../protocol/timeline-messages';
 
 /** Unchanged lines shown around each change. */
 const CONTEXT = 3;
-/** Past this many lines × lines in the differing middle, the middle is shown as removed + added. */
+/** Past this many lines × lines in the differing middle, it is shown as removed + added. */
 const MAX_TABLE = 4_000_000;
 
 /** The lines of `after` against those of `before`. */

@@ -28,7 +28,7 @@ export function cellsById(doc: Y.Doc): OldCells {
   return out;
 }
 
-/** Makes cell `id` of `live` as in `old` (put back where it was, or removed if it was not there). */
+/** Makes cell `id` of `live` as in `old` (put back where it was, or removed if it was not). */
 export function restoreCell(live: Y.Doc, old: OldCells, id: string, origin: RestoreOrigin): void {
   live.transact(() => {
     const cells = cellsOf(live);

@@ -26,7 +26,7 @@ export interface Step extends TimelineStep {
   orderDirty?: boolean;
 }
 
-/** The steps since one base state; `steps[0]` is the base's own step (view at it = base + its updates). */
+/** The steps since one base state; `steps[0]` is the base's own (view at it: base + its updates). */
 export interface Epoch {
   base: Uint8Array[];
   steps: Step[];

@@ -137,7 +137,7 @@ export class TextKeeper {
     this.reader = new CellReader(doc);
   }
 
-  /** After a change recorded in `step` (`previous`: the step open before it). Returns bytes added. */
+  /** After a change recorded in `step` (`previous`: the step open before). Returns bytes added. */
   touched(step: Step, previous: Step | null, cells: string[], notebook: boolean): number {
     const bytes = previous && previous !== step ? this.flush(previous) : 0;
     const dirty = (step.dirty ??= new Set());

@@ -18,7 +18,7 @@ interface Acc {
   notebook: boolean;
 }
 
-/** What `tr` on `doc` touched: the cells whose content changed, and whether cells or metadata did. */
+/** What `tr` on `doc` touched: the cells whose content changed; whether cells or metadata did. */
 export function touchedBy(tr: Y.Transaction, doc: Y.Doc): Touched {
   const acc: Acc = { cells: cellsOf(doc), meta: metaOf(doc), ids: new Set(), notebook: false };
   for (const [client, after] of tr.afterState) {

@@ -39,7 +39,7 @@ export class TimelineViews {
     return this.cache.some((c) => c.key === key);
   }
 
-  /** The document as it was once step `n` was made. Throws 'invalid-message' for an unknown step. */
+  /** The document as it was once step `n` was made. Throws 'invalid-message' for no such step. */
   docAt(n: number): Y.Doc {
     const found = this.log.find(n);
     if (!found) throw new PairbookError('invalid-message', `the timeline has no step ${n}`);

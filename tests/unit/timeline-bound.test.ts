@@ -128,7 +128,7 @@ describe('timeline steps and bound', () => {
     timeline.close();
   });
 
-  it('past the size bound folds the oldest steps into the base, views of the rest unchanged', () => {
+  it('past the size bound folds the oldest steps into the base, the rest unchanged', () => {
     const { doc, timeline, dataDir, clock, guest } = setup(64 * 1024);
     const text = cellsOf(doc).get(0).get('source') as Y.Text;
     for (let i = 0; i < 1000; i++) {

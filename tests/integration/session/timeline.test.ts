@@ -56,7 +56,7 @@ async function threePeople(session: NotebookSession) {
 }
 
 describe('timeline', () => {
-  it("records three people's edits as steps under the names the hub knows; a burst is one step", async () => {
+  it("records three people's edits under the names the hub knows; a burst is one step", async () => {
     const session = await open(writeNotebook(three()));
     const { hana, ada, bo, cy } = await threePeople(session);
     typeInto(ada.client.doc, 'a', ' + 10');
@@ -201,7 +201,7 @@ describe('timeline', () => {
     hana.client.destroy();
   });
 
-  it('keeps the timeline across a close and reopen, beside the journal, not in the file', async () => {
+  it('keeps the timeline across a close and reopen, beside the journal', async () => {
     const path = writeNotebook(three());
     const dataDir = tempDir();
     const first = await open(path, dataDir);
