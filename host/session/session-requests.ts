@@ -98,8 +98,11 @@ async function save(
     await session.save({ force });
     return { ok: true };
   } catch (e) {
-    if (!(e instanceof PairbookError) || e.code !== 'file-changed' || from.role === 'host') throw e;
+    if (!(e instanceof PairbookError) || e.code !== 'file-changed') throw e;
+    // The host's windows are asked once per version of the file: an autosave finding the same
+    // change later asks no more.
     session.askHostsAboutChangedFile(e);
+    if (from.role === 'host') throw e;
     return {
       ok: false,
       code: 'file-changed',

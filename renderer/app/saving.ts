@@ -11,6 +11,7 @@ import type { Feedback } from './feedback';
 /** The file behind the notebook, as this page knows it. */
 export class Saving {
   private state: FileState = { dirty: false, savedAt: null, error: null };
+  private deciding = false;
 
   constructor(
     private readonly client: Pick<HubClient, 'request'>,
@@ -50,11 +51,18 @@ export class Saving {
   // The decision is protocol/file-changed.ts's, as in Electron's native box; this page asks in
   // its dialog and carries out the choice over the hub.
   private async decideChangedFile(): Promise<void> {
+    // One question at a time: a save and an autosave may both find the same change.
+    if (this.deciding) return;
+    this.deciding = true;
     const name = this.toolbar.notebookName;
-    await decideChangedFileInPage(name || 'The notebook', {
-      overwrite: () => this.save(true),
-      reload: () => this.reload(name),
-    });
+    try {
+      await decideChangedFileInPage(name || 'The notebook', {
+        overwrite: () => this.save(true),
+        reload: () => this.reload(name),
+      });
+    } finally {
+      this.deciding = false;
+    }
   }
 
   private async reload(name: string): Promise<boolean> {

@@ -184,4 +184,23 @@ describe('a file that changed on disk', () => {
     expect(readFileSync(path, 'utf8')).toContain('Theirs again');
     await expect(s.close()).rejects.toMatchObject({ code: 'file-changed' });
   });
+
+  it("asks the host's windows no second time about a change the host's own save met", async () => {
+    const path = writeNotebook(sampleNotebook());
+    const s = await open(path);
+    const host = connectClient(s, 'Host');
+    const guest = connectGuest(s, 'editor', 'Ed');
+    await guest.synced;
+    source(host.doc, 0).insert(0, 'mine ');
+    await dirty(s);
+    writeFileSync(path, theirs());
+    expect(await host.request({ type: 'save' })).toMatchObject({ code: 'file-changed' });
+    const asked = host.notices.filter(isFileChanged).length;
+    // Another save meets the same version (a guest's, as an autosave's would).
+    expect(await guest.client.request({ type: 'save' })).toMatchObject({ code: 'file-changed' });
+    await host.request({ type: 'interrupt' }); // what the host was sent before is in by its reply
+    expect(host.notices.filter(isFileChanged).length).toBe(asked);
+    guest.client.destroy();
+    await expect(s.close()).rejects.toMatchObject({ code: 'file-changed' });
+  });
 });
