@@ -265,9 +265,13 @@ function joins(step: Step, c: Change): boolean {
 
 /** The description of `step` a reply carries. */
 export function describeStep(s: Step): TimelineStep {
-  const { n, kind, name, peer, at, end, cells, notebook, bytes, from } = s;
+  const { n, kind, name, peer, at, end, notebook, bytes, from } = s;
+  const cells = s.cells.slice(0, MAX_STEP_CELLS_SHOWN);
   return { n, kind, name, peer, at, end, cells, notebook, bytes, ...(from ? { from } : {}) };
 }
+
+/** Most cell ids a step's description lists (a reload or restore of a large notebook: the first). */
+export const MAX_STEP_CELLS_SHOWN = 100;
 
 const sum = (us: Uint8Array[]) => us.reduce((s, b) => s + b.length, 0);
 
