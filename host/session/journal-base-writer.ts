@@ -4,6 +4,7 @@ import { JournalWriteError } from './journal-records';
 import type { NextJournal } from './next-journal';
 import { SLICE_MS, nextSlice } from '../document/loop-slices';
 import { SlicedStateEncoder } from './sliced-state-encoder';
+import { updateFeedOf } from './update-feed';
 
 /** Longest one slice of encoding runs before the writer lets the event loop serve others. */
 export const BASE_SLICE_MS = SLICE_MS;
@@ -25,6 +26,7 @@ export class JournalBaseWriter {
   private readonly encoder: SlicedStateEncoder;
   private readonly next: NextJournal;
   private changed = false;
+  private readonly offFeed: () => void;
 
   /** Throws JournalWriteError when the new journal cannot be created. */
   constructor(
@@ -34,7 +36,9 @@ export class JournalBaseWriter {
   ) {
     this.next = journal.next(fileSha256);
     this.encoder = new SlicedStateEncoder(doc);
-    doc.on('update', this.onUpdate);
+    // Through the feed, not an 'update' listener on the document, which would make Yjs encode
+    // every guest's update, copying the whole run of text it appends to (update-feed.ts).
+    this.offFeed = updateFeedOf(doc).subscribe(this.onUpdate);
   }
 
   /** False once committed or cancelled, or the journal was begun anew meanwhile. */
@@ -102,7 +106,7 @@ export class JournalBaseWriter {
   }
 
   private stop(): void {
-    this.doc.off('update', this.onUpdate);
+    this.offFeed();
   }
 
   private onUpdate = (): void => {

@@ -45,6 +45,8 @@ export const RELOAD_ORIGIN = 'pairbook:reload';
 export interface SessionOptions extends AutosaveOptions {
   /** The app's data folder; the journal lives in `<dataDir>/journals/`. */
   dataDir: string;
+  /** Records the timeline with authors (timeline.ts); off unless asked (docs/timeline.md). */
+  timeline?: boolean;
 }
 
 /** Events of a NotebookSession. */
@@ -77,7 +79,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
   /** The kernel's input() prompts, each to the person who ran the cell. */
   readonly prompts = new InputPrompts();
   /** Every accepted change, who made it and when (timeline.ts), beside the journal. */
-  readonly timeline: SessionTimeline;
+  readonly timeline: SessionTimeline | null;
 
   /** The notebook's file: as read or last written, and what a save writes. */
   private readonly store: FileStore;
@@ -107,7 +109,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.store = new FileStore(path, this.doc);
     this.clients = new SessionClients(this.store.name);
     this.journal = Journal.for(options.dataDir, path);
-    this.timeline = new SessionTimeline(options.dataDir, path, this.doc);
+    this.timeline = options.timeline ? new SessionTimeline(options.dataDir, path, this.doc) : null;
     this.keeper = new SessionJournal(
       this.journal,
       this.doc,
@@ -162,7 +164,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.kernels.know(transport, who);
     const client = this.clients.add(transport);
     this.journaledAhead.add(transport);
-    this.timeline.know(transport, who);
+    this.timeline?.know(transport, who);
     // The role is read at each request: the host may change it while the client is connected.
     const handler: RequestHandler = (request) =>
       routeRequest(this.requests, request, {
@@ -258,7 +260,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       for (let i = 0; i < 3 && (i === 0 || this.isDirty); i++) await this.save();
     } finally {
       this.closed = true;
-      this.timeline.close();
+      this.timeline?.close();
       this.keeper.close();
       this.carry?.stop();
       this.awareness.destroy();
@@ -291,7 +293,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       this.keeper.beginInBackground();
     }
     updateFeedOf(this.doc).subscribe(this.onUpdate);
-    this.timeline.start();
+    this.timeline?.start();
     // After the replay: the journal already holds whatever was carried before the crash.
     this.carry = carryEditsIntoMovedCells(this.doc);
   }

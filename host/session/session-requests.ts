@@ -16,7 +16,7 @@ export interface RequestTarget {
   readonly kernels: NotebookKernel;
   readonly prompts: InputPrompts;
   /** Every accepted change, who made it and when (timeline.ts). */
-  readonly timeline: SessionTimeline;
+  readonly timeline: SessionTimeline | null;
   save(options: { force?: boolean }): Promise<void>;
   reload(): Promise<void>;
   /** Takes the kernels from the Jupyter server at `url` (null: this machine). */
@@ -82,10 +82,15 @@ async function timeline(
   request: Parameters<SessionTimeline['answer']>[0],
   from: RequestSender,
 ): Promise<RequestOutcome> {
+  const recorded = session.timeline;
+  if (!recorded) {
+    const message = 'this session keeps no timeline (the host did not turn it on)';
+    return { ok: false, code: 'not-allowed', message };
+  }
   const author = { name: from.name, peer: from.peer ?? 'host' };
-  const busy = session.timeline.busy(request, author);
+  const busy = recorded.busy(request, author);
   if (busy) return { ok: false, code: 'rate-limited', message: busy };
-  return { ok: true, result: session.timeline.answer(request, author) };
+  return { ok: true, result: recorded.answer(request, author) };
 }
 
 // A guest's save that finds the file changed gets told the host decides; the host is asked.

@@ -285,8 +285,9 @@ export function boundOf(log: StepLog, maxBytes: number): number {
 }
 
 /**
- * Brings `log` under three quarters of `maxBytes`: drops the oldest epochs, then folds the older
- * half of the oldest epoch's steps into its base (the state they make, deleted text collected).
+ * Brings `log` toward three quarters of `maxBytes`: drops the oldest epochs, then folds the older
+ * half of the oldest epoch's steps into its base (the state they make, deleted text collected),
+ * once.
  */
 export function compact(log: StepLog, maxBytes: number): void {
   while (log.bytes > (boundOf(log, maxBytes) * 3) / 4) {
@@ -312,7 +313,6 @@ export function compact(log: StepLog, maxBytes: number): void {
     Y.applyUpdate(doc, Y.mergeUpdates([...epoch.base, ...folded.flatMap((s) => s.updates)]));
     const base = Y.encodeStateAsUpdate(doc);
     doc.destroy();
-    const before = log.bytes;
     log.bytes += base.length - sum(epoch.base) - sum(folded.flatMap((s) => s.updates));
     const head: Step = { ...epoch.steps[k]!, updates: [], version: epoch.steps[k]!.version + 1 };
     delete head.texts;
@@ -321,7 +321,9 @@ export function compact(log: StepLog, maxBytes: number): void {
     epoch.base = [base];
     epoch.steps = [head, ...epoch.steps.slice(k + 1)];
     log.clocks.fold(log.epochs[0]!.steps[0]!.n);
-    if (log.bytes >= before) return;
+    // One fold a call: each re-encodes the whole document, and what it cannot fold away (the
+    // texts of large cells) would have it fold again and again for nothing.
+    return;
   }
 }
 

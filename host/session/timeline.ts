@@ -69,6 +69,8 @@ export class SessionTimeline {
   /** The open epoch's first step, written to the file once its base is. */
   private epochStep: Step | null = null;
   private readonly maxBytes: number;
+  /** The log's size past which it is compacted again, however small the bound (see compact). */
+  private compactAbove = 0;
   private readonly now: () => number;
   /** Until when guests' requests that rebuild a document wait (performance.now()). */
   private guestsWaitUntil = 0;
@@ -241,7 +243,8 @@ export class SessionTimeline {
       this.log.bytes += this.texts.touched(step, previous, touched.cells, touched.notebook);
     if (step !== previous) this.file.append(stepRecord(step));
     this.file.append(updateRecord(change));
-    if (step !== previous && this.log.bytes > boundOf(this.log, this.maxBytes)) this.compact();
+    const bound = Math.max(boundOf(this.log, this.maxBytes), this.compactAbove);
+    if (step !== previous && this.log.bytes > bound) this.compact();
   };
 
   // The newest epoch's sources, read from the document as it is now (its base).
@@ -294,6 +297,10 @@ export class SessionTimeline {
   private compact(): void {
     this.settle();
     compact(this.log, this.maxBytes);
+    // Each compaction re-encodes the document and rewrites the file: the next waits until the
+    // log grew by half again, so an editor's flood of text (kept texts it cannot fold away)
+    // costs a few compactions, not one per step (issue 10's update flood).
+    this.compactAbove = this.log.bytes * 1.5;
     this.views.reset();
     this.file.rewrite(wholeLog(this.log));
   }

@@ -40,7 +40,7 @@ afterEach(async () => {
   sessions = [];
 });
 async function open(path: string, dataDir = tempDir()) {
-  const s = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 60_000 });
+  const s = await NotebookSession.open(path, { dataDir, autosaveDelayMs: 60_000, timeline: true });
   sessions.push(s);
   return s;
 }
@@ -121,8 +121,9 @@ describe('timeline', () => {
     const { hana, ada, bo, cy } = await threePeople(session);
     typeInto(ada.client.doc, 'a', '!');
     await settle();
-    const newest = (session.timeline.steps() as Extract<TimelineResult, { kind: 'timeline-steps' }>)
-      .last;
+    const newest = (
+      session.timeline!.steps() as Extract<TimelineResult, { kind: 'timeline-steps' }>
+    ).last;
     await ask(cy.client, { type: 'timeline-blame', cellId: 'a', step: newest }, 'timeline-blame');
     // Another step at once: wait, unless it is rebuilt already.
     expect(
@@ -183,7 +184,7 @@ describe('timeline', () => {
     const hana = connectClient(session, 'Hana');
     await hana.until((d) => cellsOf(d).length === 3);
     const openStep = (
-      session.timeline.steps() as Extract<TimelineResult, { kind: 'timeline-steps' }>
+      session.timeline!.steps() as Extract<TimelineResult, { kind: 'timeline-steps' }>
     ).last;
     hana.doc.transact(() => {
       cellsOf(hana.doc).delete(0, 1);
@@ -234,7 +235,7 @@ describe('timeline', () => {
     );
     expect(blame.lines[0]!.name).toBe('Ada');
     // Cleared by the host: only the notebook as it is now remains.
-    second.timeline.clear({ name: 'Hana', peer: 'host' });
+    second.timeline!.clear({ name: 'Hana', peer: 'host' });
     const cleared = await ask(cy.client, { type: 'timeline-steps' }, 'timeline-steps');
     expect(cleared.steps.map((s) => s.kind)).toEqual(['clear']);
     cy.client.destroy();
@@ -247,7 +248,7 @@ describe('timeline', () => {
     typeInto(ada.client.doc, 'a', ' + 1');
     await settle();
     await session.reload();
-    const { steps } = session.timeline.steps() as Extract<
+    const { steps } = session.timeline!.steps() as Extract<
       TimelineResult,
       { kind: 'timeline-steps' }
     >;
@@ -256,8 +257,8 @@ describe('timeline', () => {
       ['edit', 'Ada'],
       ['open', 'the file'],
     ]);
-    expect(session.timeline.browse.view(steps[1]!.n).cells[0]!.source).toBe('x = 1 + 1');
-    expect(session.timeline.browse.view(steps[0]!.n).cells[0]!.source).toBe('x = 1');
+    expect(session.timeline!.browse.view(steps[1]!.n).cells[0]!.source).toBe('x = 1 + 1');
+    expect(session.timeline!.browse.view(steps[0]!.n).cells[0]!.source).toBe('x = 1');
     ada.client.destroy();
   });
 
