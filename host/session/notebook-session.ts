@@ -277,10 +277,11 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
       Y.transact(this.doc, () => replay(this.doc, previous.states), LOAD_ORIGIN);
       found.replay.destroy();
       this.recovery = { kind: 'replayed', updates: previous.states.length };
-      // Unsaved until a save holds it. The new base is written in the background; the old
-      // journal stays until it replaces it, so a second crash meanwhile recovers the same edits.
+      // The replayed state is not in the file: it stays unsaved until a save holds it.
+      this.journal.begin(this.store.sha256, Y.encodeStateAsUpdate(this.doc), {
+        saved: false,
+      });
       this.isDirty = true;
-      this.keeper.beginInBackground();
       this.editSeq++;
       this.autosave.edited();
       this.autosave.schedule();
@@ -335,8 +336,7 @@ export class NotebookSession extends ObservableV2<SessionEvents> {
     this.store.replaced(file);
     this.isDirty = false;
     this.autosave.clear();
-    // The old journal goes at once; the new base is written in the background (the file holds all).
-    this.keeper.beginAgainInBackground();
+    this.keeper.begin({ saved: true }); // on failure, the file holds everything
     this.emit('saved', [{ path: this.path, bytes: Buffer.byteLength(file.text) }]);
     this.clients.reloaded(); // guests lost their unsaved edits too: they are told why
   }

@@ -1,7 +1,7 @@
 // The journal's base is written in the background after opening, and a compaction after a save
 // too: an edit made before the base is done, after it, or while a compaction is written is still
 // recovered after a crash; a base cut off by a crash before its last part is no journal at all.
-import { existsSync, readFileSync, statSync, truncateSync } from 'node:fs';
+import { existsSync, statSync, truncateSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import * as Y from 'yjs';
 import { Journal } from '../../../host/session/journal';
@@ -30,9 +30,7 @@ const open = (path: string, dataDir: string) =>
 
 /** Simulates a crash: the journal stays as it is on disk, nothing is saved or deleted. */
 function crash(s: NotebookSession): void {
-  const inside = s as unknown as { journal: Journal; keeper: SessionJournal };
-  inside.keeper.cancelBase(); // a killed process writes no more of a base either
-  inside.journal.close();
+  (s as unknown as { journal: Journal }).journal.close();
 }
 
 async function until(done: () => boolean): Promise<void> {
@@ -203,53 +201,5 @@ describe('the journal begun again after a reload', () => {
     expect(keeper.current).toBe(true);
     expect(replayed(journal).slice(0, 2)).toEqual(['new 0', 'early new 1']);
     journal.close();
-  });
-});
-
-describe('the journal after a reload or a recovery, written in the background', () => {
-  it('after a reload: the old journal goes at once, an edit after it survives a crash', async () => {
-    const path = largeNotebook();
-    const dataDir = tempDir();
-    const journal = Journal.for(dataDir, path);
-    const s = await open(path, dataDir);
-    text(s.doc).insert(0, 'dropped ');
-    expect(existsSync(journal.file)).toBe(true);
-    await s.reload();
-    expect(existsSync(journal.file)).toBe(false);
-    expect(existsSync(`${journal.file}.next`)).toBe(true);
-    text(s.doc, 1).insert(0, 'kept ');
-    expect(existsSync(journal.file)).toBe(true);
-    crash(s);
-    const again = await open(path, dataDir);
-    expect(text(again.doc).toString()).toBe('x = 0\n');
-    expect(text(again.doc, 1).toString()).toBe('kept x = 1\n');
-    expect(cellsOf(again.doc).length).toBe(400);
-    await again.close();
-  });
-
-  it('after a recovery: the old journal stays until the new base replaces it, through a second crash', async () => {
-    const path = largeNotebook();
-    const dataDir = tempDir();
-    const journal = Journal.for(dataDir, path);
-    const first = await open(path, dataDir);
-    text(first.doc).insert(0, 'typed ');
-    crash(first);
-    const old = readFileSync(journal.file);
-    const second = await open(path, dataDir);
-    expect(second.recovery).toMatchObject({ kind: 'replayed' });
-    // The recovered state's base is being written beside the old journal, which is unchanged.
-    expect(existsSync(`${journal.file}.next`)).toBe(true);
-    expect(readFileSync(journal.file).equals(old)).toBe(true);
-    crash(second);
-    const third = await open(path, dataDir);
-    expect(third.recovery).toMatchObject({ kind: 'replayed' });
-    expect(text(third.doc).toString()).toBe('typed x = 0\n');
-    // Once written, the new base replaces the old journal, and still holds the recovered edit.
-    await until(() => !existsSync(`${journal.file}.next`));
-    expect(readFileSync(journal.file).equals(old)).toBe(false);
-    crash(third);
-    const fourth = await open(path, dataDir);
-    expect(text(fourth.doc).toString()).toBe('typed x = 0\n');
-    await fourth.close();
   });
 });
